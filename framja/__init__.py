@@ -1,0 +1,1 @@
+"""Främja: the shared platform of the regional business and innovation support system."""

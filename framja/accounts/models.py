@@ -1,0 +1,304 @@
+"""Users, organisations (the actors of the regional support system), memberships and roles."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from framja.accounts.validators import clean_organisation_number, validate_organisation_number
+from framja.places.models import Country, Municipality
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+
+class User(AbstractUser):
+    """A person who signs in. E-mail is unique (case-insensitive): invitations and resets use it."""
+
+    email = models.EmailField(_("email address"))
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=5, choices=settings.LANGUAGES, blank=True
+    )
+
+    objects: UserManager[User] = UserManager()
+
+    class Meta(AbstractUser.Meta):
+        swappable = "AUTH_USER_MODEL"
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"), name="accounts_user_unique_email", condition=~models.Q(email="")
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class Role(models.TextChoices):
+    """Roles within one organisation, from most to least powerful."""
+
+    ADMIN = "admin", _("Administrator")
+    COORDINATOR = "coordinator", _("Coordinator")
+    ADVISER = "adviser", _("Adviser")
+    MEMBER = "member", _("Member")
+
+
+class OrganisationQuerySet(models.QuerySet["Organisation"]):
+    def active(self) -> OrganisationQuerySet:
+        return self.filter(is_active=True)
+
+    def visible_to(self, user: User | None) -> OrganisationQuerySet:
+        """Organisation profiles are public directory entries: everyone sees active ones."""
+        if user is not None and user.is_authenticated and user.is_staff:
+            return self.all()
+        return self.active()
+
+    def where_member(self, user: User, roles: Iterable[str] | None = None) -> OrganisationQuerySet:
+        if not user.is_authenticated:
+            return self.none()
+        memberships = Membership.objects.filter(user=user)
+        if roles is not None:
+            memberships = memberships.filter(role__in=list(roles))
+        return self.filter(pk__in=memberships.values("organisation_id"))
+
+
+class Organisation(models.Model):
+    """An actor of the regional support system: municipality, region, Almi, incubator, ..."""
+
+    class Kind(models.TextChoices):
+        MUNICIPALITY = "municipality", _("Municipality")
+        REGION = "region", _("Region")
+        BUSINESS_SUPPORT = "business_support", _("Business-support organisation")
+        INCUBATOR = "incubator", _("Incubator or science park")
+        UNIVERSITY = "university", _("University or research institute")
+        COMPANY = "company", _("Company")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("short name"), max_length=80, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    country = models.CharField(_("country"), max_length=2, choices=Country.choices)
+    organisation_number = models.CharField(
+        _("organisation number"),
+        max_length=11,
+        blank=True,
+        help_text=_("Swedish: 10 digits (NNNNNN-NNNN). Norwegian: 9 digits."),
+    )
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("municipality"),
+        help_text=_("For a municipality: the municipality it is."),
+    )
+    serves = models.ManyToManyField(
+        Municipality, blank=True, related_name="served_by", verbose_name=_("municipalities served")
+    )
+    website = models.URLField(_("website"), blank=True)
+    email = models.EmailField(_("contact e-mail"), blank=True)
+    phone = models.CharField(_("contact phone"), max_length=40, blank=True)
+    description_sv = models.TextField(_("description (Swedish)"), blank=True)
+    description_nb = models.TextField(_("description (Norwegian)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["country", "organisation_number"],
+                name="accounts_organisation_unique_number",
+                condition=~models.Q(organisation_number=""),
+            ),
+            models.UniqueConstraint(
+                fields=["municipality"],
+                name="accounts_organisation_one_per_municipality",
+                condition=models.Q(kind="municipality"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        errors: dict[str, list[ValidationError]] = {}
+        if self.organisation_number:
+            self.organisation_number = clean_organisation_number(self.organisation_number)
+            try:
+                validate_organisation_number(self.organisation_number, self.country)
+            except ValidationError as exc:
+                errors.setdefault("organisation_number", []).append(exc)
+        if self.kind == self.Kind.MUNICIPALITY and self.municipality_id is None:
+            errors.setdefault("municipality", []).append(
+                ValidationError(_("A municipality organisation must name its municipality."), code="required")
+            )
+        if self.municipality_id is not None and self.municipality is not None and self.municipality.country != self.country:
+            errors.setdefault("municipality", []).append(
+                ValidationError(_("The municipality is in another country than the organisation."), code="country")
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if not self.slug:
+            self.slug = self._unique_slug()
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def _unique_slug(self) -> str:
+        base = slugify(self.name)[:70] or "organisation"
+        slug, n = base, 2
+        while Organisation.objects.filter(slug=slug).exclude(pk=self.pk).exists():
+            slug, n = f"{base}-{n}", n + 1
+        return slug
+
+    @property
+    def description(self) -> str:
+        """The description in the active language, falling back to any language that has one."""
+        language = (get_language() or "sv")[:2]
+        order = [language] + [code for code in ("sv", "nb", "en") if code != language]
+        for code in order:
+            text = getattr(self, f"description_{code}", "")
+            if text:
+                return str(text)
+        return ""
+
+
+class Membership(models.Model):
+    """A user's role in one organisation."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user"))
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("organisation")
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.MEMBER)
+    created_at = models.DateTimeField(_("joined"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["organisation__name", "user__username"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation"], name="accounts_membership_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.organisation} ({self.get_role_display()})"
+
+
+def _hash_secret(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class InvitationQuerySet(models.QuerySet["Invitation"]):
+    def pending(self) -> InvitationQuerySet:
+        return self.filter(accepted_at=None, revoked_at=None, expires_at__gt=timezone.now())
+
+
+class Invitation(models.Model):
+    """An e-mailed invitation to join an organisation. Only the token's hash is stored."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("organisation")
+    )
+    email = models.EmailField(_("email address"))
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.MEMBER)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("invited by")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("accepted by")
+    )
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.organisation}"
+
+    @staticmethod
+    def new_token() -> tuple[str, str]:
+        """A fresh (raw token, hash) pair; the raw token goes only into the e-mail."""
+        raw = secrets.token_urlsafe(32)
+        return raw, _hash_secret(raw)
+
+    @classmethod
+    def find_by_token(cls, raw: str) -> Invitation | None:
+        return cls.objects.select_related("organisation").filter(token_hash=_hash_secret(raw)).first()
+
+    @property
+    def is_pending(self) -> bool:
+        return self.accepted_at is None and self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
+    def active(self) -> ApiTokenQuerySet:
+        return self.filter(revoked_at=None)
+
+
+class ApiToken(models.Model):
+    """A personal API token (`Authorization: Bearer <token>`). Only its hash is stored."""
+
+    PREFIX = "fr_"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user"))
+    name = models.CharField(_("name"), max_length=100)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    hint = models.CharField(_("starts with"), max_length=12, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.hint}…)"
+
+    @classmethod
+    def issue(cls, *, user: User, name: str) -> tuple[ApiToken, str]:
+        """Create a token; the raw value is returned once and never stored."""
+        raw = cls.PREFIX + secrets.token_urlsafe(32)
+        token = cls.objects.create(user=user, name=name, token_hash=_hash_secret(raw), hint=raw[:10])
+        return token, raw
+
+    @classmethod
+    def authenticate(cls, raw: str) -> User | None:
+        token = cls.objects.active().select_related("user").filter(token_hash=_hash_secret(raw)).first()
+        if token is None or not token.user.is_active:
+            return None
+        now = timezone.now()
+        if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+            cls.objects.filter(pk=token.pk).update(last_used_at=now)
+        return token.user

@@ -1,0 +1,83 @@
+"""Shared fixtures. The personas every view test uses:
+
+- owner: admin of `organisation`
+- member: plain member of the same organisation
+- outsider: admin of another organisation
+- anonymous: not signed in (the default `client`)
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from framja.accounts.models import Organisation, Role, User
+from tests.factories import PASSWORD, MembershipFactory, OrganisationFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_isolated(settings, tmp_path):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def password() -> str:
+    return PASSWORD
+
+
+@pytest.fixture
+def organisation(db) -> Organisation:
+    return OrganisationFactory(name="Almi Mitt", organisation_number="5565945689")
+
+
+@pytest.fixture
+def other_organisation(db) -> Organisation:
+    return OrganisationFactory(name="Innovasjon Trøndelag", country="NO", organisation_number="974760673")
+
+
+@pytest.fixture
+def owner(organisation) -> User:
+    user = UserFactory(username="owner")
+    MembershipFactory(user=user, organisation=organisation, role=Role.ADMIN)
+    return user
+
+
+@pytest.fixture
+def member(organisation) -> User:
+    user = UserFactory(username="member")
+    MembershipFactory(user=user, organisation=organisation, role=Role.MEMBER)
+    return user
+
+
+@pytest.fixture
+def outsider(other_organisation) -> User:
+    user = UserFactory(username="outsider")
+    MembershipFactory(user=user, organisation=other_organisation, role=Role.ADMIN)
+    return user
+
+
+def _client_for(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def owner_client(owner) -> Client:
+    return _client_for(owner)
+
+
+@pytest.fixture
+def member_client(member) -> Client:
+    return _client_for(member)
+
+
+@pytest.fixture
+def outsider_client(outsider) -> Client:
+    return _client_for(outsider)
