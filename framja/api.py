@@ -21,6 +21,7 @@ from framja.accounts.api import router as accounts_router
 from framja.accounts.models import ApiToken
 from framja.audit.api import router as audit_router
 from framja.audit.context import set_actor
+from framja.ideas.api import router as ideas_router
 from framja.places.api import router as places_router
 
 
@@ -96,3 +97,4 @@ def on_unauthenticated(request: HttpRequest, exc: Exception) -> HttpResponse:
 api.add_router("/", accounts_router)
 api.add_router("/audit", audit_router)
 api.add_router("/places", places_router)
+api.add_router("/ideas", ideas_router)

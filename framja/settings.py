@@ -80,6 +80,8 @@ INSTALLED_APPS = [
     "framja.accounts",
     "framja.places",
     "framja.audit",
+    "framja.notifications",
+    "framja.ideas",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -18,6 +18,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("framja.accounts.urls")),
     path("places/", include("framja.places.urls")),
     path("audit/", include("framja.audit.urls")),
+    path("ideas/", include("framja.ideas.urls")),
     path("admin/", admin.site.urls),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     prefix_default_language=False,

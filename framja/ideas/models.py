@@ -1,0 +1,555 @@
+"""The idea sluice: ideas, their stage-gate pipeline, decisions, duplicates and co-development.
+
+Vocabulary:
+- A *sluice* (idésluss) is a stage-gate pipeline run by one lead organisation, possibly shared
+  by several organisations (Skaraborg: 15 municipalities share one).
+- An idea concerns one municipality (SE or NO) and is received by one organisation: the
+  municipality's own organisation, else an organisation of a sluice serving that municipality.
+- Casework (inbox, notes, gates) is for coordinators/advisers of the receiving organisation and
+  of co-developing participants; the public sees title, description, municipality, stage and
+  public answers, never a submitter's personal data.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from framja.accounts.models import Membership, Organisation, Role
+from framja.places.models import Municipality
+
+DEFAULT_STAGES = [
+    ("received", False),
+    ("screening", False),
+    ("concept", False),
+    ("pilot", False),
+    ("implementation", False),
+    ("spread", True),
+    ("closed", True),
+]
+DEFAULT_CRITERIA = [
+    (_("Need"), _("How great is the need, and for whom?")),
+    (_("Feasibility"), _("Can it be done with the means at hand?")),
+    (_("Effect"), _("What difference will it make?")),
+    (_("Cost"), _("Is the cost reasonable for the effect?")),
+]
+
+
+class Sluice(models.Model):
+    """A stage-gate pipeline for ideas, led by one organisation and shared by others."""
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("short name"), max_length=80, unique=True)
+    lead_organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="led_sluices", verbose_name=_("lead organisation")
+    )
+    organisations = models.ManyToManyField(
+        Organisation, blank=True, related_name="sluices", verbose_name=_("participating organisations")
+    )
+    description = models.TextField(_("description"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("idea sluice")
+        verbose_name_plural = _("idea sluices")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def create_default(cls, *, lead_organisation: Organisation, name: str = "", slug: str = "") -> Sluice:
+        """A sluice with the default pipeline (Received → … → Spread, and Closed) and criteria."""
+        sluice = cls.objects.create(
+            lead_organisation=lead_organisation,
+            name=name or str(lead_organisation),
+            slug=slug or f"{lead_organisation.slug}-ideas",
+        )
+        sluice.organisations.add(lead_organisation)
+        Stage.objects.bulk_create(
+            Stage(sluice=sluice, kind=kind, position=i, is_final=final) for i, (kind, final) in enumerate(DEFAULT_STAGES)
+        )
+        Criterion.objects.bulk_create(
+            Criterion(sluice=sluice, name=str(n), description=str(d), position=i) for i, (n, d) in enumerate(DEFAULT_CRITERIA)
+        )
+        return sluice
+
+    def first_stage(self) -> Stage:
+        return self.stages.order_by("position")[0]
+
+
+class Stage(models.Model):
+    """One stage of a sluice's pipeline. Default stages have a `kind` and a translated label."""
+
+    class Kind(models.TextChoices):
+        RECEIVED = "received", _("Received")
+        SCREENING = "screening", _("Screening")
+        CONCEPT = "concept", _("Concept")
+        PILOT = "pilot", _("Pilot")
+        IMPLEMENTATION = "implementation", _("Implementation")
+        SPREAD = "spread", _("Spread")
+        CLOSED = "closed", _("Closed")
+        CUSTOM = "custom", _("Custom")
+
+    sluice = models.ForeignKey(Sluice, on_delete=models.CASCADE, related_name="stages", verbose_name=_("sluice"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.CUSTOM)
+    name = models.CharField(_("name"), max_length=100, blank=True, help_text=_("Only for custom stages."))
+    position = models.PositiveSmallIntegerField(_("position"))
+    is_final = models.BooleanField(_("ends the process"), default=False)
+
+    class Meta:
+        verbose_name = _("stage")
+        verbose_name_plural = _("stages")
+        ordering = ["sluice", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["sluice", "position"], name="ideas_stage_unique_position"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        if self.kind != self.Kind.CUSTOM or not self.name:
+            return str(self.Kind(self.kind).label)
+        return self.name
+
+
+class Criterion(models.Model):
+    """A gate criterion scored at decisions (e.g. need, feasibility, effect, cost)."""
+
+    sluice = models.ForeignKey(Sluice, on_delete=models.CASCADE, related_name="criteria", verbose_name=_("sluice"))
+    name = models.CharField(_("name"), max_length=100)
+    description = models.TextField(_("description"), blank=True)
+    weight = models.PositiveSmallIntegerField(_("weight"), default=1)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("criterion")
+        verbose_name_plural = _("criteria")
+        ordering = ["sluice", "position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Tag(models.Model):
+    """A category: free tags, and the 17 Agenda 2030 goals (kind sdg, number 1–17)."""
+
+    class Kind(models.TextChoices):
+        TOPIC = "topic", _("Topic")
+        SDG = "sdg", _("Agenda 2030 goal")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.TOPIC)
+    number = models.PositiveSmallIntegerField(_("goal number"), null=True, blank=True)
+    slug = models.SlugField(_("short name"), max_length=80, unique=True)
+    name_sv = models.CharField(_("name (Swedish)"), max_length=120)
+    name_nb = models.CharField(_("name (Norwegian)"), max_length=120, blank=True)
+    name_en = models.CharField(_("name (English)"), max_length=120, blank=True)
+
+    class Meta:
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+        ordering = ["kind", "number", "name_sv"]
+
+    def __str__(self) -> str:
+        return self.name_sv
+
+
+class Audience(models.TextChoices):
+    """Who an idea is for."""
+
+    RESIDENTS = "residents", _("Residents")
+    BUSINESSES = "businesses", _("Businesses and entrepreneurs")
+    EMPLOYEES = "employees", _("Employees of the municipality")
+    VISITORS = "visitors", _("Visitors and tourists")
+    YOUNG = "young", _("Children and young people")
+    ELDERLY = "elderly", _("Older people")
+    ASSOCIATIONS = "associations", _("Associations and civil society")
+    OTHER = "other", _("Other")
+
+
+class Currency(models.TextChoices):
+    SEK = "SEK", _("Swedish krona (SEK)")
+    NOK = "NOK", _("Norwegian krone (NOK)")
+
+
+class IdeaQuerySet(models.QuerySet["Idea"]):
+    def public(self) -> IdeaQuerySet:
+        """Ideas anyone may see (title, description, municipality, stage, public answers)."""
+        return self.filter(withdrawn_at=None)
+
+    def workable_by(self, user: object) -> IdeaQuerySet:
+        """Ideas the user does casework on: as admin/coordinator/adviser of the receiving
+        organisation or of an accepted co-developing organisation, or as coordinator of a
+        region organisation serving the idea's municipality. Staff work on everything."""
+        if user is None or not getattr(user, "is_authenticated", False):
+            return self.none()
+        if getattr(user, "is_staff", False):
+            return self.all()
+        casework = Membership.objects.filter(
+            user=user, role__in=[Role.ADMIN, Role.COORDINATOR, Role.ADVISER]
+        ).values("organisation_id")
+        regional = Membership.objects.filter(
+            user=user, role__in=[Role.ADMIN, Role.COORDINATOR], organisation__kind=Organisation.Kind.REGION
+        ).values("organisation_id")
+        return self.filter(
+            Q(receiving_organisation__in=casework)
+            | Q(participants__organisation__in=casework, participants__status="accepted")
+            | Q(municipality__served_by__in=regional)
+        ).distinct()
+
+
+class Idea(models.Model):
+    """A submitted idea. `version` guards against lost updates (optimistic locking)."""
+
+    reference = models.CharField(_("reference"), max_length=32, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"))
+    language = models.CharField(_("language"), max_length=5, blank=True)
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="ideas", verbose_name=_("municipality")
+    )
+    receiving_organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="received_ideas",
+        verbose_name=_("receiving organisation"),
+    )
+    sluice = models.ForeignKey(
+        Sluice, on_delete=models.PROTECT, null=True, blank=True, related_name="ideas", verbose_name=_("sluice")
+    )
+    stage = models.ForeignKey(
+        Stage, on_delete=models.PROTECT, null=True, blank=True, related_name="ideas", verbose_name=_("stage")
+    )
+    stage_entered_at = models.DateTimeField(_("in this stage since"), null=True, blank=True)
+    audience = models.CharField(_("who it is for"), max_length=20, choices=Audience.choices, blank=True)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="ideas", verbose_name=_("tags"))
+
+    submitter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="submitted_ideas",
+        verbose_name=_("submitted by"),
+    )
+    submitter_name = models.CharField(_("submitter's name"), max_length=200, blank=True)
+    submitter_email = models.EmailField(_("submitter's e-mail"), blank=True)
+    consent_text = models.TextField(_("consent given"), blank=True)
+    consented_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
+    notify_submitter = models.BooleanField(_("e-mail the submitter about changes"), default=True)
+    status_token_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    anonymised_at = models.DateTimeField(_("personal data removed"), null=True, blank=True)
+
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_ideas",
+        verbose_name=_("responsible person"),
+    )
+    budget = models.DecimalField(_("development budget"), max_digits=14, decimal_places=2, null=True, blank=True)
+    currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices, default=Currency.SEK)
+
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    created_at = models.DateTimeField(_("submitted"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = IdeaQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("idea")
+        verbose_name_plural = _("ideas")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["receiving_organisation", "-created_at"]),
+            models.Index(fields=["municipality", "-created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}"
+
+
+class Attachment(models.Model):
+    """A file attached to an idea: type- and size-checked on upload (at most 10 MB)."""
+
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("idea"))
+    file = models.FileField(_("file"), upload_to="ideas/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class Support(models.Model):
+    """Someone backs an idea. Signed-in supporters by user, anonymous ones by e-mail."""
+
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="supports", verbose_name=_("idea"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    email = models.EmailField(_("e-mail"), blank=True)
+    created_at = models.DateTimeField(_("supported"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("support")
+        verbose_name_plural = _("supports")
+        constraints = [
+            models.UniqueConstraint(fields=["idea", "user"], name="ideas_support_once_per_user", condition=Q(user__isnull=False)),
+            models.UniqueConstraint(fields=["idea", "email"], name="ideas_support_once_per_email", condition=~Q(email="")),
+            models.CheckConstraint(condition=Q(user__isnull=False) | ~Q(email=""), name="ideas_support_has_supporter"),
+        ]
+
+    def __str__(self) -> str:
+        return f"+1 {self.idea_id}"
+
+
+class Comment(models.Model):
+    """Internal notes (casework only) and public answers (shown to the submitter and the public)."""
+
+    class Visibility(models.TextChoices):
+        INTERNAL = "internal", _("Internal note")
+        PUBLIC = "public", _("Public answer")
+        SUBMITTER = "submitter", _("Information from the submitter")
+
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="comments", verbose_name=_("idea"))
+    visibility = models.CharField(_("visibility"), max_length=10, choices=Visibility.choices)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    author_organisation = models.ForeignKey(
+        Organisation, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    text = models.TextField(_("text"))
+    created_at = models.DateTimeField(_("written"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class GateDecision(models.Model):
+    """A gate decision (Cooper's Stage-Gate): Go / Kill / Hold / Recycle with rationale and scores."""
+
+    class Outcome(models.TextChoices):
+        GO = "go", _("Go")
+        KILL = "kill", _("Kill")
+        HOLD = "hold", _("Hold")
+        RECYCLE = "recycle", _("Recycle")
+
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="decisions", verbose_name=_("idea"))
+    outcome = models.CharField(_("decision"), max_length=10, choices=Outcome.choices)
+    from_stage = models.ForeignKey(Stage, on_delete=models.PROTECT, related_name="+", verbose_name=_("from stage"))
+    to_stage = models.ForeignKey(Stage, on_delete=models.PROTECT, related_name="+", verbose_name=_("to stage"))
+    rationale = models.TextField(_("rationale"))
+    is_public = models.BooleanField(_("show the decision to the submitter and public"), default=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("decided by")
+    )
+    decided_at = models.DateTimeField(_("decided"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("gate decision")
+        verbose_name_plural = _("gate decisions")
+        ordering = ["decided_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()}: {self.from_stage} → {self.to_stage}"
+
+
+class CriterionScore(models.Model):
+    decision = models.ForeignKey(GateDecision, on_delete=models.CASCADE, related_name="scores")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+", verbose_name=_("criterion"))
+    score = models.PositiveSmallIntegerField(_("score"), validators=[MinValueValidator(1), MaxValueValidator(5)])
+
+    class Meta:
+        verbose_name = _("criterion score")
+        verbose_name_plural = _("criterion scores")
+        constraints = [
+            models.UniqueConstraint(fields=["decision", "criterion"], name="ideas_score_once_per_criterion"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion}: {self.score}"
+
+
+class StageVisit(models.Model):
+    """How long an idea spent in a stage (for the dashboard's time-in-stage figures)."""
+
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="stage_visits")
+    stage = models.ForeignKey(Stage, on_delete=models.PROTECT, related_name="visits")
+    entered_at = models.DateTimeField()
+    left_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["entered_at"]
+
+
+class Event(models.Model):
+    """The idea's timeline: every step, public or internal, in order."""
+
+    class Kind(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted")
+        INFO_ADDED = "info_added", _("Information added by the submitter")
+        STAGE_CHANGED = "stage_changed", _("Moved to another stage")
+        DECISION = "decision", _("Gate decision")
+        ANSWERED = "answered", _("Public answer")
+        NOTE = "note", _("Internal note")
+        ASSIGNED = "assigned", _("Responsible person changed")
+        EDITED = "edited", _("Edited")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        ANONYMISED = "anonymised", _("Personal data removed")
+        DUPLICATE_LINKED = "duplicate_linked", _("Marked as duplicate")
+        DUPLICATE_UNLINKED = "duplicate_unlinked", _("Duplicate link removed")
+        PARTICIPANT_INVITED = "participant_invited", _("Organisation invited to co-develop")
+        PARTICIPANT_JOINED = "participant_joined", _("Organisation joined co-development")
+        COSTS_CHANGED = "costs_changed", _("Cost shares changed")
+        SUPPORTED = "supported", _("Supported")
+
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="events", verbose_name=_("idea"))
+    kind = models.CharField(_("what"), max_length=24, choices=Kind.choices)
+    is_public = models.BooleanField(_("public"), default=False)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    text = models.TextField(_("text"), blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.idea_id} {self.kind}"
+
+
+class DuplicateLink(models.Model):
+    """`duplicate` is the same idea as `original`. Reversible: removing sets `removed_at`."""
+
+    duplicate = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="duplicate_links")
+    original = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="duplicated_by_links")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    removed_at = models.DateTimeField(null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("duplicate link")
+        verbose_name_plural = _("duplicate links")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["duplicate"], condition=Q(removed_at__isnull=True), name="ideas_one_active_original"
+            ),
+            models.CheckConstraint(condition=~Q(duplicate=models.F("original")), name="ideas_not_own_duplicate"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.duplicate_id} = {self.original_id}"
+
+
+class DuplicateCandidate(models.Model):
+    """A pair the similarity engine found above the threshold, computed in the background."""
+
+    class Judgement(models.TextChoices):
+        PENDING = "pending", _("Not judged yet")
+        DUPLICATE = "duplicate", _("Same idea")
+        DISTINCT = "distinct", _("Different ideas")
+
+    idea_a = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="+")
+    idea_b = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="+")
+    score = models.FloatField(_("similarity"))
+    computed_at = models.DateTimeField(auto_now=True)
+    judgement = models.CharField(_("judgement"), max_length=10, choices=Judgement.choices, default=Judgement.PENDING)
+    judged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    judged_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("duplicate candidate")
+        verbose_name_plural = _("duplicate candidates")
+        constraints = [
+            models.UniqueConstraint(fields=["idea_a", "idea_b"], name="ideas_candidate_unique_pair"),
+            models.CheckConstraint(condition=Q(idea_a__lt=models.F("idea_b")), name="ideas_candidate_ordered_pair"),
+        ]
+
+
+class Participant(models.Model):
+    """An organisation co-developing an idea, with its role and share of the cost (percent)."""
+
+    class Role(models.TextChoices):
+        LEAD = "lead", _("Lead")
+        PARTNER = "partner", _("Partner")
+
+    class Status(models.TextChoices):
+        INVITED = "invited", _("Invited")
+        ACCEPTED = "accepted", _("Taking part")
+        DECLINED = "declined", _("Declined")
+
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="participants")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="idea_participations")
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.PARTNER)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.INVITED)
+    cost_share = models.DecimalField(
+        _("cost share (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal(0),
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
+    )
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("co-developing organisation")
+        verbose_name_plural = _("co-developing organisations")
+        ordering = ["-role", "organisation__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["idea", "organisation"], name="ideas_participant_once"),
+            models.UniqueConstraint(fields=["idea"], condition=Q(role="lead"), name="ideas_one_lead"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} ({self.get_role_display()}, {self.cost_share} %)"
+
+
+class IndexChange(models.Model):
+    """Change log of the similarity index: every web worker applies rows newer than it has seen,
+    so an idea saved through one worker is found through another within a second."""
+
+    class Op(models.TextChoices):
+        UPSERT = "upsert"
+        REMOVE = "remove"
+
+    idea_id = models.BigIntegerField(db_index=True)
+    op = models.CharField(max_length=6, choices=Op.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]

@@ -1,0 +1,1 @@
+"""Split by audience: `public` (submitters, the public) and `casework` (coordinators, advisers)."""
