@@ -1,41 +1,65 @@
 # Främja: `make run` serves the app on SQLite with demo data; `make test` runs every test.
-# Needs only python3.11, make and git. uv (pinned) is installed into .tools/ and
-# installs the locked dependencies into .venv/.
+# Needs only python3.11, make and git. uv (pinned) is installed into .tools/ and installs the
+# locked dependencies into .venv/. Translations are compiled with Babel (pure Python), so
+# GNU gettext is only needed to extract new strings (`make messages`).
 
-PYTHON ?= python3.11
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3 2>/dev/null || echo python3.11)
+HOST ?= 127.0.0.1
 PORT ?= 8000
+TEST_WORKERS ?= 2
 UV_VERSION := 0.9.30
-UV := .tools/bin/uv
-VENV := .venv
+TOOLS ?= .tools
+VENV ?= .venv
+UV := $(TOOLS)/bin/uv
 FRAMJA := $(VENV)/bin/framja
+PYTEST := $(VENV)/bin/pytest
+LOCALE_DIR := framja/locale
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run test setup migrate lint typecheck check-migrations messages compilemessages clean
+.PHONY: run test test-fast test-browser setup migrate lint typecheck check-migrations messages compilemessages ci clean
 
 $(UV):
-	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Främja needs $(PYTHON) on PATH (set PYTHON=...)"; exit 1; }
-	$(PYTHON) -m venv .tools
-	.tools/bin/pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' 2>/dev/null || { \
+	  echo "Främja needs Python 3.11: set PYTHON=/path/to/python3.11 (found: $(PYTHON))" >&2; exit 1; }
+	@$(PYTHON) -m venv $(TOOLS) || { echo "'$(PYTHON) -m venv' failed: on Debian/Ubuntu install python3.11-venv" >&2; exit 1; }
+	$(TOOLS)/bin/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
 
 $(VENV)/.synced: $(UV) pyproject.toml uv.lock
-	$(UV) sync --frozen --python $(PYTHON)
+	$(UV) sync --locked --python $(PYTHON)
 	@touch $@
 
 setup: $(VENV)/.synced
 
+# Compile framja/locale/<lang>/LC_MESSAGES/*.po to .mo. Our `compilemessages` uses Babel
+# (pure Python), so no GNU gettext is needed.
 compilemessages: setup
-	$(FRAMJA) compilemessages --ignore=.venv --ignore=.tools -v 0
+	$(FRAMJA) compilemessages -v 0
 
-run: setup compilemessages
+migrate: setup
 	$(FRAMJA) migrate --no-input
+
+run: setup compilemessages migrate
 	$(FRAMJA) load_reference
 	$(FRAMJA) seed_demo --if-empty
 	$(FRAMJA) collectstatic --no-input -v 0
-	$(FRAMJA) runserver 127.0.0.1:$(PORT)
+	$(FRAMJA) runserver $(HOST):$(PORT)
 
+# The whole suite: unit and view tests in parallel, then the browser tests in one process
+# (live_server and Chromium do not share well across workers). PYTEST_ARGS runs just those.
 test: setup compilemessages
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+ifeq ($(strip $(PYTEST_ARGS)),)
+	$(PYTEST) -n $(TEST_WORKERS) -m "not browser and not dense"
+	$(PYTEST) -m browser
+else
+	$(PYTEST) $(PYTEST_ARGS)
+endif
+
+test-fast: setup compilemessages
+	$(PYTEST) -n $(TEST_WORKERS) -m "not browser and not dense" $(PYTEST_ARGS)
+
+test-browser: setup compilemessages
+	$(PYTEST) -m browser $(PYTEST_ARGS)
 
 lint: setup
 	$(VENV)/bin/ruff check .
@@ -48,9 +72,14 @@ typecheck: setup
 check-migrations: setup
 	$(FRAMJA) makemigrations --check --dry-run
 
+# Extracting strings needs GNU gettext (xgettext); compiling them does not.
 messages: setup
-	$(FRAMJA) makemessages -l sv -l nb -l en --ignore=.venv --ignore=.tools --ignore=tests --ignore=bench --no-obsolete
-	$(FRAMJA) makemessages -d djangojs -l sv -l nb -l en --ignore=.venv --ignore=.tools --ignore=data --no-obsolete
+	@command -v xgettext >/dev/null 2>&1 || { echo "make messages needs GNU gettext (apt-get install gettext)" >&2; exit 1; }
+	$(FRAMJA) makemessages -l sv -l nb -l en --ignore=.venv --ignore=.tools --ignore=tests --ignore=bench --ignore=data --no-obsolete
+	$(FRAMJA) makemessages -d djangojs -l sv -l nb -l en --ignore=.venv --ignore=.tools --ignore=data --ignore=framja/static/vendor --no-obsolete
+
+ci:
+	bash .ci/run
 
 clean:
-	rm -rf .venv .tools
+	rm -rf $(VENV) $(TOOLS)

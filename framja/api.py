@@ -15,43 +15,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
-from ninja.security import APIKeyCookie, HttpBearer
 
 from framja.accounts.api import router as accounts_router
-from framja.accounts.models import ApiToken
+from framja.accounts.auth import bearer_auth, session_auth
 from framja.audit.api import router as audit_router
-from framja.audit.context import set_actor
 from framja.ideas.api import router as ideas_router
 from framja.places.api import router as places_router
-
-
-class BearerToken(HttpBearer):
-    def authenticate(self, request: HttpRequest, token: str) -> Any:
-        user = ApiToken.authenticate(token)
-        if user is None:
-            return None
-        request.user = user
-        set_actor(user)
-        return user
-
-
-class SessionAuth(APIKeyCookie):
-    """The signed-in browser session; unsafe methods need the CSRF token, as in Django views."""
-
-    param_name = "sessionid"
-
-    def __init__(self) -> None:
-        super().__init__(csrf=True)
-
-    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
-            return user
-        return None
-
-
-bearer_auth = BearerToken()
-session_auth = SessionAuth()
 
 api = NinjaAPI(
     title="Främja API",

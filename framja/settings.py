@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -77,6 +78,7 @@ CSRF_TRUSTED_ORIGINS = env_list("FRAMJA_CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("FRAMJA_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
+    "framja.languages",
     "framja.accounts",
     "framja.places",
     "framja.audit",
@@ -102,6 +104,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "framja.languages.middleware.PreferredLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -127,22 +130,31 @@ TEMPLATES = [
     },
 ]
 
+
+def database_from_url(url: str, conn_max_age: int = 60) -> dict[str, Any]:
+    """Django's DATABASES entry for a URL: postgres://user:pass@host:5432/db or sqlite:////abs/path."""
+    try:
+        config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=conn_max_age, conn_health_checks=True))
+    except (ValueError, KeyError) as exc:
+        raise ImproperlyConfigured(f"DATABASE_URL is not a database URL Främja understands: {exc}") from exc
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        config["CONN_MAX_AGE"] = 0
+        config["OPTIONS"] = {
+            # WAL lets readers and one writer work at once; IMMEDIATE avoids "database is locked"
+            # upgrades inside transactions; busy timeout waits instead of failing.
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        }
+    return config
+
+
 DATABASES = {
-    "default": dj_database_url.parse(
+    "default": database_from_url(
         env_secret("DATABASE_URL", f"sqlite:///{DATA_DIR / 'framja.sqlite3'}"),
         conn_max_age=env_int("FRAMJA_DB_CONN_MAX_AGE", 60),
-        conn_health_checks=True,
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"]["OPTIONS"] = {
-        # WAL lets readers and one writer work at once; IMMEDIATE avoids "database is locked"
-        # upgrades inside transactions; busy timeout waits instead of failing.
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
-        "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
-    }
 
 AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [
@@ -151,16 +163,23 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = ["framja.accounts.auth.EmailOrUsernameBackend"]
 LOGIN_URL = "accounts-login"
 LOGIN_REDIRECT_URL = "accounts-home"
 LOGOUT_REDIRECT_URL = "home"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 3
 FRAMJA_INVITATION_DAYS = env_int("FRAMJA_INVITATION_DAYS", 14)
+# Idea similarity: empty = the built-in lexical engine; else a sentence-transformers model name.
+FRAMJA_EMBEDDING_MODEL = env_str("FRAMJA_EMBEDDING_MODEL", "")
 
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", _("Swedish")), ("nb", _("Norwegian Bokmål")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "framja" / "locale"]
 USE_I18N = True
+# The language switcher's choice outlives the session (see framja/languages.py).
+LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SECURE = not DEBUG
 USE_TZ = True
 TIME_ZONE = env_str("FRAMJA_TIME_ZONE", "Europe/Stockholm")
 
@@ -194,6 +213,8 @@ EMAIL_HOST_PASSWORD = env_secret("FRAMJA_EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("FRAMJA_EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("FRAMJA_DEFAULT_FROM_EMAIL", "Främja <noreply@framja.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Outgoing mail is queued (notifications.OutboundEmail) and retried this many times before giving up.
+FRAMJA_MAIL_MAX_ATTEMPTS = env_int("FRAMJA_MAIL_MAX_ATTEMPTS", 6)
 ADMINS = [("Admin", a) for a in env_list("FRAMJA_ADMINS", [])]
 
 # Security: strict when not in debug mode. Behind a TLS-terminating proxy, set

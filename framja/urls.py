@@ -6,10 +6,11 @@ from django.views.i18n import JavaScriptCatalog
 
 from framja import views
 from framja.api import api
+from framja.languages.views import set_language
 
 urlpatterns = [
     path("api/v1/", api.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", set_language, name="set_language"),
     path("healthz", views.healthz, name="healthz"),
 ]
 

@@ -14,6 +14,9 @@ from django.test import Client
 from framja.accounts.models import Organisation, Role, User
 from tests.factories import PASSWORD, MembershipFactory, OrganisationFactory, UserFactory
 
+# Browser fixtures (browser, page, visit, assert_accessible, login) for any test directory.
+pytest_plugins = ["tests.browser.fixtures"]
+
 
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings, tmp_path):
@@ -33,32 +36,32 @@ def password() -> str:
 
 @pytest.fixture
 def organisation(db) -> Organisation:
-    return OrganisationFactory(name="Almi Mitt", organisation_number="5565945689")
+    return OrganisationFactory.create(name="Almi Mitt", organisation_number="5565945689")
 
 
 @pytest.fixture
 def other_organisation(db) -> Organisation:
-    return OrganisationFactory(name="Innovasjon Trøndelag", country="NO", organisation_number="974760673")
+    return OrganisationFactory.create(name="Innovasjon Trøndelag", country="NO", organisation_number="974760673")
 
 
 @pytest.fixture
 def owner(organisation) -> User:
-    user = UserFactory(username="owner")
-    MembershipFactory(user=user, organisation=organisation, role=Role.ADMIN)
+    user = UserFactory.create(username="owner")
+    MembershipFactory.create(user=user, organisation=organisation, role=Role.ADMIN)
     return user
 
 
 @pytest.fixture
 def member(organisation) -> User:
-    user = UserFactory(username="member")
-    MembershipFactory(user=user, organisation=organisation, role=Role.MEMBER)
+    user = UserFactory.create(username="member")
+    MembershipFactory.create(user=user, organisation=organisation, role=Role.MEMBER)
     return user
 
 
 @pytest.fixture
 def outsider(other_organisation) -> User:
-    user = UserFactory(username="outsider")
-    MembershipFactory(user=user, organisation=other_organisation, role=Role.ADMIN)
+    user = UserFactory.create(username="outsider")
+    MembershipFactory.create(user=user, organisation=other_organisation, role=Role.ADMIN)
     return user
 
 

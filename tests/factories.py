@@ -11,7 +11,7 @@ from framja.places.models import County, Municipality
 PASSWORD = "correct-horse-battery-staple"
 
 
-class UserFactory(DjangoModelFactory):
+class UserFactory(DjangoModelFactory[User]):
     class Meta:
         model = User
         django_get_or_create = ("username",)
@@ -23,7 +23,7 @@ class UserFactory(DjangoModelFactory):
     password = factory.django.Password(PASSWORD)
 
 
-class CountyFactory(DjangoModelFactory):
+class CountyFactory(DjangoModelFactory[County]):
     class Meta:
         model = County
         django_get_or_create = ("country", "code")
@@ -33,7 +33,7 @@ class CountyFactory(DjangoModelFactory):
     name = "Jämtlands län"
 
 
-class MunicipalityFactory(DjangoModelFactory):
+class MunicipalityFactory(DjangoModelFactory[Municipality]):
     class Meta:
         model = Municipality
         django_get_or_create = ("country", "code")
@@ -44,7 +44,7 @@ class MunicipalityFactory(DjangoModelFactory):
     county = factory.SubFactory(CountyFactory)
 
 
-class OrganisationFactory(DjangoModelFactory):
+class OrganisationFactory(DjangoModelFactory[Organisation]):
     class Meta:
         model = Organisation
 
@@ -53,7 +53,7 @@ class OrganisationFactory(DjangoModelFactory):
     country = "SE"
 
 
-class MembershipFactory(DjangoModelFactory):
+class MembershipFactory(DjangoModelFactory[Membership]):
     class Meta:
         model = Membership
 

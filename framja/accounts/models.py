@@ -7,10 +7,12 @@ import secrets
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import F, Q
 from django.db.models.functions import Lower
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import get_language
@@ -27,18 +29,12 @@ class User(AbstractUser):
     """A person who signs in. E-mail is unique (case-insensitive): invitations and resets use it."""
 
     email = models.EmailField(_("email address"))
-    preferred_language = models.CharField(
-        _("preferred language"), max_length=5, choices=settings.LANGUAGES, blank=True
-    )
-
-    objects: UserManager[User] = UserManager()
+    preferred_language = models.CharField(_("preferred language"), max_length=5, choices=settings.LANGUAGES, blank=True)
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
         constraints = [
-            models.UniqueConstraint(
-                Lower("email"), name="accounts_user_unique_email", condition=~models.Q(email="")
-            )
+            models.UniqueConstraint(Lower("email"), name="accounts_user_unique_email", condition=~models.Q(email=""))
         ]
 
     def __str__(self) -> str:
@@ -58,7 +54,7 @@ class OrganisationQuerySet(models.QuerySet["Organisation"]):
     def active(self) -> OrganisationQuerySet:
         return self.filter(is_active=True)
 
-    def visible_to(self, user: User | None) -> OrganisationQuerySet:
+    def visible_to(self, user: User | AnonymousUser | None) -> OrganisationQuerySet:
         """Organisation profiles are public directory entries: everyone sees active ones."""
         if user is not None and user.is_authenticated and user.is_staff:
             return self.all()
@@ -71,6 +67,25 @@ class OrganisationQuerySet(models.QuerySet["Organisation"]):
         if roles is not None:
             memberships = memberships.filter(role__in=list(roles))
         return self.filter(pk__in=memberships.values("organisation_id"))
+
+    def search(self, text: str) -> OrganisationQuerySet:
+        """Match name or short name (anywhere, case-insensitive) or the organisation number."""
+        text = " ".join((text or "").replace("\x00", "").split())[:100]
+        if not text:
+            return self
+        match = Q(name__icontains=text) | Q(slug__icontains=text)
+        digits = clean_organisation_number(text)
+        if digits.isdigit():
+            match |= Q(organisation_number__startswith=digits)
+        return self.filter(match)
+
+    def serving(self, municipality: Municipality) -> OrganisationQuerySet:
+        """Organisations that serve the municipality or are it."""
+        return self.filter(Q(serves=municipality) | Q(municipality=municipality)).distinct()
+
+
+#: Slugs that would clash with page addresses such as /organisations/new/.
+RESERVED_SLUGS = frozenset({"new", "edit", "members", "invitations", "audit"})
 
 
 class Organisation(models.Model):
@@ -86,7 +101,13 @@ class Organisation(models.Model):
         OTHER = "other", _("Other")
 
     name = models.CharField(_("name"), max_length=200)
-    slug = models.SlugField(_("short name"), max_length=80, unique=True)
+    slug = models.SlugField(
+        _("short name"),
+        max_length=80,
+        unique=True,
+        blank=True,
+        help_text=_("Used in addresses; made from the name when empty."),
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     country = models.CharField(_("country"), max_length=2, choices=Country.choices)
     organisation_number = models.CharField(
@@ -128,18 +149,39 @@ class Organisation(models.Model):
                 fields=["country", "organisation_number"],
                 name="accounts_organisation_unique_number",
                 condition=~models.Q(organisation_number=""),
+                violation_error_message=_("An organisation with this organisation number is already registered."),
             ),
             models.UniqueConstraint(
                 fields=["municipality"],
                 name="accounts_organisation_one_per_municipality",
                 condition=models.Q(kind="municipality"),
+                violation_error_message=_("This municipality already has its organisation in Främja."),
             ),
         ]
 
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args: object, **kwargs: object) -> None:
+        if not self.slug:
+            self.slug = self._unique_slug()
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def get_absolute_url(self) -> str:
+        return reverse("accounts-organisation-detail", args=[self.slug])
+
+    @property
+    def organisation_number_display(self) -> str:
+        """The number as people write it: 556036-0793 (SE), 974 760 673 (NO)."""
+        number = self.organisation_number
+        if self.country == Country.SWEDEN and len(number) == 10:
+            return f"{number[:6]}-{number[6:]}"
+        if self.country == Country.NORWAY and len(number) == 9:
+            return f"{number[:3]} {number[3:6]} {number[6:]}"
+        return number
+
     def clean(self) -> None:
+        """Check digits, the municipality rule and duplicates, as field errors (forms and API show them)."""
         errors: dict[str, list[ValidationError]] = {}
         if self.organisation_number:
             self.organisation_number = clean_organisation_number(self.organisation_number)
@@ -147,24 +189,42 @@ class Organisation(models.Model):
                 validate_organisation_number(self.organisation_number, self.country)
             except ValidationError as exc:
                 errors.setdefault("organisation_number", []).append(exc)
+            else:
+                if (
+                    Organisation.objects.filter(country=self.country, organisation_number=self.organisation_number)
+                    .exclude(pk=self.pk)
+                    .exists()
+                ):
+                    errors.setdefault("organisation_number", []).append(
+                        ValidationError(
+                            _("An organisation with this organisation number is already registered."), code="unique"
+                        )
+                    )
         if self.kind == self.Kind.MUNICIPALITY and self.municipality_id is None:
             errors.setdefault("municipality", []).append(
                 ValidationError(_("A municipality organisation must name its municipality."), code="required")
             )
-        if self.municipality_id is not None and self.municipality is not None and self.municipality.country != self.country:
-            errors.setdefault("municipality", []).append(
-                ValidationError(_("The municipality is in another country than the organisation."), code="country")
-            )
+        if self.municipality_id is not None and self.municipality is not None:
+            if self.municipality.country != self.country:
+                errors.setdefault("municipality", []).append(
+                    ValidationError(_("The municipality is in another country than the organisation."), code="country")
+                )
+            elif (
+                self.kind == self.Kind.MUNICIPALITY
+                and Organisation.objects.filter(kind=self.Kind.MUNICIPALITY, municipality_id=self.municipality_id)
+                .exclude(pk=self.pk)
+                .exists()
+            ):
+                errors.setdefault("municipality", []).append(
+                    ValidationError(_("This municipality already has its organisation in Främja."), code="unique")
+                )
         if errors:
             raise ValidationError(errors)
 
-    def save(self, *args: object, **kwargs: object) -> None:
-        if not self.slug:
-            self.slug = self._unique_slug()
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
-
     def _unique_slug(self) -> str:
         base = slugify(self.name)[:70] or "organisation"
+        if base in RESERVED_SLUGS:
+            base = f"{base}-{self.kind or 'organisation'}"
         slug, n = base, 2
         while Organisation.objects.filter(slug=slug).exclude(pk=self.pk).exists():
             slug, n = f"{base}-{n}", n + 1
@@ -182,6 +242,11 @@ class Organisation(models.Model):
         return ""
 
 
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def admins(self) -> MembershipQuerySet:
+        return self.filter(role=Role.ADMIN)
+
+
 class Membership(models.Model):
     """A user's role in one organisation."""
 
@@ -192,6 +257,8 @@ class Membership(models.Model):
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.MEMBER)
     created_at = models.DateTimeField(_("joined"), auto_now_add=True)
 
+    objects = MembershipQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
@@ -201,7 +268,7 @@ class Membership(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} @ {self.organisation} ({self.get_role_display()})"
+        return f"{self.user} @ {self.organisation}"
 
 
 def _hash_secret(raw: str) -> str:
@@ -209,8 +276,12 @@ def _hash_secret(raw: str) -> str:
 
 
 class InvitationQuerySet(models.QuerySet["Invitation"]):
+    def open(self) -> InvitationQuerySet:
+        """Neither accepted nor revoked (possibly expired): at most one per organisation and e-mail."""
+        return self.filter(accepted_at=None, revoked_at=None)
+
     def pending(self) -> InvitationQuerySet:
-        return self.filter(accepted_at=None, revoked_at=None, expires_at__gt=timezone.now())
+        return self.open().filter(expires_at__gt=timezone.now())
 
 
 class Invitation(models.Model):
@@ -235,10 +306,25 @@ class Invitation(models.Model):
 
     objects = InvitationQuerySet.as_manager()
 
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        ACCEPTED = "accepted", _("Accepted")
+        REVOKED = "revoked", _("Revoked")
+        EXPIRED = "expired", _("Expired")
+
     class Meta:
         verbose_name = _("invitation")
         verbose_name_plural = _("invitations")
         ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                F("organisation"),
+                Lower("email"),
+                name="accounts_invitation_one_open_per_email",
+                condition=Q(accepted_at=None, revoked_at=None),
+                violation_error_message=_("This address already has an open invitation."),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.email} → {self.organisation}"
@@ -256,6 +342,16 @@ class Invitation(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.accepted_at is None and self.revoked_at is None and self.expires_at > timezone.now()
+
+    @property
+    def status(self) -> Invitation.Status:
+        if self.accepted_at is not None:
+            return self.Status.ACCEPTED
+        if self.revoked_at is not None:
+            return self.Status.REVOKED
+        if self.expires_at <= timezone.now():
+            return self.Status.EXPIRED
+        return self.Status.PENDING
 
 
 class ApiTokenQuerySet(models.QuerySet["ApiToken"]):

@@ -31,7 +31,10 @@ def role_in(user: Any, organisation: Organisation | int) -> Role | None:
     org_id = organisation if isinstance(organisation, int) else organisation.pk
     cache: dict[int, Role] | None = getattr(user, "_framja_roles", None)
     if cache is None:
-        cache = {m.organisation_id: Role(m.role) for m in Membership.objects.filter(user=user).only("organisation_id", "role")}
+        cache = {
+            m.organisation_id: Role(m.role)
+            for m in Membership.objects.filter(user=user).only("organisation_id", "role")
+        }
         user._framja_roles = cache
     return cache.get(org_id)
 

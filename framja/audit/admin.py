@@ -12,6 +12,7 @@ class AuditEntryAdmin(admin.ModelAdmin):
     list_filter = ["action", "content_type"]
     search_fields = ["object_repr", "actor_label"]
     date_hierarchy = "created_at"
+    list_select_related = ["content_type", "organisation"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

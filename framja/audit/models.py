@@ -2,9 +2,32 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils import formats, timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.text import capfirst
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+#: What the log shows for a missing value.
+EMPTY = "—"
+#: actor_label of writes without a signed-in person (commands, jobs, anonymous requests).
+SYSTEM_LABEL = "system"
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One changed field as people read it: translated field name, before and after."""
+
+    name: str
+    label: str
+    before: str
+    after: str
 
 
 class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
@@ -30,9 +53,12 @@ class AuditEntry(models.Model):
         verbose_name=_("who"),
     )
     actor_label = models.CharField(_("who (as recorded)"), max_length=200, blank=True)
+    # No database constraint: the entries outlive the organisation (its own deletion is logged
+    # after the row is gone, and staff can still read the history by its id).
     organisation = models.ForeignKey(
         "accounts.Organisation",
-        on_delete=models.SET_NULL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
         null=True,
         blank=True,
         related_name="+",
@@ -57,3 +83,59 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_repr}"
+
+    @property
+    def actor_display(self) -> str:
+        return gettext("System") if self.actor_label in ("", SYSTEM_LABEL) else self.actor_label
+
+    @property
+    def object_type(self) -> str:
+        """The kind of object in the reader's language, e.g. "Membership" (needs content_type loaded)."""
+        model = self.content_type.model_class()
+        return str(capfirst(model._meta.verbose_name)) if model is not None else self.content_type.model
+
+    def field_changes(self) -> list[FieldChange]:
+        """The changes with translated field names and choice labels; no queries."""
+        model = self.content_type.model_class()
+        result = []
+        for name, pair in (self.changes or {}).items():
+            before, after = pair if isinstance(pair, list) and len(pair) == 2 else (None, pair)
+            field = None
+            if model is not None:
+                try:
+                    field = model._meta.get_field(name)
+                except FieldDoesNotExist:
+                    field = None
+            label = str(capfirst(getattr(field, "verbose_name", name)))
+            result.append(FieldChange(name, label, _format(field, before), _format(field, after)))
+        return result
+
+
+def _format(field: Any, value: Any) -> str:
+    if value is None or value == "" or value == []:
+        return EMPTY
+    if isinstance(value, bool):
+        return gettext("Yes") if value else gettext("No")
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    if isinstance(value, str) and isinstance(field, (models.DateTimeField, models.DateField)):
+        return _format_date(field, value)
+    choices = getattr(field, "flatchoices", None)
+    if choices:
+        labels = {str(key): label for key, label in choices}
+        if str(value) in labels:
+            return str(labels[str(value)])
+    return str(value)
+
+
+def _format_date(field: Any, value: str) -> str:
+    """ISO text from the snapshot, shown in the reader's time zone and date format."""
+    if isinstance(field, models.DateTimeField):
+        moment = parse_datetime(value)
+        if moment is None:
+            return value
+        if timezone.is_aware(moment):
+            moment = timezone.localtime(moment)
+        return str(formats.date_format(moment, "SHORT_DATETIME_FORMAT"))
+    day = parse_date(value)
+    return str(formats.date_format(day, "SHORT_DATE_FORMAT")) if day else value

@@ -6,6 +6,8 @@ Register a model once (in its app's `ready()` or at the bottom of its models mod
 
 Every save and delete of it (pages, API, admin, commands) then writes an AuditEntry with
 the changed fields' before/after values and the current actor (framja.audit.context).
+Values are kept as people read them: related objects by their str(), many-to-many fields as the
+full sorted lists before and after, `redact` fields as "•••" (a change is still recorded).
 The entry is written in the same transaction as the change, so they commit or roll back together.
 """
 
@@ -49,16 +51,44 @@ def is_registered(model: type[models.Model]) -> bool:
     return model in _registry
 
 
+def _plain(value: Any) -> Any:
+    """A JSON-safe value: primitives as they are, anything else (dates, decimals, UUIDs) as text."""
+    return value if isinstance(value, (str, int, float, bool, type(None))) else str(value)
+
+
 def snapshot(instance: models.Model, config: AuditedModel) -> dict[str, Any]:
-    data: dict[str, Any] = {}
-    for f in instance._meta.concrete_fields:
-        if f.name in config.exclude:
-            continue
-        value = f.value_from_object(instance)
-        if f.name in config.redact and value:
-            value = REDACTED
-        data[f.name] = value if isinstance(value, (str, int, float, bool, type(None))) else str(value)
-    return data
+    """The audited fields' raw values (foreign keys as ids); compared to find what changed."""
+    return {
+        f.name: _plain(f.value_from_object(instance))
+        for f in instance._meta.concrete_fields
+        if f.name not in config.exclude and not _is_bookkeeping(f)
+    }
+
+
+def _is_bookkeeping(f: Any) -> bool:
+    """The primary key and automatic timestamps: the entry records those itself."""
+    return bool(f.primary_key or getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False))
+
+
+def _related_label(instance: models.Model, field: Any, pk: Any) -> str:
+    """How the log names a related object: its str(), from the instance's cache when possible."""
+    cached = field.get_cached_value(instance, None) if field.is_cached(instance) else None
+    if cached is not None and cached.pk == pk:
+        return str(cached)[:200]
+    related = field.related_model._base_manager.filter(pk=pk).first()
+    return str(related)[:200] if related is not None else str(pk)
+
+
+def _present(instance: models.Model, config: AuditedModel, name: str, value: Any) -> Any:
+    """The value as the log keeps it: secrets redacted, related objects by their label."""
+    if value is None or value == "":
+        return value
+    if name in config.redact:
+        return REDACTED
+    field = instance._meta.get_field(name)
+    if field.many_to_one or field.one_to_one:
+        return _related_label(instance, field, value)
+    return value
 
 
 def record(
@@ -69,15 +99,16 @@ def record(
     organisation_id: int | None = None,
 ) -> None:
     """Write one AuditEntry (also for writes that signals cannot see, such as bulk updates)."""
-    from framja.audit.models import AuditEntry
+    from framja.audit.models import SYSTEM_LABEL, AuditEntry
 
     actor = current_actor()
     config = _registry.get(type(instance))
     if organisation_id is None and config is not None:
         organisation_id = config.organisation(instance)
+    has_pk = getattr(actor, "pk", None) is not None
     AuditEntry.objects.create(
-        actor=actor if getattr(actor, "pk", None) else None,
-        actor_label=str(actor) if actor is not None else "system",
+        actor=actor if has_pk else None,
+        actor_label=str(actor)[:200] if has_pk else SYSTEM_LABEL,
         organisation_id=organisation_id,
         action=action,
         content_type=ContentType.objects.get_for_model(type(instance)),
@@ -93,7 +124,7 @@ def _before_save(sender: type[models.Model], instance: models.Model, raw: bool, 
         return
     previous = None
     if instance.pk is not None and not instance._state.adding:
-        old = sender._default_manager.filter(pk=instance.pk).first()
+        old = sender._base_manager.filter(pk=instance.pk).first()
         previous = snapshot(old, config) if old is not None else None
     instance._audit_before = previous  # type: ignore[attr-defined]
 
@@ -104,11 +135,20 @@ def _after_save(sender: type[models.Model], instance: models.Model, created: boo
         return
     after = snapshot(instance, config)
     before = getattr(instance, "_audit_before", None)
+    instance._audit_before = after  # type: ignore[attr-defined]  # a second save compares with this one
     if created or before is None:
-        changes = {name: [None, value] for name, value in after.items() if value not in (None, "")}
+        changes = {
+            name: [None, _present(instance, config, name, value)]
+            for name, value in after.items()
+            if value not in (None, "")
+        }
         record(instance, "create", changes)
         return
-    changes = {name: [before.get(name), value] for name, value in after.items() if before.get(name) != value}
+    changes = {
+        name: [_present(instance, config, name, before.get(name)), _present(instance, config, name, value)]
+        for name, value in after.items()
+        if before.get(name) != value
+    }
     if changes:
         record(instance, "update", changes)
 
@@ -118,24 +158,43 @@ def _after_delete(sender: type[models.Model], instance: models.Model, **kwargs: 
     if config is None:
         return
     before = snapshot(instance, config)
-    record(instance, "delete", {name: [value, None] for name, value in before.items() if value not in (None, "")})
+    record(
+        instance,
+        "delete",
+        {
+            name: [_present(instance, config, name, value), None]
+            for name, value in before.items()
+            if value not in (None, "")
+        },
+    )
 
 
-def _m2m_changed(sender: Any, instance: models.Model, action: str, pk_set: set[Any] | None, **kwargs: Any) -> None:
+def _m2m_labels(instance: models.Model, field_name: str) -> list[str]:
+    return sorted(str(obj)[:200] for obj in getattr(instance, field_name).all())
+
+
+def _m2m_changed(sender: Any, instance: models.Model, action: str, reverse: bool, **kwargs: Any) -> None:
+    """Log a many-to-many change of a registered model as one field's full before/after lists.
+
+    Changes made from the other side (`municipality.served_by.add(org)`) are not seen.
+    """
     config = _registry.get(type(instance))
-    if config is None or action not in {"post_add", "post_remove", "post_clear"}:
+    if config is None or reverse:
         return
     field_name = next(
         (f.name for f in instance._meta.many_to_many if getattr(f.remote_field, "through", None) is sender),
-        "relations",
+        None,
     )
-    if action == "post_add":
-        changes = {field_name: [None, sorted(str(pk) for pk in pk_set or ())]}
-    elif action == "post_remove":
-        changes = {field_name: [sorted(str(pk) for pk in pk_set or ()), None]}
-    else:
-        changes = {field_name: ["*", None]}
-    record(instance, "update", changes)
+    if field_name is None or field_name in config.exclude:
+        return
+    pending: dict[str, list[str]] = instance.__dict__.setdefault("_audit_m2m_before", {})
+    if action in {"pre_add", "pre_remove", "pre_clear"}:
+        pending[field_name] = _m2m_labels(instance, field_name)
+    elif action in {"post_add", "post_remove", "post_clear"}:
+        before = pending.pop(field_name, None)
+        after = _m2m_labels(instance, field_name)
+        if before != after:
+            record(instance, "update", {field_name: [before, after]})
 
 
 def connect_signals() -> None:

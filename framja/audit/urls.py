@@ -1,3 +1,7 @@
 from django.urls import path
 
-urlpatterns: list = []
+from framja.audit import views
+
+urlpatterns = [
+    path("organisations/<slug:slug>/", views.organisation_log, name="audit-organisation-log"),
+]

@@ -9,7 +9,10 @@ class IdeasConfig(AppConfig):
 
     def ready(self) -> None:
         from framja.audit import registry as audit
+        from framja.ideas import matching
         from framja.ideas import models as m
+
+        matching.connect_signals()
 
         audit.register(
             m.Idea,

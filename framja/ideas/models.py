@@ -13,11 +13,14 @@ Vocabulary:
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import CharField, F, Func, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Cast, Coalesce, Concat, Lower, NullIf
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from framja.accounts.models import Membership, Organisation, Role
@@ -72,10 +75,12 @@ class Sluice(models.Model):
         )
         sluice.organisations.add(lead_organisation)
         Stage.objects.bulk_create(
-            Stage(sluice=sluice, kind=kind, position=i, is_final=final) for i, (kind, final) in enumerate(DEFAULT_STAGES)
+            Stage(sluice=sluice, kind=kind, position=i, is_final=final)
+            for i, (kind, final) in enumerate(DEFAULT_STAGES)
         )
         Criterion.objects.bulk_create(
-            Criterion(sluice=sluice, name=str(n), description=str(d), position=i) for i, (n, d) in enumerate(DEFAULT_CRITERIA)
+            Criterion(sluice=sluice, name=str(n), description=str(d), position=i)
+            for i, (n, d) in enumerate(DEFAULT_CRITERIA)
         )
         return sluice
 
@@ -160,6 +165,13 @@ class Tag(models.Model):
     def __str__(self) -> str:
         return self.name_sv
 
+    @property
+    def display_name(self) -> str:
+        """The name in the active language, falling back to Swedish."""
+        language = (get_language() or "sv")[:2]
+        name = str(getattr(self, f"name_{language}", "") or self.name_sv)
+        return f"{self.number}. {name}" if self.kind == self.Kind.SDG and self.number else name
+
 
 class Audience(models.TextChoices):
     """Who an idea is for."""
@@ -179,12 +191,39 @@ class Currency(models.TextChoices):
     NOK = "NOK", _("Norwegian krone (NOK)")
 
 
+class _CountDistinct(Func):
+    """COUNT(DISTINCT x) as a plain expression, for a one-row subquery without GROUP BY."""
+
+    function = "COUNT"
+    template = "%(function)s(DISTINCT %(expressions)s)"
+    output_field = IntegerField()
+
+
+def supporters_of_group(root: OuterRef) -> Subquery:
+    """Distinct supporters of the idea `root` and of every idea actively linked as its duplicate.
+
+    A person is their e-mail address (signed-in supports store the account's address too), else
+    their account, so someone who supported the original and a duplicate counts once."""
+    person = Coalesce(NullIf(Lower("email"), Value("")), Concat(Value("user:"), Cast("user_id", CharField())))
+    supports = Support.objects.filter(
+        Q(idea_id=root) | Q(idea__duplicate_links__original_id=root, idea__duplicate_links__removed_at=None)
+    )
+    return Subquery(supports.order_by().annotate(n=_CountDistinct(person)).values("n")[:1], output_field=IntegerField())
+
+
 class IdeaQuerySet(models.QuerySet["Idea"]):
+    def with_supporter_count(self) -> IdeaQuerySet:
+        """Annotate `supporters`: distinct supporters counted once over the idea's duplicate group
+        (the original and its active duplicates); a duplicate shows its original's figure."""
+        original = DuplicateLink.objects.filter(duplicate=OuterRef("pk"), removed_at=None).values("original_id")[:1]
+        root = Coalesce(Subquery(original), F("pk"), output_field=models.BigIntegerField())
+        return self.annotate(group_root_id=root).annotate(supporters=supporters_of_group(OuterRef("group_root_id")))
+
     def public(self) -> IdeaQuerySet:
         """Ideas anyone may see (title, description, municipality, stage, public answers)."""
         return self.filter(withdrawn_at=None)
 
-    def workable_by(self, user: object) -> IdeaQuerySet:
+    def workable_by(self, user: Any) -> IdeaQuerySet:
         """Ideas the user does casework on: as admin/coordinator/adviser of the receiving
         organisation or of an accepted co-developing organisation, or as coordinator of a
         region organisation serving the idea's municipality. Staff work on everything."""
@@ -192,9 +231,9 @@ class IdeaQuerySet(models.QuerySet["Idea"]):
             return self.none()
         if getattr(user, "is_staff", False):
             return self.all()
-        casework = Membership.objects.filter(
-            user=user, role__in=[Role.ADMIN, Role.COORDINATOR, Role.ADVISER]
-        ).values("organisation_id")
+        casework = Membership.objects.filter(user=user, role__in=[Role.ADMIN, Role.COORDINATOR, Role.ADVISER]).values(
+            "organisation_id"
+        )
         regional = Membership.objects.filter(
             user=user, role__in=[Role.ADMIN, Role.COORDINATOR], organisation__kind=Organisation.Kind.REGION
         ).values("organisation_id")
@@ -203,6 +242,42 @@ class IdeaQuerySet(models.QuerySet["Idea"]):
             | Q(participants__organisation__in=casework, participants__status="accepted")
             | Q(municipality__served_by__in=regional)
         ).distinct()
+
+    def for_organisation(self, organisation: Organisation | int) -> IdeaQuerySet:
+        """The organisation's inbox: ideas it received and ideas it co-develops (accepted).
+        A subquery, not a join, so counts and aggregates over the result stay correct."""
+        org_id = organisation if isinstance(organisation, int) else organisation.pk
+        codeveloped = Participant.objects.filter(organisation_id=org_id, status=Participant.Status.ACCEPTED)
+        return self.filter(Q(receiving_organisation_id=org_id) | Q(pk__in=codeveloped.values("idea_id")))
+
+    def in_region(self, region: Organisation | int) -> IdeaQuerySet:
+        """Ideas concerning any municipality the (region) organisation serves."""
+        org_id = region if isinstance(region, int) else region.pk
+        served = Organisation.serves.through.objects.filter(organisation_id=org_id).values("municipality_id")
+        return self.filter(municipality_id__in=served)
+
+    def search(self, text: str) -> IdeaQuerySet:
+        """Full-text search over title, description and reference.
+
+        PostgreSQL: a real full-text query ('simple' configuration, so Swedish and Norwegian
+        words are both found) OR a reference match. Other databases: case-insensitive contains
+        for every word."""
+        from django.db import connection
+
+        text = text.strip()[:200]
+        if not text:
+            return self
+        by_reference = Q(reference__iexact=text)
+        if connection.vendor == "postgresql":
+            from django.contrib.postgres.search import SearchQuery, SearchVector
+
+            vector = SearchVector("title", "description", "reference", config="simple")
+            query = SearchQuery(text, config="simple", search_type="websearch")
+            return self.annotate(_search=vector).filter(Q(_search=query) | by_reference)
+        words = Q()
+        for word in text.split()[:10]:
+            words &= Q(title__icontains=word) | Q(description__icontains=word) | Q(reference__icontains=word)
+        return self.filter(words | by_reference)
 
 
 class Idea(models.Model):
@@ -279,6 +354,32 @@ class Idea(models.Model):
     def __str__(self) -> str:
         return f"{self.reference} {self.title}"
 
+    def supporter_count(self) -> int:
+        """Distinct supporters over the duplicate group (see `IdeaQuerySet.with_supporter_count`)."""
+        annotated = getattr(self, "supporters", None)
+        if annotated is not None:
+            return int(annotated)
+        annotated_self = Idea.objects.with_supporter_count().only("pk").filter(pk=self.pk).first()
+        return int(getattr(annotated_self, "supporters", 0) or 0)
+
+    def active_original(self) -> Idea | None:
+        """The idea this one is an active duplicate of, if any."""
+        link = self.duplicate_links.filter(removed_at=None).select_related("original").first()
+        return link.original if link else None
+
+    @property
+    def stage_label(self) -> str:
+        """The stage's name; ideas without a sluice are simply "Received"."""
+        return self.stage.label if self.stage_id and self.stage else str(Stage.Kind.RECEIVED.label)
+
+    @property
+    def stage_kind(self) -> str:
+        return self.stage.kind if self.stage_id and self.stage else Stage.Kind.RECEIVED.value
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
 
 class Attachment(models.Model):
     """A file attached to an idea: type- and size-checked on upload (at most 10 MB)."""
@@ -313,8 +414,12 @@ class Support(models.Model):
         verbose_name = _("support")
         verbose_name_plural = _("supports")
         constraints = [
-            models.UniqueConstraint(fields=["idea", "user"], name="ideas_support_once_per_user", condition=Q(user__isnull=False)),
-            models.UniqueConstraint(fields=["idea", "email"], name="ideas_support_once_per_email", condition=~Q(email="")),
+            models.UniqueConstraint(
+                fields=["idea", "user"], name="ideas_support_once_per_user", condition=Q(user__isnull=False)
+            ),
+            models.UniqueConstraint(
+                fields=["idea", "email"], name="ideas_support_once_per_email", condition=~Q(email="")
+            ),
             models.CheckConstraint(condition=Q(user__isnull=False) | ~Q(email=""), name="ideas_support_has_supporter"),
         ]
 
@@ -405,6 +510,9 @@ class StageVisit(models.Model):
 
     class Meta:
         ordering = ["entered_at"]
+
+    def __str__(self) -> str:
+        return f"{self.idea_id} in {self.stage_id} from {self.entered_at:%Y-%m-%d}"
 
 
 class Event(models.Model):
@@ -499,6 +607,9 @@ class DuplicateCandidate(models.Model):
             models.CheckConstraint(condition=Q(idea_a__lt=models.F("idea_b")), name="ideas_candidate_ordered_pair"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.idea_a_id} ~ {self.idea_b_id} ({self.score:.2f})"
+
 
 class Participant(models.Model):
     """An organisation co-developing an idea, with its role and share of the cost (percent)."""
@@ -553,3 +664,6 @@ class IndexChange(models.Model):
 
     class Meta:
         ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.op} {self.idea_id}"

@@ -17,6 +17,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from functools import lru_cache
 
 # Only the first MAX_CHARS characters of a text are read; ideas are a few kilobytes, and a
 # bounded input keeps every call bounded in time and memory.
@@ -26,9 +27,10 @@ MAX_WORDS = 3_000
 # Words longer than this are cut: nothing in these languages is longer, and it bounds n-grams.
 MAX_WORD_LEN = 40
 
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 _TAG = re.compile(r"<[^<>]{0,2000}>")
-_WORD = re.compile(r"[^\W_]+")
-_DIGITS_LETTERS = re.compile(r"\d+|[^\W\d_]+")
+# A token is a run of digits or a run of letters: "1950'erne" -> "1950", "erne".
+_TOKEN = re.compile(r"\d+|[^\W\d_]+")
 
 # Letters kept as they are; every other diacritic is stripped (é -> e, ü -> u).
 _SCANDINAVIAN_LETTERS = frozenset("åäöæø")
@@ -37,7 +39,7 @@ _LETTER_FOLD = str.maketrans({"æ": "ä", "ø": "ö", "ß": "ss", "þ": "th", "�
 
 _VOWELS = "aeiouyåäö"
 _DOUBLE_CONSONANT = re.compile(r"([bcdfghjklmnpqrstvwxz])\1+")
-_POSTVOCALIC_STOP = re.compile(r"(?<=[aeiouyåäö])(b|d|g)(?=[^aeiouyåäö]|$)")
+_POSTVOCALIC_STOP = re.compile(r"(?<=[aeiouyåäö])(b|d|g)")
 
 # Function words of the neighbour languages mapped to one form (Swedish where there is one).
 # This is a closed class: pronouns, auxiliaries, conjunctions, prepositions, common adverbs.
@@ -51,48 +53,46 @@ FUNCTION_WORDS: dict[str, str] = {
     "mine": "mina", "dine": "dina", "sine": "sina", "noget": "något", "noe": "något",
     "noko": "något", "nogen": "någon", "noen": "någon", "nokon": "någon", "nokre": "några",
     "ingen": "ingen", "intet": "inget", "ingenting": "inget", "alle": "alla", "hver": "varje",
-    "kvar": "varje", "hvert": "varje", "kvart": "varje", "selv": "själv", "sjølv": "själv",
+    "hvert": "varje", "selv": "själv", "sjølv": "själv",
     "sjöl": "själv", "själv": "själv", "sjölv": "själv", "denne": "denna", "dette": "detta",
     "disse": "dessa", "desse": "dessa", "hvilken": "vilken", "hvilket": "vilket",
     "hvilke": "vilka", "kva": "vad", "hva": "vad", "hvad": "vad", "hvem": "vem", "kven": "vem",
     "kvifor": "varför", "hvorfor": "varför", "hvordan": "hur", "korleis": "hur",
-    "hvornår": "när", "når": "när", "hvor": "var", "kor": "var",
+    "hvornår": "när", "hvor": "var",
     # auxiliaries and copula
     "er": "är", "erer": "är", "værer": "är", "väre": "vara", "vere": "vara", "värt": "varit",
-    "vore": "varit", "vart": "blev", "blive": "bli", "bliver": "blir", "blitt": "blivit",
+    "blive": "bli", "bliver": "blir", "blitt": "blivit",
     "blevet": "blivit", "have": "ha", "haver": "har", "hadde": "hade", "havde": "hade",
     "skal": "ska", "skall": "ska", "skulle": "skulle", "vil": "vill", "ville": "ville",
     "kunne": "kunna", "kunde": "kunde", "må": "må", "måtte": "måste", "burde": "borde",
-    "gjøre": "göra", "gjöre": "göra", "gjöra": "göra", "gjöre": "göra", "gör": "gör",
+    "gjøre": "göra", "gjöre": "göra", "gjöra": "göra", "gör": "gör",
     "gjör": "gör", "gjörde": "gjorde", "gjorde": "gjorde",
     # conjunctions, subjunctions
     "og": "och", "å": "att", "at": "att", "eller": "eller", "men": "men", "fordi": "eftersom",
     "hvis": "om", "dersom": "om", "da": "då", "så": "så", "som": "som", "end": "än",
     "enn": "än", "mens": "medan", "medens": "medan", "skönt": "fast", "selvom": "fast",
     # prepositions
-    "af": "av", "av": "av", "til": "till", "fra": "från", "frå": "från", "mod": "mot",
+    "af": "av", "av": "av", "til": "till", "fra": "från", "frå": "från",
     "ved": "vid", "etter": "efter", "efter": "efter", "under": "under", "över": "över",
     "uden": "utan", "uten": "utan", "utan": "utan", "mellem": "mellan", "mellom": "mellan",
     "omkring": "omkring", "hos": "hos", "gennem": "genom", "gjennom": "genom",
     "igennem": "igenom", "gjennomgå": "genomgå", "blandt": "bland", "blant": "bland",
     # adverbs and particles
-    "ikke": "inte", "ikkje": "inte", "ej": "inte", "ei": "inte", "ikk": "inte",
-    "også": "också", "òg": "också", "og": "och", "nu": "nu", "nå": "nu", "her": "här",
-    "der": "där", "der": "där", "meget": "mycket", "mye": "mycket", "mykje": "mycket",
+    "ikke": "inte", "ikkje": "inte", "ej": "inte", "ikk": "inte",
+    "også": "också", "òg": "också", "nu": "nu", "nå": "nu", "her": "här",
+    "der": "där", "meget": "mycket", "mye": "mycket", "mykje": "mycket",
     "mange": "många", "mykke": "mycket", "lidt": "lite", "litt": "lite", "lite": "lite",
     "altid": "alltid", "alltid": "alltid", "aldrig": "aldrig", "aldri": "aldrig",
     "igjen": "igen", "igen": "igen", "bare": "bara", "berre": "bara", "kun": "bara",
-    "enda": "ännu", "endnu": "ännu", "allerede": "redan", "allereie": "redan",
+    "endnu": "ännu", "allerede": "redan", "allereie": "redan",
     "ogsaa": "också", "jo": "ju", "nok": "nog", "vel": "väl", "godt": "gott",
     "hjemme": "hemma", "heime": "hemma", "hjem": "hem", "heim": "hem", "ud": "ut",
     "ute": "ute", "inde": "inne", "oppe": "uppe", "op": "upp", "opp": "upp",
-    "ned": "ner", "nede": "nere", "hit": "hit", "dit": "dit", "hen": "bort",
+    "ned": "ner", "nede": "nere", "hit": "hit", "dit": "dit",
     "sammen": "tillsammans", "saman": "tillsammans", "måske": "kanske", "kanskje": "kanske",
     "sikkert": "säkert", "lige": "lika", "like": "lika", "lenge": "länge", "længe": "länge",
-    "länge": "länge", "snart": "snart", "stadig": "fortfarande", "fortsatt": "fortfarande",
+    "länge": "länge", "snart": "snart", "fortsatt": "fortfarande",
     "framleis": "fortfarande", "ja": "ja", "nej": "nej", "nei": "nej",
-    # English, so that an English text is at least normalised consistently
-    "the": "the", "an": "a",
 }  # fmt: skip
 
 
@@ -109,10 +109,9 @@ def clean(text: str) -> str:
     if "&" in text:
         text = html.unescape(text)
     text = unicodedata.normalize("NFKC", text).casefold()
-    # Drop control/format/surrogate/private characters (zero-width joiners, BOM, NUL ...).
-    return "".join(
-        ch if unicodedata.category(ch)[0] not in "CZ" or ch == " " else " " for ch in text
-    )
+    # Invisible format characters (soft hyphen, zero-width space/joiners, BOM) would split a
+    # word in two: delete them. Other control characters are separators like punctuation.
+    return _INVISIBLE.sub("", text)
 
 
 def strip_diacritics(word: str) -> str:
@@ -137,6 +136,7 @@ def fold_letters(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=200_000)
 def fold_word(word: str) -> str:
     """Map a word to its shared Scandinavian form: letters folded, function words unified."""
     word = fold_letters(word[:MAX_WORD_LEN])
@@ -188,12 +188,11 @@ def _devoice(match: re.Match[str]) -> str:
     return _DEVOICE[match.group(1)]
 
 
+def tokens(text: str) -> list[str]:
+    """Cleaned word tokens of `text`, not yet folded (at most MAX_WORDS)."""
+    return _TOKEN.findall(clean(text))[:MAX_WORDS]
+
+
 def words(text: str) -> list[str]:
     """Cleaned, folded word tokens of `text` (at most MAX_WORDS); digits and letters split."""
-    tokens: list[str] = []
-    for raw in _WORD.findall(clean(text)):
-        for part in _DIGITS_LETTERS.findall(raw):
-            tokens.append(fold_word(part))
-            if len(tokens) >= MAX_WORDS:
-                return tokens
-    return tokens
+    return [fold_word(token) for token in tokens(text)]

@@ -1,3 +1,279 @@
-from ninja import Router
+"""The public side of the ideas API: submit, suggestions while typing, support, and the
+submitter's private status link. No sign-in needed; a Bearer token or the browser session
+(with its CSRF token) submits as that account."""
 
-router = Router()
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema, Status
+from ninja.errors import AuthenticationError, HttpError
+from ninja.utils import check_csrf
+
+from framja.accounts.models import ApiToken, User
+from framja.audit.context import set_actor
+from framja.ideas import matching
+from framja.ideas.models import Comment, Idea, Tag
+from framja.ideas.schemas import IdeaOut, IdeaSubmittedOut, SimilarIdeaOut, for_public_output
+from framja.ideas.services import public as services
+from framja.places.models import Municipality
+
+router = Router(tags=["ideas"])
+
+#: Longest text the similar-ideas check reads.
+MAX_SIMILAR_TEXT = 5000
+
+
+class DetailOut(Schema):
+    detail: str
+
+
+class IdeaIn(Schema):
+    title: str = Field(min_length=1, max_length=200)
+    description: str = Field(min_length=1, max_length=10_000)
+    municipality: str = Field(max_length=20, description='Official code: "2303", "5001", or "SE-1860" / "NO-1860".')
+    audience: str = Field("", max_length=20, description="residents, businesses, employees, ... (see Audience).")
+    tags: list[str] = Field(
+        default_factory=list, max_length=40, description="Tag short names, e.g. sdg-11, mobility-transport."
+    )
+    name: str = Field("", max_length=200, description="Anonymous submitters: your name (optional).")
+    email: str = Field(
+        "", max_length=254, description="Anonymous submitters: required, for the receipt and status link."
+    )
+    consent: bool = Field(
+        False, description="Anonymous submitters: must be true (consent to storing the contact details)."
+    )
+    notify: bool = Field(True, description="E-mail the submitter about public changes.")
+    language: str = Field("", max_length=5, description="sv, nb or en: language of the e-mails.")
+    website: str = Field("", max_length=200, description="Leave empty (spam trap).")
+
+
+class SupportIn(Schema):
+    email: str = Field("", max_length=254, description="Anonymous supporters: required.")
+    website: str = Field("", max_length=200, description="Leave empty (spam trap).")
+
+
+class SupportOut(Schema):
+    created: bool = Field(description="False when this person already supported the idea.")
+    supporters: int
+
+
+class InformationIn(Schema):
+    text: str = Field(min_length=1, max_length=10_000)
+
+
+class EventOut(Schema):
+    kind: str
+    label: str
+    text: str
+    created_at: datetime
+    outcome: str = ""
+    from_stage: str = ""
+    to_stage: str = ""
+
+
+class InformationOut(Schema):
+    text: str
+    created_at: datetime
+
+
+class StatusOut(Schema):
+    idea: IdeaOut
+    timeline: list[EventOut]
+    information: list[InformationOut]
+    anonymised: bool
+
+
+def _caller(request: HttpRequest) -> User | None:
+    """The account behind the request, if any: a valid Bearer token, else the browser session
+    (which must carry the CSRF token for writes). A malformed or unknown token is a 401."""
+    header = request.headers.get("Authorization", "")
+    if header:
+        scheme, _sep, token = header.partition(" ")
+        user = ApiToken.authenticate(token.strip()) if scheme.lower() == "bearer" and token.strip() else None
+        if user is None:
+            raise AuthenticationError
+        request.user = user
+        set_actor(user)
+        return user
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        if request.method not in {"GET", "HEAD", "OPTIONS"} and check_csrf(request) is not None:
+            raise HttpError(403, _("CSRF check failed: send the CSRF token with session requests."))
+        return user
+    return None
+
+
+def _municipality(code: str) -> Municipality:
+    try:
+        return Municipality.objects.lookup(code)
+    except ValidationError as exc:
+        raise ValidationError({"municipality": exc.messages}) from exc
+    except Municipality.DoesNotExist as exc:
+        raise ValidationError(
+            {"municipality": [_("No Swedish or Norwegian municipality has the code %(code)s.") % {"code": code[:20]}]}
+        ) from exc
+
+
+def _tags(slugs: list[str]) -> list[Tag]:
+    wanted = {slug.strip().lower() for slug in slugs if slug.strip()}
+    tags = list(Tag.objects.filter(slug__in=wanted))
+    unknown = wanted - {tag.slug for tag in tags}
+    if unknown:
+        raise ValidationError({"tags": [_("Unknown tags: %(tags)s.") % {"tags": ", ".join(sorted(unknown))[:200]}]})
+    return tags
+
+
+def _limited(request: HttpRequest, scope: str, limit: tuple[int, int]) -> None:
+    if not services.allow_anonymous(request, scope, limit):
+        raise HttpError(
+            429, _("Too many requests from your connection in a short time. Wait a few minutes and try again.")
+        )
+
+
+def _public_idea(idea_id: int) -> Idea:
+    return get_object_or_404(for_public_output(Idea.objects.public().filter(pk=idea_id)))
+
+
+@router.post("", auth=None, response={201: IdeaSubmittedOut, 202: DetailOut}, summary="Submit an idea")
+def submit_idea(request: HttpRequest, payload: IdeaIn) -> Status:
+    """Anyone may submit: anonymously with `email` and `consent: true`, or as the account of a
+    Bearer token / session. Answers 201 with the stored idea, its private `status_url` and the
+    most `similar` existing ideas from all municipalities; 429 when an anonymous client submits
+    too often; 422 with field errors for bad input (e.g. an ambiguous municipality code)."""
+    user = _caller(request)
+    if payload.website.strip():
+        return Status(202, {"detail": _("Thank you.")})
+    if user is None:
+        _limited(request, "submit", services.ANONYMOUS_SUBMITS)
+        if payload.email:
+            try:
+                validate_email(payload.email)
+            except ValidationError as exc:
+                raise ValidationError({"email": exc.messages}) from exc
+    result = services.idea_submit(
+        title=payload.title,
+        description=payload.description,
+        municipality=_municipality(payload.municipality),
+        audience=payload.audience,
+        tags=_tags(payload.tags),
+        user=user,
+        name=payload.name,
+        email=payload.email,
+        consent=payload.consent,
+        notify=payload.notify,
+        language=payload.language if payload.language in {"sv", "nb", "en"} else "",
+    )
+    idea = _public_idea(result.idea.pk)
+    similar = matching.similar_ideas(f"{idea.title}\n{idea.description}", k=5, exclude=[idea.pk])
+    idea.status_url = services.status_url(result.status_token, language=idea.language)  # type: ignore[attr-defined]
+    idea.similar = [SimilarIdeaOut.from_match(match) for match in similar]  # type: ignore[attr-defined]
+    return Status(201, idea)
+
+
+@router.get("similar", auth=None, response=list[SimilarIdeaOut], summary="Ideas similar to a text")
+def similar_ideas(
+    request: HttpRequest,
+    text: str = "",
+    municipality: str = "",
+    k: int = 5,
+) -> list[SimilarIdeaOut]:
+    """The as-you-type check: existing public ideas from all municipalities most like `text`
+    (e.g. title and description), best first, with a plain-words `level`. `municipality`
+    (a code) narrows the list to ideas about that municipality."""
+    text, k = text.strip()[:MAX_SIMILAR_TEXT], max(1, min(k, 20))
+    if not text:
+        return []
+    place = _municipality(municipality) if municipality.strip() else None
+    matches = matching.similar_ideas(
+        text, k=k, municipality=place.code if place else None, country=place.country if place else None
+    )
+    return [SimilarIdeaOut.from_match(match) for match in matches]
+
+
+@router.post(
+    "{int:idea_id}/supports", auth=None, response={200: SupportOut, 201: SupportOut}, summary="Support an idea"
+)
+def support_idea(request: HttpRequest, idea_id: int, payload: SupportIn) -> Status:
+    """Back an idea instead of submitting the same one: as the signed-in account, or
+    anonymously with an `email`. Each person counts once (also across duplicates): 201 the
+    first time, 200 when already supported."""
+    user = _caller(request)
+    idea = _public_idea(idea_id)
+    if payload.website.strip():
+        return Status(201, {"created": True, "supporters": idea.supporter_count()})
+    if user is None:
+        _limited(request, "support", services.ANONYMOUS_SUPPORTS)
+        try:
+            validate_email(payload.email)
+        except ValidationError as exc:
+            raise ValidationError({"email": exc.messages}) from exc
+    _support, created = services.support_add(idea=idea, user=user, email=payload.email)
+    supporters = Idea.objects.with_supporter_count().get(pk=idea.pk).supporter_count()
+    return Status(201 if created else 200, {"created": created, "supporters": supporters})
+
+
+# --- the private status link ---------------------------------------------------------------
+
+
+def _by_token(token: str) -> Idea:
+    idea = services.idea_by_status_token(token)
+    if idea is None:
+        raise HttpError(404, _("Not found."))
+    return idea
+
+
+def _status(idea: Idea) -> dict[str, Any]:
+    idea = get_object_or_404(for_public_output(Idea.objects.filter(pk=idea.pk)))
+    events = idea.events.filter(is_public=True).order_by("created_at", "id")
+    return {
+        "idea": idea,
+        "timeline": [
+            EventOut(
+                kind=event.kind,
+                label=str(event.get_kind_display()),
+                text=event.text,
+                created_at=event.created_at,
+                outcome=str(event.data.get("outcome", "")),
+                from_stage=str(event.data.get("from_stage", "")),
+                to_stage=str(event.data.get("to_stage", "")),
+            )
+            for event in events
+        ],
+        "information": [
+            InformationOut(text=c.text, created_at=c.created_at)
+            for c in idea.comments.filter(visibility=Comment.Visibility.SUBMITTER)
+        ],
+        "anonymised": idea.anonymised_at is not None,
+    }
+
+
+@router.get("status/{token}", auth=None, response=StatusOut, summary="The submitter's status page")
+def idea_status(request: HttpRequest, token: str) -> dict[str, Any]:
+    """The idea behind the private status link: public timeline and the information you added."""
+    return _status(_by_token(token))
+
+
+@router.post("status/{token}/information", auth=None, response={201: StatusOut}, summary="Add information")
+def idea_add_information(request: HttpRequest, token: str, payload: InformationIn) -> Status:
+    idea = _by_token(token)
+    services.submitter_add_information(idea=idea, text=payload.text)
+    return Status(201, _status(idea))
+
+
+@router.post("status/{token}/withdraw", auth=None, response=StatusOut, summary="Withdraw the idea")
+def idea_withdraw(request: HttpRequest, token: str) -> dict[str, Any]:
+    """Withdraw the idea: it leaves public lists and suggestions. Cannot be undone."""
+    return _status(services.idea_withdraw(idea=_by_token(token)))
+
+
+@router.post("status/{token}/anonymise", auth=None, response=StatusOut, summary="Remove my personal data")
+def idea_anonymise(request: HttpRequest, token: str) -> dict[str, Any]:
+    """Delete the submitter's name, e-mail address and consent; the idea stays."""
+    return _status(services.idea_anonymise(idea=_by_token(token)))

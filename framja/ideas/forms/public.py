@@ -1,0 +1,185 @@
+"""Forms of the public side: submitting an idea, supporting one, and the status-page actions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms.boundfield import BoundField
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from framja.ideas.models import Audience, Tag
+from framja.ideas.services.public import CONSENT_TEXT, validate_attachments
+from framja.places.forms import MunicipalityField
+
+#: Name of the honeypot field: hidden from people, filled in by form-filling robots.
+HONEYPOT = "website"
+
+
+class DescribedBoundField(BoundField):
+    """Ties the input to its help text and its errors (aria-describedby), marks it invalid."""
+
+    def build_widget_attrs(self, attrs: dict[str, Any], widget: Any = None) -> dict[str, Any]:
+        attrs = super().build_widget_attrs(attrs, widget)
+        ids = []
+        if self.help_text:
+            ids.append(f"{self.auto_id}_helptext")
+        if self.form.is_bound and self.errors:
+            ids.append(f"{self.auto_id}_errors")
+            attrs["aria-invalid"] = "true"
+        if ids and self.widget_type not in {"checkboxselectmultiple", "radioselect"}:
+            attrs["aria-describedby"] = " ".join(ids)
+        return attrs
+
+
+class AccessibleForm(forms.Form):
+    bound_field_class = DescribedBoundField
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; each is checked by `validate_attachments`."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"multiple": True}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        files = data if isinstance(data, (list, tuple)) else ([data] if data else [])
+        files = [super(MultipleFileField, self).clean(item, initial) for item in files if item]
+        if files:
+            validate_attachments(files)
+        return files
+
+
+class TagChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Tag) -> str:
+        return obj.display_name
+
+
+class HoneypotMixin(AccessibleForm):
+    website = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def is_spam(self) -> bool:
+        return bool(self.data.get(self.add_prefix(HONEYPOT), "").strip())
+
+
+class IdeaSubmitForm(HoneypotMixin):
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=200,
+        help_text=_("A short name for the idea, e.g. “Shared electric cargo bikes for shops”."),
+    )
+    description = forms.CharField(
+        label=_("Describe the idea"),
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_(
+            "What is the problem or opportunity, and what do you suggest? Do not write personal data about others."
+        ),
+    )
+    municipality = MunicipalityField(
+        label=_("Municipality the idea concerns"),
+        help_text=_("Any municipality in Sweden or Norway. Type in the filter box to narrow the list."),
+    )
+    audience = forms.ChoiceField(
+        label=_("Who is it for?"), choices=[("", _("Choose (optional)")), *Audience.choices], required=False
+    )
+    tags = TagChoiceField(
+        label=_("Categories (optional)"),
+        queryset=Tag.objects.order_by("kind", "number", "name_sv"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Topics and the Agenda 2030 goals the idea contributes to."),
+    )
+    attachments = MultipleFileField(
+        label=_("Attachments (optional)"),
+        required=False,
+        help_text=_(
+            "Up to 10 files of at most 10 MB each: PDF, PNG, JPEG, Word, Excel, PowerPoint, OpenDocument or text."
+        ),
+    )
+    name = forms.CharField(label=_("Your name (optional)"), max_length=200, required=False)
+    email = forms.EmailField(
+        label=_("Your e-mail address"),
+        required=False,
+        help_text=_("We send the receipt and your private status link here. It is never shown publicly."),
+    )
+    consent = forms.BooleanField(label=CONSENT_TEXT, required=False)
+    notify = forms.BooleanField(label=_("E-mail me when something happens to my idea"), required=False, initial=True)
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        suggest = {
+            "hx-get": reverse("ideas-similar"),
+            "hx-trigger": "keyup changed delay:600ms",
+            "hx-target": "#similar-ideas",
+            "hx-include": "#id_title, #id_description",
+            "hx-sync": "#similar-ideas:replace",
+        }
+        self.fields["title"].widget.attrs.update(suggest)
+        self.fields["description"].widget.attrs.update(suggest)
+        self.signed_in = bool(user is not None and user.is_authenticated)
+        if self.signed_in:
+            for name in ("name", "email", "consent"):
+                del self.fields[name]
+        else:
+            self.fields["email"].required = True
+            self.fields["consent"].required = True
+            self.fields["consent"].error_messages["required"] = _("Agree to how your contact details are stored.")
+
+    @property
+    def sdg_tags(self) -> list[Any]:
+        return [choice for choice in self["tags"] if choice.data["value"] and self._tag_kind(choice) == Tag.Kind.SDG]
+
+    @property
+    def topic_tags(self) -> list[Any]:
+        return [choice for choice in self["tags"] if self._tag_kind(choice) != Tag.Kind.SDG]
+
+    def _tag_kind(self, choice: Any) -> str:
+        value = choice.data["value"]
+        instance = getattr(value, "instance", None)
+        return instance.kind if instance is not None else ""
+
+
+class SupportForm(HoneypotMixin):
+    """Supporting an idea: signed-in people need nothing; others give an e-mail address."""
+
+    email = forms.EmailField(
+        label=_("Your e-mail address"),
+        required=False,
+        help_text=_("Counts your support once. Never shown publicly."),
+    )
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.signed_in = bool(user is not None and user.is_authenticated)
+        if not self.signed_in:
+            self.fields["email"].required = True
+
+
+class InformationForm(AccessibleForm):
+    text = forms.CharField(
+        label=_("Add information"),
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Only the people working on your idea see this."),
+    )
+
+
+class ConfirmForm(AccessibleForm):
+    confirm = forms.BooleanField(label=_("Yes, I am sure"), required=True)
+
+    def clean_confirm(self) -> bool:
+        if not self.cleaned_data.get("confirm"):
+            raise ValidationError(_("Tick the box to confirm."))
+        return True

@@ -1,0 +1,574 @@
+"""Casework pages: the inbox, an idea's casework page, gate decisions, duplicates,
+co-development, the regional view, the dashboard and the sluice configuration.
+
+Access: `Idea.objects.workable_by(user)` decides who sees an idea (others get 404, anonymous
+visitors the login page); `services.casework.access_for` says who may also decide.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from framja.accounts.models import Organisation
+from framja.accounts.permissions import has_any_role, require
+from framja.ideas import exports, stats
+from framja.ideas.forms import casework as forms
+from framja.ideas.models import (
+    Comment,
+    DuplicateCandidate,
+    Idea,
+    IdeaQuerySet,
+    Participant,
+    Sluice,
+)
+from framja.ideas.services import casework as services
+
+INBOX_PAGE_SIZE = 50
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _get_idea_for_casework(request: HttpRequest, pk: int) -> tuple[Idea, services.Access]:
+    """The idea if the user works it (else 404), with what they may do."""
+    idea = get_object_or_404(
+        Idea.objects.workable_by(request.user)
+        .select_related("municipality", "stage", "sluice", "assignee", "receiving_organisation", "submitter")
+        .with_supporter_count(),
+        pk=pk,
+    )
+    return idea, services.access_for(request.user, idea)
+
+
+def _chosen(request: HttpRequest, allowed: list[Organisation]) -> Organisation | None:
+    """The organisation named by ?organisation=<slug> among `allowed`; the only one if just one."""
+    require(bool(allowed))
+    slug = request.GET.get("organisation", "")
+    if slug:
+        for organisation in allowed:
+            if organisation.slug == slug:
+                return organisation
+        raise Http404
+    return allowed[0] if len(allowed) == 1 else None
+
+
+def _inbox_rows(ideas: IdeaQuerySet) -> IdeaQuerySet:
+    """What an inbox row shows, in one query (plus one for the tags). Supporters are counted
+    once over a duplicate group."""
+    return ideas.select_related("municipality", "stage", "assignee").prefetch_related("tags").with_supporter_count()
+
+
+def _scope(organisation: Organisation) -> IdeaQuerySet:
+    """An organisation's ideas; a region's also include every idea in the municipalities it serves."""
+    ideas = Idea.objects.for_organisation(organisation)
+    if organisation.kind == Organisation.Kind.REGION:
+        ideas = Idea.objects.filter(
+            Q(pk__in=ideas.values("pk")) | Q(pk__in=Idea.objects.in_region(organisation).values("pk"))
+        )
+    return ideas
+
+
+def _dashboard_organisations(user: Any) -> list[Organisation]:
+    seen = {o.pk: o for o in services.casework_organisations(user)}
+    for region in services.region_organisations(user):
+        seen.setdefault(region.pk, region)
+    return sorted(seen.values(), key=lambda o: o.name)
+
+
+# --------------------------------------------------------------------------- inbox
+
+
+@login_required
+@require_GET
+def inbox(request: HttpRequest) -> HttpResponse:
+    organisations = services.casework_organisations(request.user)
+    organisation = _chosen(request, organisations)
+    if organisation is None:
+        return render(
+            request,
+            "ideas/casework/choose_organisation.html",
+            {"organisations": organisations, "target": "ideas-inbox"},
+        )
+    form = forms.InboxFilterForm(request.GET or None, organisation=organisation, user=request.user)
+    ideas = _inbox_rows(form.apply(Idea.objects.for_organisation(organisation)))
+    page = Paginator(ideas, INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
+    invitations = Participant.objects.filter(
+        organisation=organisation, status=Participant.Status.INVITED
+    ).select_related("idea__municipality")
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "ideas/casework/inbox.html",
+        {
+            "organisation": organisation,
+            "organisations": organisations,
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "invitations": invitations if has_any_role(request.user, organisation, services.DECIDING_ROLES) else [],
+        },
+    )
+
+
+@login_required
+@require_GET
+def inbox_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    organisation = _chosen(request, services.casework_organisations(request.user))
+    require(organisation is not None)
+    assert organisation is not None
+    form = forms.InboxFilterForm(request.GET, organisation=organisation, user=request.user)
+    ideas = _inbox_rows(form.apply(Idea.objects.for_organisation(organisation)))
+    header = [
+        _("Reference"), _("Title"), _("Municipality"), _("Stage"), _("In stage since"),
+        _("Responsible"), _("Tags"), _("Supporters"), _("Submitted"), _("Withdrawn"),
+    ]  # fmt: skip
+    rows = (
+        [
+            idea.reference,
+            idea.title,
+            str(idea.municipality),
+            idea.stage.label if idea.stage else "",
+            idea.stage_entered_at.date().isoformat() if idea.stage_entered_at else "",
+            str(idea.assignee or ""),
+            ", ".join(t.display_name for t in idea.tags.all()),
+            idea.supporter_count(),
+            idea.created_at.date().isoformat(),
+            idea.withdrawn_at.date().isoformat() if idea.withdrawn_at else "",
+        ]
+        for idea in ideas.iterator(chunk_size=500)
+    )
+    tables = [(_("Ideas"), header, list(rows))]
+    filename = f"ideas-{organisation.slug}"
+    return exports.xlsx_response(filename, tables) if fmt == "xlsx" else exports.csv_response(filename, tables)
+
+
+# --------------------------------------------------------------------------- the idea
+
+
+def _render_detail(request: HttpRequest, idea: Idea, access: services.Access, **bound: Any) -> HttpResponse:
+    events = idea.events.select_related("actor").order_by("created_at", "pk")
+    participants = list(idea.participants.select_related("organisation").order_by("role", "organisation__name"))
+    for participant in participants:
+        participant.amount = (  # type: ignore[attr-defined]
+            (idea.budget * participant.cost_share / 100).quantize(Decimal("0.01")) if idea.budget is not None else None
+        )
+    context: dict[str, Any] = {
+        "idea": idea,
+        "access": access,
+        "events": events,
+        "attachments": idea.attachments.all(),
+        "supporter_count": getattr(idea, "supporters", 0),
+        "original_link": services.active_original(idea),
+        "duplicates": idea.duplicated_by_links.filter(removed_at=None).select_related("duplicate__municipality"),
+        "participants": participants,
+        "decisions": idea.decisions.select_related("from_stage", "to_stage", "decided_by").prefetch_related(
+            "scores__criterion"
+        ),
+        "assign_form": bound.get("assign_form") or forms.AssignForm(idea=idea),
+        "note_form": bound.get("note_form") or forms.CommentForm(auto_id="id_note_%s"),
+        "answer_form": bound.get("answer_form") or forms.CommentForm(auto_id="id_answer_%s"),
+        "decision_form": bound.get("decision_form") or forms.GateDecisionForm(idea=idea),
+        "invite_form": bound.get("invite_form") or forms.InviteForm(idea=idea),
+        "search_form": forms.DuplicateSearchForm(request.GET or None),
+        "duplicate_error": bound.get("duplicate_error"),
+        "candidates": _search_originals(request, idea),
+    }
+    return render(request, "ideas/casework/detail.html", context)
+
+
+def _search_originals(request: HttpRequest, idea: Idea) -> list[Idea]:
+    text = request.GET.get("dq", "").strip()
+    if not text:
+        return []
+    return list(
+        Idea.objects.public()
+        .exclude(pk=idea.pk)
+        .search(text)
+        .select_related("municipality", "stage")
+        .order_by("-created_at")[:10]
+    )
+
+
+@login_required
+@require_GET
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    idea, access = _get_idea_for_casework(request, pk)
+    return _render_detail(request, idea, access)
+
+
+@login_required
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    idea, _access = _get_idea_for_casework(request, pk)
+    if request.method != "POST":
+        return render(request, "ideas/casework/edit.html", {"idea": idea, "form": forms.IdeaEditForm.for_idea(idea)})
+    form = forms.IdeaEditForm(request.POST)
+    conflict = None
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.edit_idea(
+                idea=idea, version=data["version"], by=request.user, title=data["title"],
+                description=data["description"], audience=data["audience"], tags=data["tags"],
+            )  # fmt: skip
+        except services.EditConflictError as exc:
+            conflict = exc.current
+        except ValidationError as exc:
+            forms.apply_errors(form, exc)
+        else:
+            messages.success(request, _("The idea was saved."))
+            return redirect("ideas-casework-detail", idea.pk)
+    return render(
+        request,
+        "ideas/casework/edit.html",
+        {"idea": idea, "form": form, "conflict": conflict},
+        status=409 if conflict else 200,
+    )
+
+
+@login_required
+@require_POST
+def assign(request: HttpRequest, pk: int) -> HttpResponse:
+    idea, access = _get_idea_for_casework(request, pk)
+    form = forms.AssignForm(request.POST, idea=idea)
+    if form.is_valid():
+        services.assign(idea=idea, assignee=form.cleaned_data["assignee"], by=request.user)
+        messages.success(request, _("The responsible person was saved."))
+        return redirect("ideas-casework-detail", idea.pk)
+    return _render_detail(request, idea, access, assign_form=form)
+
+
+def _comment_view(request: HttpRequest, pk: int, visibility: str) -> HttpResponse:
+    idea, access = _get_idea_for_casework(request, pk)
+    prefix = "note" if visibility == Comment.Visibility.INTERNAL else "answer"
+    form = forms.CommentForm(request.POST, auto_id=f"id_{prefix}_%s")
+    if form.is_valid():
+        write = services.add_note if visibility == Comment.Visibility.INTERNAL else services.add_answer
+        write(idea=idea, text=form.cleaned_data["text"], by=request.user)
+        messages.success(request, _("The note was saved.") if prefix == "note" else _("The answer was published."))
+        return redirect(reverse("ideas-casework-detail", args=[idea.pk]) + "#timeline")
+    return _render_detail(request, idea, access, **{f"{prefix}_form": form})
+
+
+@login_required
+@require_POST
+def add_note(request: HttpRequest, pk: int) -> HttpResponse:
+    return _comment_view(request, pk, Comment.Visibility.INTERNAL)
+
+
+@login_required
+@require_POST
+def add_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    return _comment_view(request, pk, Comment.Visibility.PUBLIC)
+
+
+@login_required
+@require_POST
+def decide(request: HttpRequest, pk: int) -> HttpResponse:
+    idea, access = _get_idea_for_casework(request, pk)
+    require(access.can_decide)
+    form = forms.GateDecisionForm(request.POST, idea=idea)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            decision = services.gate_decide(
+                idea=idea, outcome=data["outcome"], rationale=data["rationale"], by=request.user,
+                scores=form.scores(), to_stage=data["to_stage"], is_public=data["is_public"], version=data["version"],
+            )  # fmt: skip
+        except services.EditConflictError as exc:
+            form.add_error(None, _("Someone changed the idea while you were deciding; it is now in the stage "
+                                   "%(stage)s. Your decision was not saved: check the timeline and decide again.")
+                           % {"stage": exc.current.stage.label if exc.current.stage else "—"})  # fmt: skip
+            data = request.POST.copy()
+            data["version"] = str(exc.current.version)
+            form.data = data
+            idea = exc.current
+        except ValidationError as exc:
+            forms.apply_errors(form, exc)
+        else:
+            messages.success(request, _("Decision saved: %(decision)s.") % {"decision": decision.get_outcome_display()})
+            return redirect("ideas-casework-detail", idea.pk)
+    return _render_detail(request, idea, access, decision_form=form)
+
+
+# --------------------------------------------------------------------------- duplicates
+
+
+@login_required
+@require_GET
+def duplicate_search(request: HttpRequest, pk: int) -> HttpResponse:
+    """As-you-type search for the original (HTMX fragment); without JS the detail page searches."""
+    idea, access = _get_idea_for_casework(request, pk)
+    require(access.can_decide)
+    if not request.htmx:  # type: ignore[attr-defined]
+        return redirect(
+            reverse("ideas-casework-detail", args=[idea.pk]) + "?" + request.GET.urlencode() + "#duplicates"
+        )
+    return render(
+        request, "ideas/casework/_original_results.html", {"idea": idea, "candidates": _search_originals(request, idea)}
+    )
+
+
+@login_required
+@require_POST
+def link_duplicate(request: HttpRequest, pk: int) -> HttpResponse:
+    idea, access = _get_idea_for_casework(request, pk)
+    require(access.can_decide)
+    form = forms.DuplicateLinkForm(request.POST)
+    error = _("Choose the original idea from the search results.")
+    if form.is_valid():
+        try:
+            services.link_duplicate(duplicate=idea, original=form.cleaned_data["original"], by=request.user)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(request, _("The idea is now marked as a duplicate."))
+            return redirect("ideas-casework-detail", idea.pk)
+    return _render_detail(request, idea, access, duplicate_error=error)
+
+
+@login_required
+@require_POST
+def unlink_duplicate(request: HttpRequest, pk: int) -> HttpResponse:
+    idea, access = _get_idea_for_casework(request, pk)
+    require(access.can_decide)
+    try:
+        services.unlink_duplicate(duplicate=idea, by=request.user)
+    except ValidationError as exc:
+        return _render_detail(request, idea, access, duplicate_error=" ".join(exc.messages))
+    messages.success(request, _("The duplicate link was removed."))
+    return redirect("ideas-casework-detail", idea.pk)
+
+
+@login_required
+@require_GET
+def discussion(request: HttpRequest, pk: int) -> HttpResponse:
+    """Public answers of the whole duplicate group, and the notes of the ideas the user works."""
+    idea, _access = _get_idea_for_casework(request, pk)
+    group = services.duplicate_group(idea)
+    workable = set(
+        Idea.objects.workable_by(request.user).filter(pk__in=[i.pk for i in group]).values_list("pk", flat=True)
+    )
+    comments = (
+        Comment.objects.filter(idea__in=group)
+        .filter(Q(visibility__in=[Comment.Visibility.PUBLIC, Comment.Visibility.SUBMITTER]) | Q(idea__in=workable))
+        .select_related("idea__municipality", "author", "author_organisation")
+        .order_by("created_at", "pk")
+    )
+    return render(request, "ideas/casework/discussion.html", {"idea": idea, "group": group, "comments": comments})
+
+
+# --------------------------------------------------------------------------- co-development
+
+
+@login_required
+@require_POST
+def invite(request: HttpRequest, pk: int) -> HttpResponse:
+    idea, access = _get_idea_for_casework(request, pk)
+    require(access.can_decide)
+    form = forms.InviteForm(request.POST, idea=idea)
+    if form.is_valid():
+        try:
+            services.invite_participant(idea=idea, organisation=form.cleaned_data["organisation"], by=request.user)
+        except ValidationError as exc:
+            forms.apply_errors(form, exc)
+        else:
+            messages.success(request, _("The invitation was sent."))
+            return redirect(reverse("ideas-casework-detail", args=[idea.pk]) + "#codevelopment")
+    return _render_detail(request, idea, access, invite_form=form)
+
+
+@login_required
+def costs(request: HttpRequest, pk: int) -> HttpResponse:
+    idea, access = _get_idea_for_casework(request, pk)
+    require(access.can_decide)
+    participants = list(
+        idea.participants.exclude(status=Participant.Status.DECLINED)
+        .select_related("organisation")
+        .order_by("role", "organisation__name")
+    )
+    if not participants:
+        messages.info(request, _("Invite an organisation to co-develop first."))
+        return redirect(reverse("ideas-casework-detail", args=[idea.pk]) + "#codevelopment")
+    form = forms.CostSplitForm(request.POST or None, idea=idea, participants=participants)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.set_cost_split(
+                idea=idea, shares=form.shares(), by=request.user, budget=data["budget"], currency=data["currency"]
+            )
+        except ValidationError as exc:
+            forms.apply_errors(form, exc)
+        else:
+            messages.success(request, _("The cost split was saved."))
+            return redirect(reverse("ideas-casework-detail", args=[idea.pk]) + "#codevelopment")
+    return render(request, "ideas/casework/costs.html", {"idea": idea, "form": form})
+
+
+@login_required
+def participant_respond(request: HttpRequest, pk: int) -> HttpResponse:
+    """The invited organisation's coordinators see the idea (public fields) and answer."""
+    participant = get_object_or_404(
+        Participant.objects.select_related(
+            "idea__municipality", "idea__stage", "idea__receiving_organisation", "organisation"
+        ),
+        pk=pk,
+    )
+    require(has_any_role(request.user, participant.organisation_id, services.DECIDING_ROLES))
+    form = forms.RespondForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        accept = form.cleaned_data["answer"] == "accept"
+        try:
+            services.respond_to_invitation(participant=participant, accept=accept, by=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            if accept:
+                messages.success(request, _("You now co-develop this idea; it is in your inbox."))
+                return redirect("ideas-casework-detail", participant.idea_id)
+            messages.success(request, _("You declined the invitation."))
+            return redirect(reverse("ideas-inbox") + f"?organisation={participant.organisation.slug}")
+    return render(
+        request, "ideas/casework/respond.html", {"participant": participant, "idea": participant.idea, "form": form}
+    )
+
+
+# --------------------------------------------------------------------------- regional view
+
+
+@login_required
+@require_GET
+def regional(request: HttpRequest) -> HttpResponse:
+    regions = services.region_organisations(request.user)
+    region = _chosen(request, regions)
+    if region is None:
+        return render(
+            request, "ideas/casework/choose_organisation.html", {"organisations": regions, "target": "ideas-regional"}
+        )
+    ideas = Idea.objects.in_region(region)
+    candidates = (
+        DuplicateCandidate.objects.filter(
+            judgement=DuplicateCandidate.Judgement.PENDING, score__gte=services.duplicate_threshold()
+        )
+        .filter(Q(idea_a__in=ideas.values("pk")) | Q(idea_b__in=ideas.values("pk")))
+        .select_related("idea_a__municipality", "idea_a__stage", "idea_b__municipality", "idea_b__stage")
+        .order_by("-score", "pk")[:100]
+    )
+    form = forms.InboxFilterForm(request.GET or None, organisation=region, user=request.user)
+    rows = _inbox_rows(form.apply(ideas)).select_related("receiving_organisation")
+    page = Paginator(rows, INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "ideas/casework/regional.html",
+        {
+            "region": region,
+            "regions": regions,
+            "candidates": candidates,
+            "page": page,
+            "form": form,
+            "query": query.urlencode(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def judge_candidate(request: HttpRequest, pk: int) -> HttpResponse:
+    candidate = get_object_or_404(DuplicateCandidate.objects.select_related("idea_a", "idea_b"), pk=pk)
+    access_a = services.access_for(request.user, candidate.idea_a)
+    access_b = services.access_for(request.user, candidate.idea_b)
+    require(access_a.can_decide or access_b.can_decide)
+    form = forms.JudgeForm(request.POST)
+    require(form.is_valid())
+    same = form.cleaned_data["judgement"] == "same"
+    duplicate = None
+    if same:
+        newer, older = sorted([candidate.idea_a, candidate.idea_b], key=lambda i: i.created_at, reverse=True)
+        newer_ok = access_a.can_decide if newer.pk == candidate.idea_a_id else access_b.can_decide
+        duplicate = newer if newer_ok else older
+    try:
+        services.judge_candidate(candidate=candidate, same=same, by=request.user, duplicate=duplicate)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Marked as the same idea.") if same else _("Marked as different ideas."))
+    return redirect(request.POST.get("next") or reverse("ideas-regional"))
+
+
+# --------------------------------------------------------------------------- dashboard
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    organisations = _dashboard_organisations(request.user)
+    organisation = _chosen(request, organisations)
+    if organisation is None:
+        return render(
+            request,
+            "ideas/casework/choose_organisation.html",
+            {"organisations": organisations, "target": "ideas-dashboard"},
+        )
+    data = stats.dashboard(_scope(organisation))
+    return render(
+        request,
+        "ideas/casework/dashboard.html",
+        {"organisation": organisation, "organisations": organisations, "data": data},
+    )
+
+
+@login_required
+@require_GET
+def dashboard_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    organisation = _chosen(request, _dashboard_organisations(request.user))
+    require(organisation is not None)
+    assert organisation is not None
+    tables = stats.dashboard_tables(stats.dashboard(_scope(organisation)))
+    filename = f"idea-pipeline-{organisation.slug}"
+    return exports.xlsx_response(filename, tables) if fmt == "xlsx" else exports.csv_response(filename, tables)
+
+
+# --------------------------------------------------------------------------- sluice configuration
+
+
+@login_required
+def sluice_settings(request: HttpRequest, slug: str) -> HttpResponse:
+    sluice = get_object_or_404(Sluice.objects.select_related("lead_organisation"), slug=slug)
+    require(has_any_role(request.user, sluice.lead_organisation_id, services.DECIDING_ROLES))
+    data = request.POST if request.method == "POST" else None
+    stages, criteria = forms.stage_formset(sluice, data), forms.criterion_formset(sluice, data)
+    if request.method == "POST" and stages.is_valid() and criteria.is_valid():
+        services.configure_sluice(sluice=sluice, stages=stages, criteria=criteria, by=request.user)
+        messages.success(request, _("The sluice settings were saved."))
+        return redirect("ideas-sluice-settings", sluice.slug)
+    return render(
+        request, "ideas/casework/sluice_settings.html", {"sluice": sluice, "stages": stages, "criteria": criteria}
+    )
+
+
+@login_required
+@require_GET
+def sluice_list(request: HttpRequest) -> HttpResponse:
+    """Sluices the user may configure (lead organisation's admins and coordinators)."""
+    if request.user.is_staff:
+        sluices = Sluice.objects.all()
+    else:
+        led = Organisation.objects.where_member(request.user, roles=services.DECIDING_ROLES)  # type: ignore[arg-type]
+        sluices = Sluice.objects.filter(lead_organisation__in=led)
+    sluices = sluices.select_related("lead_organisation").annotate(idea_count=Count("ideas"))
+    require(sluices.exists())
+    return render(request, "ideas/casework/sluice_list.html", {"sluices": sluices})

@@ -1,0 +1,247 @@
+"""Public pages of the idea sluice: submit (with as-you-type suggestions), receipt, the public
+idea page with support, and the submitter's private status page. Anyone may use them; none
+shows a submitter's personal data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from framja.ideas import matching
+from framja.ideas.forms.public import ConfirmForm, IdeaSubmitForm, InformationForm, SupportForm
+from framja.ideas.models import Comment, DuplicateLink, Event, Idea
+from framja.ideas.services import public as services
+
+RECEIPT_SESSION_KEY = "ideas_receipt"
+#: Suggestions shown while typing.
+SUGGESTIONS = 5
+#: Shorter texts get no suggestions (too little to compare).
+MIN_SUGGESTION_TEXT = 12
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return bool(getattr(request, "htmx", False))
+
+
+def _form_error(form: Any, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@require_http_methods(["GET", "POST"])
+def submit(request: HttpRequest) -> HttpResponse:
+    """The submission form; a valid post stores the idea and shows the receipt."""
+    form = IdeaSubmitForm(request.POST or None, request.FILES or None, user=request.user, initial=request.GET.dict())
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        if form.is_spam():
+            request.session[RECEIPT_SESSION_KEY] = {"pk": None}
+            return redirect("ideas-receipt")
+        if not form.signed_in and not services.allow_anonymous(request, "submit", services.ANONYMOUS_SUBMITS):
+            form.add_error(
+                None, _("Too many ideas from your connection in a short time. Wait a few minutes and try again.")
+            )
+            status = 429
+        else:
+            data = form.cleaned_data
+            try:
+                result = services.idea_submit(
+                    title=data["title"],
+                    description=data["description"],
+                    municipality=data["municipality"],
+                    audience=data["audience"],
+                    tags=data["tags"],
+                    attachments=data["attachments"],
+                    user=request.user,
+                    name=data.get("name", ""),
+                    email=data.get("email", ""),
+                    consent=data.get("consent", False),
+                    notify=data["notify"],
+                )
+            except ValidationError as exc:
+                _form_error(form, exc)
+            else:
+                request.session[RECEIPT_SESSION_KEY] = {"pk": result.idea.pk, "token": result.status_token}
+                return redirect("ideas-receipt")
+    suggestions = _suggestions(request.POST) if request.method == "POST" else []
+    return render(
+        request,
+        "ideas/public/submit.html",
+        {"form": form, "suggestions": suggestions, "support_form": SupportForm(user=request.user)},
+        status=status,
+    )
+
+
+def _suggestions(data: Any) -> list[matching.SimilarIdea]:
+    text = f"{data.get('title', '')}\n{data.get('description', '')}".strip()[:5000]
+    if len(text) < MIN_SUGGESTION_TEXT:
+        return []
+    return matching.similar_ideas(text, k=SUGGESTIONS)
+
+
+@require_GET
+def similar(request: HttpRequest) -> HttpResponse:
+    """The as-you-type suggestions (an HTMX fragment of the submission page)."""
+    context = {
+        "suggestions": _suggestions(request.GET),
+        "support_form": SupportForm(user=request.user),
+        "searched": True,
+    }
+    return render(request, "ideas/public/_similar.html", context)
+
+
+@require_GET
+def receipt(request: HttpRequest) -> HttpResponse:
+    """Shown once after submitting: the reference, and where the private link went."""
+    data = request.session.get(RECEIPT_SESSION_KEY)
+    if not data:
+        return redirect("ideas-submit")
+    idea = Idea.objects.select_related("municipality").filter(pk=data.get("pk")).first() if data.get("pk") else None
+    context = {"idea": idea, "status_url": reverse("ideas-status", args=[data["token"]]) if idea else ""}
+    return render(request, "ideas/public/receipt.html", context)
+
+
+def _public_idea(pk: int) -> Idea:
+    queryset = Idea.objects.public().select_related("municipality__county", "stage", "receiving_organisation")
+    return get_object_or_404(queryset.with_supporter_count(), pk=pk)
+
+
+def _detail_context(request: HttpRequest, idea: Idea, support_form: SupportForm | None = None) -> dict[str, Any]:
+    links = DuplicateLink.objects.filter(Q(duplicate=idea) | Q(original=idea), removed_at=None).select_related(
+        "original__municipality", "duplicate__municipality"
+    )
+    return {
+        "idea": idea,
+        "events": idea.events.filter(is_public=True),
+        "tags": idea.tags.all(),
+        "original": next((link.original for link in links if link.duplicate_id == idea.pk), None),
+        "duplicates": [
+            link.duplicate for link in links if link.original_id == idea.pk and link.duplicate.withdrawn_at is None
+        ],
+        "support_form": support_form or SupportForm(user=request.user),
+    }
+
+
+@require_GET
+def public_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """What anyone may see of an idea: never the submitter's personal data."""
+    idea = _public_idea(pk)
+    return render(request, "ideas/public/detail.html", _detail_context(request, idea))
+
+
+@require_POST
+def support(request: HttpRequest, pk: int) -> HttpResponse:
+    """Support an idea (e.g. instead of submitting the same one); counted once per person."""
+    idea = _public_idea(pk)
+    form = SupportForm(request.POST, user=request.user)
+    status = 200
+    if form.is_valid():
+        if form.is_spam():
+            return _supported(request, idea, created=True)
+        if not form.signed_in and not services.allow_anonymous(request, "support", services.ANONYMOUS_SUPPORTS):
+            form.add_error(
+                None, _("Too many supports from your connection in a short time. Wait a few minutes and try again.")
+            )
+            status = 429
+        else:
+            try:
+                _support, created = services.support_add(idea=idea, user=request.user, email=form.cleaned_data["email"])
+            except ValidationError as exc:
+                _form_error(form, exc)
+            else:
+                return _supported(request, idea, created=created)
+    if _is_htmx(request):
+        return render(request, "ideas/public/_support.html", {"idea": idea, "support_form": form}, status=200)
+    return render(request, "ideas/public/detail.html", _detail_context(request, idea, form), status=status)
+
+
+def _supported(request: HttpRequest, idea: Idea, *, created: bool) -> HttpResponse:
+    idea = _public_idea(idea.pk)
+    if _is_htmx(request):
+        return render(request, "ideas/public/_support.html", {"idea": idea, "supported": True, "created": created})
+    messages.success(request, _("Thank you for your support!") if created else _("You already support this idea."))
+    return HttpResponseRedirect(reverse("ideas-public-detail", args=[idea.pk]))
+
+
+# --- the private status page ---------------------------------------------------------------
+
+
+def _idea_for_token(token: str) -> Idea:
+    idea = services.idea_by_status_token(token)
+    if idea is None:
+        raise Http404
+    return idea
+
+
+def _status_context(idea: Idea, token: str, info_form: InformationForm | None = None) -> dict[str, Any]:
+    events = idea.events.filter(Q(is_public=True) | Q(kind__in=[Event.Kind.INFO_ADDED, Event.Kind.ANONYMISED]))
+    return {
+        "idea": idea,
+        "token": token,
+        "events": events,
+        "own_comments": idea.comments.filter(visibility=Comment.Visibility.SUBMITTER),
+        "info_form": info_form or InformationForm(),
+    }
+
+
+@require_GET
+def status(request: HttpRequest, token: str) -> HttpResponse:
+    """The submitter's view behind the private link: timeline, answers and actions."""
+    idea = _idea_for_token(token)
+    return render(request, "ideas/public/status.html", _status_context(idea, token))
+
+
+@require_POST
+def status_information(request: HttpRequest, token: str) -> HttpResponse:
+    idea = _idea_for_token(token)
+    form = InformationForm(request.POST)
+    if form.is_valid():
+        try:
+            services.submitter_add_information(idea=idea, text=form.cleaned_data["text"])
+        except ValidationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Thank you. Your information has been added."))
+            return redirect("ideas-status", token=token)
+    return render(request, "ideas/public/status.html", _status_context(idea, token, form))
+
+
+def _confirmed_action(request: HttpRequest, token: str, template: str, action: Any, done: str) -> HttpResponse:
+    idea = _idea_for_token(token)
+    form = ConfirmForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        action(idea=idea)
+        messages.success(request, done)
+        return redirect("ideas-status", token=token)
+    return render(request, template, {"idea": idea, "token": token, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def status_withdraw(request: HttpRequest, token: str) -> HttpResponse:
+    """Withdraw the idea, after a confirmation."""
+    return _confirmed_action(
+        request, token, "ideas/public/withdraw.html", services.idea_withdraw, _("Your idea has been withdrawn.")
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def status_anonymise(request: HttpRequest, token: str) -> HttpResponse:
+    """Remove the submitter's personal data (the idea stays), after a confirmation."""
+    return _confirmed_action(
+        request,
+        token,
+        "ideas/public/anonymise.html",
+        services.idea_anonymise,
+        _("Your name and e-mail address have been removed. We will not e-mail you about this idea again."),
+    )

@@ -1,0 +1,40 @@
+"""Pure-Python text similarity for the idea sluice: no Django import anywhere in this package.
+
+Public API (see docs/similarity.md):
+
+- `SimilarityIndex`: the lexical engine (the default; needs no model). `add`, `add_many`,
+  `update`, `remove`, `discard`, `query`, `query_many`, `scores_for`, `compact`, `save`, `load`.
+- `make_index(embedding_model=None)`: the engine for a configuration; with a model name or
+  path, a `FusedIndex` (sentence-transformers, loaded lazily and offline).
+- `load_index(path)`: load a snapshot of either engine.
+- `LIKELY_DUPLICATE`, `POSSIBLY_RELATED` and `similarity_level(score)`: what a score means.
+- `detect_language(text)` and `normalise_text(text)`.
+"""
+
+from framja.similarity.dense import FusedIndex, load_index, make_index
+from framja.similarity.index import (
+    LIKELY_DUPLICATE,
+    POSSIBLY_RELATED,
+    SimilarityIndex,
+    similarity_level,
+)
+from framja.similarity.language import detect_language
+from framja.similarity.normalise import words
+
+
+def normalise_text(text: str) -> str:
+    """The text as the engine compares it: cleaned, folded words joined by spaces."""
+    return " ".join(words(text))
+
+
+__all__ = [
+    "LIKELY_DUPLICATE",
+    "POSSIBLY_RELATED",
+    "FusedIndex",
+    "SimilarityIndex",
+    "detect_language",
+    "load_index",
+    "make_index",
+    "normalise_text",
+    "similarity_level",
+]

@@ -1,0 +1,188 @@
+"""Co-development across municipalities: invitations, accepting, roles and cost shares."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.http import HttpResponse
+from django.urls import reverse
+from django.utils import translation
+
+from framja.ideas.models import Event, Idea, Participant
+from framja.notifications.models import OutboundEmail
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("public_side")]
+
+
+def invite(client, idea: Idea, organisation) -> HttpResponse:
+    return client.post(reverse("ideas-casework-invite", args=[idea.pk]), {"organisation": organisation.pk})
+
+
+def test_invite_creates_lead_and_invitation_and_mails_coordinators(owner_client, idea, other_organisation, outsider):
+    response = invite(owner_client, idea, other_organisation)
+    assert response.status_code == 302
+    lead = Participant.objects.get(idea=idea, organisation=idea.receiving_organisation)
+    assert (lead.role, lead.status, lead.cost_share) == ("lead", "accepted", Decimal(100))
+    invited = Participant.objects.get(idea=idea, organisation=other_organisation)
+    assert (invited.role, invited.status) == ("partner", "invited")
+    mail = OutboundEmail.objects.get(to=outsider.email)
+    assert reverse("ideas-participant-respond", args=[invited.pk]) in mail.body
+    assert idea.events.filter(kind=Event.Kind.PARTICIPANT_INVITED).exists()
+
+
+def test_inviting_twice_is_refused(owner_client, idea, other_organisation):
+    invite(owner_client, idea, other_organisation)
+    response = invite(owner_client, idea, other_organisation)
+    assert response.status_code == 200
+    assert Participant.objects.filter(idea=idea, organisation=other_organisation).count() == 1
+
+
+def test_invited_organisation_sees_invitation_but_not_the_casework_yet(
+    owner_client, outsider_client, idea, other_organisation
+):
+    invite(owner_client, idea, other_organisation)
+    participant = Participant.objects.get(organisation=other_organisation)
+    inbox = outsider_client.get(reverse("ideas-inbox")).content.decode()
+    assert reverse("ideas-participant-respond", args=[participant.pk]) in inbox
+    assert outsider_client.get(reverse("ideas-casework-detail", args=[idea.pk])).status_code == 404
+    respond = outsider_client.get(reverse("ideas-participant-respond", args=[participant.pk]))
+    assert respond.status_code == 200
+    assert "kim@example.org" not in respond.content.decode()  # no personal data before joining
+
+
+def test_accepting_puts_the_idea_in_the_participants_inbox(owner_client, outsider_client, idea, other_organisation):
+    invite(owner_client, idea, other_organisation)
+    participant = Participant.objects.get(organisation=other_organisation)
+    response = outsider_client.post(reverse("ideas-participant-respond", args=[participant.pk]), {"answer": "accept"})
+    assert response.status_code == 302
+    participant.refresh_from_db()
+    assert participant.status == Participant.Status.ACCEPTED
+    assert idea.reference in outsider_client.get(reverse("ideas-inbox")).content.decode()
+    assert outsider_client.get(reverse("ideas-casework-detail", args=[idea.pk])).status_code == 200
+    assert idea.events.filter(kind=Event.Kind.PARTICIPANT_JOINED, is_public=True).exists()
+
+
+def test_declining_keeps_the_idea_out(owner_client, outsider_client, idea, other_organisation):
+    invite(owner_client, idea, other_organisation)
+    participant = Participant.objects.get(organisation=other_organisation)
+    outsider_client.post(reverse("ideas-participant-respond", args=[participant.pk]), {"answer": "decline"})
+    participant.refresh_from_db()
+    assert participant.status == Participant.Status.DECLINED
+    assert idea.reference not in outsider_client.get(reverse("ideas-inbox")).content.decode()
+
+
+def test_only_the_invited_organisation_answers(owner_client, member_client, client, idea, other_organisation):
+    invite(owner_client, idea, other_organisation)
+    participant = Participant.objects.get(organisation=other_organisation)
+    url = reverse("ideas-participant-respond", args=[participant.pk])
+    assert owner_client.post(url, {"answer": "accept"}).status_code == 404
+    assert member_client.post(url, {"answer": "accept"}).status_code == 404
+    assert client.post(url, {"answer": "accept"}).status_code == 302  # to login
+    participant.refresh_from_db()
+    assert participant.status == Participant.Status.INVITED
+
+
+def test_member_and_outsider_cannot_invite(member_client, outsider_client, idea, other_organisation):
+    assert invite(member_client, idea, other_organisation).status_code == 404
+    assert invite(outsider_client, idea, other_organisation).status_code == 404
+    assert not Participant.objects.exists()
+
+
+# --------------------------------------------------------------------------- cost split
+
+
+@pytest.fixture
+def two_participants(owner_client, outsider_client, idea, other_organisation):
+    invite(owner_client, idea, other_organisation)
+    partner = Participant.objects.get(organisation=other_organisation)
+    outsider_client.post(reverse("ideas-participant-respond", args=[partner.pk]), {"answer": "accept"})
+    lead = Participant.objects.get(idea=idea, role="lead")
+    return lead, partner
+
+
+def costs(client, idea, data):
+    return client.post(reverse("ideas-casework-costs", args=[idea.pk]), data)
+
+
+def test_split_must_add_up_to_100(owner_client, idea, two_participants):
+    lead, partner = two_participants
+    response = costs(
+        owner_client,
+        idea,
+        {"currency": "SEK", "lead": lead.pk, f"share_{lead.pk}": "60", f"share_{partner.pk}": "30"},
+    )
+    assert response.status_code == 200
+    assert "100" in response.content.decode()
+    lead.refresh_from_db()
+    assert lead.cost_share == Decimal(100)  # unchanged
+
+
+def test_split_saved_with_budget_and_amounts(owner_client, idea, two_participants):
+    lead, partner = two_participants
+    response = costs(
+        owner_client,
+        idea,
+        {
+            "budget": "250000",
+            "currency": "NOK",
+            "lead": partner.pk,
+            f"share_{lead.pk}": "40",
+            f"share_{partner.pk}": "60",
+        },
+    )
+    assert response.status_code == 302
+    lead.refresh_from_db()
+    partner.refresh_from_db()
+    idea.refresh_from_db()
+    assert (lead.role, lead.cost_share) == ("partner", Decimal(40))
+    assert (partner.role, partner.cost_share) == ("lead", Decimal(60))
+    assert (idea.budget, idea.currency) == (Decimal(250000), "NOK")
+    with translation.override("en"):
+        page = owner_client.get(reverse("ideas-casework-detail", args=[idea.pk])).content.decode()
+    assert "150,000.00 NOK" in page
+    assert "100,000.00 NOK" in page
+    assert idea.events.filter(kind=Event.Kind.COSTS_CHANGED).exists()
+
+
+def test_decimal_shares_that_total_100_are_accepted(owner_client, idea, two_participants):
+    lead, partner = two_participants
+    response = costs(
+        owner_client,
+        idea,
+        {"currency": "SEK", "lead": lead.pk, f"share_{lead.pk}": "33.33", f"share_{partner.pk}": "66.67"},
+    )
+    assert response.status_code == 302
+
+
+def test_negative_share_is_refused(owner_client, idea, two_participants):
+    lead, partner = two_participants
+    response = costs(
+        owner_client,
+        idea,
+        {"currency": "SEK", "lead": lead.pk, f"share_{lead.pk}": "110", f"share_{partner.pk}": "-10"},
+    )
+    assert response.status_code == 200
+    lead.refresh_from_db()
+    assert lead.cost_share == Decimal(100)
+
+
+def test_costs_page_for_member_and_outsider_is_404(member_client, client, idea, two_participants):
+    url = reverse("ideas-casework-costs", args=[idea.pk])
+    assert member_client.get(url).status_code == 404
+    assert client.get(url).status_code == 302
+
+
+def test_partner_works_the_idea_but_does_not_decide(outsider_client, idea, two_participants):
+    assert (
+        outsider_client.post(reverse("ideas-casework-note", args=[idea.pk]), {"text": "Vi är med"}).status_code == 302
+    )
+    url = reverse("ideas-casework-costs", args=[idea.pk])
+    assert outsider_client.get(url).status_code == 404
+
+
+def test_inbox_of_partner_lists_codeveloped_idea_once(
+    outsider_client, idea, two_participants, django_assert_max_num_queries
+):
+    response = outsider_client.get(reverse("ideas-inbox"))
+    assert [i.pk for i in response.context["page"]] == [idea.pk]

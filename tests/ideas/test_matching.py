@@ -1,0 +1,208 @@
+"""The similarity index integration: kept up to date on create/edit/withdraw/delete, consistent
+across processes, restarted from a snapshot without a rebuild, rebuilt by a command."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from framja.ideas import matching
+from framja.ideas.models import Idea, IndexChange
+
+pytestmark = pytest.mark.usefixtures("public_side")
+
+BIKES = "Cykelparkering med tak vid resecentrum för pendlare som tar tåget"
+
+
+def _ids(text: str = BIKES) -> list[int]:
+    return [m.idea_id for m in matching.similar(text, k=10)]
+
+
+def _fresh() -> None:
+    """Let the next query look for changes at once (as if the sync interval had passed)."""
+    matching.get_index().last_sync = 0.0
+
+
+def test_new_edited_withdrawn_and_deleted_ideas_are_reflected(make_idea):
+    assert _ids() == []  # builds the (empty) index
+    idea = make_idea(title="Cykelparkering vid resecentrum", description="Tak över cykelställen för pendlare.")
+    _fresh()
+    assert _ids() == [idea.pk]
+
+    idea.title, idea.description = "Fler bänkar i parken", "Sittplatser för äldre längs promenadstråket."
+    idea.save()
+    _fresh()
+    assert _ids() == []
+    assert _ids("bänkar i parken för äldre") == [idea.pk]
+
+    idea.withdrawn_at = idea.created_at
+    idea.save()
+    _fresh()
+    assert _ids("bänkar i parken för äldre") == []
+
+    Idea.objects.filter(pk=idea.pk).update(withdrawn_at=None)
+    matching.record_change(idea.pk)  # what QuerySet.update() callers do
+    _fresh()
+    assert _ids("bänkar i parken för äldre") == [idea.pk]
+
+    idea.delete()
+    _fresh()
+    assert _ids("bänkar i parken för äldre") == []
+
+
+def test_saving_without_indexed_changes_writes_no_change_row(idea):
+    before = IndexChange.objects.count()
+    idea.budget = 1000
+    idea.save()
+    assert IndexChange.objects.count() == before
+    Idea.objects.get(pk=idea.pk).save()
+    assert IndexChange.objects.count() == before
+
+
+def test_restart_loads_the_snapshot_and_applies_only_newer_changes(make_idea, monkeypatch):
+    old = make_idea(title="Cykelparkering vid resecentrum", description="Tak över cykelställen för pendlare.")
+    assert _ids() == [old.pk]  # first use: built once and saved
+    meta = json.loads(matching.get_index().meta_path.read_text())
+    assert meta["applied_through"] >= 1
+
+    matching.reset()  # a restarted process
+
+    def no_rebuild(self, *args, **kwargs):
+        raise AssertionError("a restart must not rebuild the index")
+
+    monkeypatch.setattr(matching.IdeaIndex, "rebuild", no_rebuild)
+    new = make_idea(title="Cykelparkering vid stationen", description="Cykelställ med tak för pendlare vid tåget.")
+    assert set(_ids()) == {old.pk, new.pk}
+
+
+def test_late_commit_of_an_earlier_change_is_not_missed(make_idea):
+    first = make_idea(title="Cykelparkering vid resecentrum", description="Tak över cykelställen för pendlare.")
+    second = make_idea(title="Cykelparkering vid stationen", description="Cykelställ med tak för pendlare vid tåget.")
+    _ids()
+    index = matching.get_index()
+    top = IndexChange.objects.latest("id").id
+    # Another transaction took id top+1 but commits later; id top+2 is already visible.
+    Idea.objects.filter(pk=second.pk).update(title="Något helt annat", description="Simhall i centrum.")
+    IndexChange.objects.create(id=top + 2, idea_id=first.pk, op="upsert")
+    _fresh()
+    _ids()
+    assert index.applied_through == top + 2
+    assert top + 1 in index.gaps
+    IndexChange.objects.create(id=top + 1, idea_id=second.pk, op="upsert")  # the late commit
+    _fresh()
+    assert second.pk not in _ids()
+    assert _ids("simhall i centrum") == [second.pk]
+    assert not index.gaps
+
+
+def test_similar_to_idea_excludes_itself(make_idea):
+    a = make_idea(title="Cykelparkering vid resecentrum", description="Tak över cykelställen för pendlare.")
+    b = make_idea(title="Cykelparkering vid stationen", description="Cykelställ med tak för pendlare vid tåget.")
+    found = matching.similar_to_idea(a, 5)
+    assert [idea_id for idea_id, _score in found] == [b.pk]
+    assert 0 < found[0][1] <= 1
+
+
+@pytest.mark.parametrize(
+    ("score", "level"),
+    [
+        (0.9, "likely_duplicate"),
+        (matching.LIKELY_DUPLICATE, "likely_duplicate"),
+        (0.35, "similar"),
+        (0.15, "related"),
+        (0.01, "unrelated"),
+    ],
+)
+def test_levels_in_plain_words(score, level):
+    assert matching.level(score) == level
+    assert matching.level_label(score)
+
+
+def test_similarity_rebuild_command(make_idea, capsys):
+    for n in range(3):
+        make_idea(title=f"Cykelparkering {n}", description="Tak över cykelställen för pendlare.")
+    call_command("similarity_rebuild", "--chunk-size", "2")
+    captured = capsys.readouterr()
+    assert "Indexed 3 ideas" in captured.out
+    assert "3/3" in captured.err  # the progress bar
+    assert matching.get_index().meta_path.exists()
+    call_command("similarity_rebuild", "--no-progress")  # re-runnable
+    assert len(_ids()) == 3
+
+
+CROSS_PROCESS_SETUP = textwrap.dedent(
+    """
+    import django, os, sys, time
+    django.setup()
+    from framja.ideas import matching
+    from framja.places.models import County, Municipality
+    """
+)
+READER = CROSS_PROCESS_SETUP + textwrap.dedent(
+    """
+    assert matching.similar("cykelparkering", k=5) == []
+    print("ready", flush=True)
+    marker = sys.argv[1]
+    while not os.path.exists(marker):
+        time.sleep(0.005)
+    while True:
+        if matching.similar("Cykelparkering med tak vid resecentrum", k=5):
+            break
+        time.sleep(0.01)
+    found_at = time.time()
+    saved_at = float(open(marker).read())
+    print(f"{found_at - saved_at:.3f}", flush=True)
+    """
+)
+WRITER = CROSS_PROCESS_SETUP + textwrap.dedent(
+    """
+    from framja.ideas.services.public import idea_submit
+    county = County.objects.create(country="SE", code="23", name="Jämtlands län")
+    place = Municipality.objects.create(country="SE", code="2380", name="Östersund", county=county)
+    idea_submit(title="Cykelparkering vid resecentrum", description="Tak över cykelställen för pendlare.",
+                municipality=place, email="a@example.org", consent=True)
+    saved_at = time.time()
+    tmp = sys.argv[1] + ".tmp"
+    open(tmp, "w").write(repr(saved_at))
+    os.replace(tmp, sys.argv[1])
+    """
+)
+
+
+def test_an_idea_saved_through_one_process_is_found_through_another_within_a_second(tmp_path):
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "framja.settings",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'shared.sqlite3'}",
+        "FRAMJA_DATA_DIR": str(tmp_path / "data"),
+        "FRAMJA_EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+    }
+    python = sys.executable
+    root = Path(__file__).resolve().parents[2]
+    subprocess.run(
+        [python, "-m", "framja.manage", "migrate", "--no-input", "-v", "0"], env=env, cwd=root, check=True, timeout=300
+    )
+    marker = tmp_path / "saved"
+    reader = subprocess.Popen(
+        [python, "-c", READER, str(marker)], env=env, cwd=root, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert reader.stdout is not None
+        assert reader.stdout.readline().strip() == "ready"
+        subprocess.run([python, "-c", WRITER, str(marker)], env=env, cwd=root, check=True, timeout=120)
+        started = time.monotonic()
+        delay = float(reader.stdout.readline().strip())
+        reader.wait(timeout=30)
+    finally:
+        if reader.poll() is None:
+            reader.kill()
+    assert time.monotonic() - started < 10
+    assert delay < 1.0, f"found after {delay:.3f} s"

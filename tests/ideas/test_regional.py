@@ -1,0 +1,177 @@
+"""The regional view: every idea across a region's municipalities and candidate duplicate pairs
+computed in the background (by `framja find_duplicate_candidates`), judged by coordinators."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from framja.accounts.models import Organisation, Role
+from framja.ideas.models import DuplicateCandidate, DuplicateLink
+from framja.ideas.services import casework
+from tests.factories import MembershipFactory, MunicipalityFactory, OrganisationFactory, UserFactory
+
+# Taken before the `public_side` fixture replaces it with a no-op.
+real_schedule_candidate_refresh = casework.schedule_candidate_refresh
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("public_side")]
+
+REGIONAL = reverse("ideas-regional")
+TEXT = (
+    "Laddstolpar vid skoterlederna i fjällen så att eldrivna snöskotrar kan användas av turistföretag "
+    "och samebyar, med gemensam drift och bokning mellan kommunerna."
+)
+
+
+@pytest.fixture(autouse=True)
+def _threshold(settings):
+    """The engine's calibration may move; these tests fix where a candidate starts."""
+    settings.FRAMJA_IDEAS_DUPLICATE_THRESHOLD = 0.15
+
+
+@pytest.fixture
+def krokom(db, municipality):
+    return MunicipalityFactory.create(country="SE", code="2309", name="Krokom", county=municipality.county)
+
+
+@pytest.fixture
+def region(municipality, krokom):
+    region = OrganisationFactory.create(name="Region Jämtland Härjedalen", kind=Organisation.Kind.REGION)
+    region.serves.add(municipality, krokom)
+    return region
+
+
+@pytest.fixture
+def region_client(client, region):
+    user = UserFactory.create(username="regioncoordinator")
+    MembershipFactory.create(user=user, organisation=region, role=Role.COORDINATOR)
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def pair(make_idea, krokom):
+    krokom_organisation = OrganisationFactory.create(
+        name="Krokoms kommun", kind=Organisation.Kind.MUNICIPALITY, municipality=krokom
+    )
+    first = make_idea(title="Laddinfrastruktur för snöskotrar", description=TEXT)
+    second = make_idea(
+        title="Gemensam laddinfrastruktur för snöskotrar",
+        description=TEXT + " Vi vill börja i Krokom.",
+        municipality=krokom,
+        organisation=krokom_organisation,
+    )
+    unrelated = make_idea(title="Anropsstyrd buss", description="Bussar på landsbygden som kommer när man ringer.")
+    return first, second, unrelated
+
+
+def test_region_coordinator_sees_every_idea_of_its_municipalities(region_client, pair, make_idea):
+    elsewhere = make_idea(municipality=MunicipalityFactory.create(country="SE", code="0180", name="Stockholm"))
+    response = region_client.get(REGIONAL)
+    assert response.status_code == 200
+    refs = {i.reference for i in response.context["page"]}
+    assert refs == {p.reference for p in pair}
+    assert elsewhere.reference not in refs
+
+
+def test_candidates_are_not_computed_on_page_view(region_client, pair):
+    region_client.get(REGIONAL)
+    assert not DuplicateCandidate.objects.exists()
+
+
+def test_command_finds_the_pair_and_the_view_shows_it(region_client, pair):
+    first, second, _unrelated = pair
+    call_command("find_duplicate_candidates")
+    candidate = DuplicateCandidate.objects.get()
+    assert {candidate.idea_a_id, candidate.idea_b_id} == {first.pk, second.pk}
+    assert candidate.score >= casework.duplicate_threshold()
+    response = region_client.get(REGIONAL)
+    assert list(response.context["candidates"]) == [candidate]
+    assert "Krokom" in response.content.decode()
+
+
+def test_rerunning_the_command_keeps_judgements(region_client, pair):
+    call_command("find_duplicate_candidates")
+    candidate = DuplicateCandidate.objects.get()
+    region_client.post(reverse("ideas-regional-judge", args=[candidate.pk]), {"judgement": "different"})
+    call_command("find_duplicate_candidates")
+    candidate.refresh_from_db()
+    assert DuplicateCandidate.objects.count() == 1
+    assert candidate.judgement == DuplicateCandidate.Judgement.DISTINCT
+    assert list(region_client.get(REGIONAL).context["candidates"]) == []
+
+
+def test_same_idea_links_the_newer_to_the_older(region_client, pair):
+    first, second, _ = pair
+    call_command("find_duplicate_candidates")
+    candidate = DuplicateCandidate.objects.get()
+    response = region_client.post(reverse("ideas-regional-judge", args=[candidate.pk]), {"judgement": "same"})
+    assert response.status_code == 302
+    link = DuplicateLink.objects.get(removed_at=None)
+    assert (link.duplicate, link.original) == (second, first)
+    candidate.refresh_from_db()
+    assert candidate.judgement == DuplicateCandidate.Judgement.DUPLICATE
+
+
+def test_linked_pairs_are_not_proposed_again(owner, pair):
+    first, second, _ = pair
+    casework.link_duplicate(duplicate=second, original=first, by=owner)
+    DuplicateCandidate.objects.all().delete()
+    call_command("find_duplicate_candidates")
+    assert not DuplicateCandidate.objects.exists()
+
+
+def test_scheduled_refresh_runs_in_a_thread_after_commit(pair, monkeypatch, django_capture_on_commit_callbacks):
+    """The submission side calls schedule_candidate_refresh(idea_id) after a submit."""
+    started: list[tuple] = []
+
+    class InlineThread:
+        def __init__(self, target, args, **kwargs):
+            self.target, self.args = target, args
+
+        def start(self):
+            started.append(self.args)
+            self.target(*self.args)
+
+    monkeypatch.setattr(casework.threading, "Thread", InlineThread)
+    monkeypatch.setattr(casework, "close_old_connections", lambda: None)
+    first, _, _ = pair
+    with django_capture_on_commit_callbacks(execute=True):
+        real_schedule_candidate_refresh(first.pk)
+        assert not started  # nothing before the commit
+    assert started == [(first.pk,)]
+    assert DuplicateCandidate.objects.count() == 1
+
+
+def test_member_of_region_outsider_and_anonymous(client, region, outsider_client):
+    member = UserFactory.create()
+    MembershipFactory.create(user=member, organisation=region, role=Role.MEMBER)
+    client.force_login(member)
+    assert client.get(REGIONAL).status_code == 404
+    assert outsider_client.get(REGIONAL).status_code == 404
+    client.logout()
+    assert client.get(REGIONAL).status_code == 302
+
+
+def test_municipal_coordinator_is_not_a_region_coordinator(owner_client, pair):
+    assert owner_client.get(REGIONAL).status_code == 404
+
+
+def test_judge_is_post_only_and_closed_to_outsiders(region_client, outsider_client, pair):
+    call_command("find_duplicate_candidates")
+    candidate = DuplicateCandidate.objects.get()
+    url = reverse("ideas-regional-judge", args=[candidate.pk])
+    assert region_client.get(url).status_code == 405
+    assert outsider_client.post(url, {"judgement": "same"}).status_code == 404
+    candidate.refresh_from_db()
+    assert candidate.judgement == DuplicateCandidate.Judgement.PENDING
+
+
+def test_regional_view_in_few_queries(region_client, make_idea, krokom, django_assert_max_num_queries):
+    for n in range(30):
+        make_idea(title=f"Idé {n}", municipality=krokom)
+    region_client.get(REGIONAL)
+    with django_assert_max_num_queries(14):
+        response = region_client.get(REGIONAL)
+    assert len(response.context["page"].object_list) == 30

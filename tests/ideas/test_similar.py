@@ -1,0 +1,286 @@
+"""Similar ideas while typing (page fragment and API) and supporting an existing idea instead."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from framja.accounts.models import ApiToken
+from framja.ideas.models import DuplicateLink, Event, Idea, Support
+from framja.ideas.services import public as services
+from tests.factories import OrganisationFactory
+
+pytestmark = pytest.mark.usefixtures("public_side")
+
+SIMILAR_API = "/api/v1/ideas/similar"
+SIMILAR_PAGE = "/en/ideas/submit/similar/"
+
+SWEDISH = (
+    "Laddstolpar för elcyklar vid busshållplatser",
+    "Kommunen borde sätta upp laddstolpar för elcyklar vid de stora busshållplatserna, så att fler kan "
+    "cykla till bussen och ladda cykeln medan de åker.",
+)
+NORWEGIAN = (
+    "Ladestolper for elsykler ved bussholdeplasser",
+    "Kommunen burde sette opp ladestolper for elsykler ved de store bussholdeplassene, slik at flere kan "
+    "sykle til bussen og lade sykkelen mens de reiser.",
+)
+#: What someone submitting the same idea again types (title and description).
+QUERY = "\n".join(SWEDISH)
+
+
+@pytest.fixture
+def ideas_elsewhere(make_idea, norway, organisation, other_organisation):
+    """The same idea submitted for Trondheim (in Norwegian) and for a Swedish municipality, plus
+    an unrelated one."""
+    from tests.factories import MunicipalityFactory
+
+    are = MunicipalityFactory(country="SE", code="2321", name="Åre")
+    swedish = make_idea(title=SWEDISH[0], description=SWEDISH[1], municipality=are)
+    norwegian = make_idea(
+        title=NORWEGIAN[0], description=NORWEGIAN[1], municipality=norway, organisation=other_organisation
+    )
+    unrelated = make_idea(title="Mer fika i biblioteket", description="Ett kafé i biblioteket på lördagar.")
+    return swedish, norwegian, unrelated
+
+
+def test_similar_api_finds_ideas_from_other_municipalities_and_norway(client, ideas_elsewhere):
+    swedish, norwegian, unrelated = ideas_elsewhere
+    response = client.get(SIMILAR_API, {"text": QUERY})
+    assert response.status_code == 200
+    found = {item["id"]: item for item in response.json()}
+    assert swedish.pk in found
+    assert norwegian.pk in found
+    assert unrelated.pk not in found
+    first = response.json()[0]
+    assert first["id"] == swedish.pk
+    assert set(first) >= {"id", "reference", "title", "municipality", "stage", "score", "level", "level_label"}
+    assert first["municipality"]["name"] == "Åre"
+    assert found[norwegian.pk]["municipality"]["country"] == "NO"
+    assert 0 < found[norwegian.pk]["score"] <= first["score"] <= 1
+
+
+def test_similar_api_contains_no_personal_data(client, ideas_elsewhere):
+    body = client.get(SIMILAR_API, {"text": QUERY}).content.decode()
+    assert "kim@example.org" not in body
+    assert "Kim Karlsson" not in body
+
+
+def test_similar_api_narrows_by_municipality(client, ideas_elsewhere):
+    _swedish, norwegian, _unrelated = ideas_elsewhere
+    response = client.get(SIMILAR_API, {"text": QUERY, "municipality": "NO-5001"})
+    assert [item["id"] for item in response.json()] == [norwegian.pk]
+
+
+def test_similar_api_empty_text_and_odd_parameters(client, ideas_elsewhere):
+    assert client.get(SIMILAR_API).json() == []
+    assert client.get(SIMILAR_API, {"text": "   "}).json() == []
+    assert client.get(SIMILAR_API, {"text": QUERY, "k": "0"}).status_code == 200
+    assert client.get(SIMILAR_API, {"text": QUERY, "k": "abc"}).status_code == 422
+    assert client.get(SIMILAR_API, {"text": "x" * 100_000}).status_code == 200
+    assert client.get(SIMILAR_API, {"text": QUERY, "municipality": "0000"}).status_code == 422
+
+
+def test_similar_api_query_count(client, ideas_elsewhere, django_assert_max_num_queries):
+    client.get(SIMILAR_API, {"text": QUERY})  # loads the index
+    with django_assert_max_num_queries(3):
+        assert client.get(SIMILAR_API, {"text": QUERY, "k": "10"}).status_code == 200
+
+
+def test_withdrawn_ideas_are_not_suggested(client, ideas_elsewhere):
+    swedish, _norwegian, _unrelated = ideas_elsewhere
+    client.get(SIMILAR_API, {"text": QUERY})
+    services.idea_withdraw(idea=swedish)
+    ids = [item["id"] for item in client.get(SIMILAR_API, {"text": QUERY}).json()]
+    assert swedish.pk not in ids
+
+
+def test_submit_page_fragment_lists_similar_ideas_with_support_action(client, ideas_elsewhere):
+    swedish, norwegian, _unrelated = ideas_elsewhere
+    response = client.get(
+        SIMILAR_PAGE, {"title": SWEDISH[0], "description": SWEDISH[1]}, headers={"HX-Request": "true"}
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in html
+    assert swedish.title in html
+    assert norwegian.title in html
+    assert "Trondheim" in html
+    assert "Very likely the same idea" in html or "Similar" in html
+    assert f'action="/en/ideas/{swedish.pk}/support/"' in html
+    assert "Support this idea instead" in html
+    assert "kim@example.org" not in html
+
+
+def test_submit_fragment_with_too_little_text_suggests_nothing(client, ideas_elsewhere):
+    html = client.get(SIMILAR_PAGE, {"title": "Ladd"}).content.decode()
+    assert "No similar ideas found so far" in html
+
+
+def test_api_submission_returns_similar_ideas_from_other_municipalities(client, ideas_elsewhere, municipality):
+    swedish, norwegian, _ = ideas_elsewhere
+    response = client.post(
+        "/api/v1/ideas",
+        {
+            "title": SWEDISH[0],
+            "description": SWEDISH[1],
+            "municipality": "2380",
+            "email": "a@example.org",
+            "consent": True,
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 201
+    similar = [item["id"] for item in response.json()["similar"]]
+    assert swedish.pk in similar
+    assert norwegian.pk in similar
+    assert response.json()["id"] not in similar
+
+
+# --- supporting instead -------------------------------------------------------------------------
+
+
+def test_anonymous_support_through_the_page_counts_once(client, idea):
+    url = f"/en/ideas/{idea.pk}/support/"
+    first = client.post(url, {"email": "Stina@Example.org"}, follow=True)
+    assert "Thank you for your support" in first.content.decode()
+    second = client.post(url, {"email": "stina@example.org"}, follow=True)
+    assert "You already support this idea" in second.content.decode()
+    assert Support.objects.filter(idea=idea).count() == 1
+    assert "1 person supports this idea" in second.content.decode()
+    assert Event.objects.filter(idea=idea, kind=Event.Kind.SUPPORTED).count() == 1
+
+
+def test_support_by_htmx_returns_the_fragment(client, idea):
+    response = client.post(f"/en/ideas/{idea.pk}/support/", {"email": "a@example.org"}, headers={"HX-Request": "true"})
+    html = response.content.decode()
+    assert "<html" not in html
+    assert "Thank you for your support" in html
+    assert "1 supporter" in html
+
+
+def test_signed_in_support_needs_no_email_and_counts_with_earlier_anonymous_one(member_client, member, idea):
+    services.support_add(idea=idea, email=member.email)
+    response = member_client.post(f"/en/ideas/{idea.pk}/support/", follow=True)
+    assert "You already support this idea" in response.content.decode()
+    assert idea.supporter_count() == 1
+
+
+def test_anonymous_support_needs_an_email(client, idea):
+    response = client.post(f"/en/ideas/{idea.pk}/support/", {"email": ""})
+    assert response.status_code == 200
+    assert "This field is required" in response.content.decode()
+    assert not Support.objects.exists()
+
+
+def test_support_rejects_get(client, idea):
+    assert client.get(f"/en/ideas/{idea.pk}/support/").status_code == 405
+
+
+def test_support_honeypot_stores_nothing(client, idea):
+    client.post(f"/en/ideas/{idea.pk}/support/", {"email": "bot@example.org", "website": "x"})
+    assert not Support.objects.exists()
+
+
+def test_anonymous_supports_are_rate_limited(client, make_idea):
+    limit, _window = services.ANONYMOUS_SUPPORTS
+    idea = make_idea()
+    for n in range(limit):
+        client.post(f"/en/ideas/{idea.pk}/support/", {"email": f"p{n}@example.org"})
+    response = client.post(f"/en/ideas/{idea.pk}/support/", {"email": "late@example.org"})
+    assert response.status_code == 429
+    assert Support.objects.count() == limit
+
+
+def test_withdrawn_idea_cannot_be_supported(client, idea):
+    services.idea_withdraw(idea=idea)
+    assert client.post(f"/en/ideas/{idea.pk}/support/", {"email": "a@example.org"}).status_code == 404
+
+
+def test_supporters_count_once_across_a_duplicate_group(make_idea, norway, other_organisation):
+    original = make_idea()
+    duplicate = make_idea(municipality=norway, organisation=other_organisation)
+    services.support_add(idea=original, email="same@example.org")
+    services.support_add(idea=duplicate, email="same@example.org")
+    services.support_add(idea=duplicate, email="other@example.org")
+    assert original.supporter_count() == 1
+    DuplicateLink.objects.create(duplicate=duplicate, original=original)
+    assert original.supporter_count() == 2
+    assert duplicate.supporter_count() == 2  # a duplicate shows its group's figure
+    annotated = {i.pk: i.supporter_count() for i in Idea.objects.with_supporter_count()}
+    assert annotated == {original.pk: 2, duplicate.pk: 2}
+    DuplicateLink.objects.update(removed_at="2026-01-01T00:00:00Z")
+    assert original.supporter_count() == 1
+    assert Idea.objects.get(pk=duplicate.pk).supporter_count() == 2
+
+
+def test_api_support_anonymous_then_again(client, idea):
+    url = f"/api/v1/ideas/{idea.pk}/supports"
+    first = client.post(url, {"email": "a@example.org"}, content_type="application/json")
+    assert first.status_code == 201
+    assert first.json() == {"created": True, "supporters": 1}
+    again = client.post(url, {"email": "A@example.org"}, content_type="application/json")
+    assert again.status_code == 200
+    assert again.json() == {"created": False, "supporters": 1}
+
+
+def test_api_support_with_token(client, member, idea):
+    _token, raw = ApiToken.issue(user=member, name="t")
+    response = client.post(
+        f"/api/v1/ideas/{idea.pk}/supports",
+        {},
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {raw}"},
+    )
+    assert response.status_code == 201
+    assert Support.objects.get().user == member
+
+
+def test_api_support_bad_email_and_missing_idea(client, idea):
+    assert (
+        client.post(f"/api/v1/ideas/{idea.pk}/supports", {"email": "nope"}, content_type="application/json").status_code
+        == 422
+    )
+    assert (
+        client.post(
+            "/api/v1/ideas/999999/supports", {"email": "a@example.org"}, content_type="application/json"
+        ).status_code
+        == 404
+    )
+
+
+def test_public_page_shows_idea_but_never_personal_data(client, idea, django_assert_max_num_queries):
+    with django_assert_max_num_queries(8):
+        response = client.get(f"/en/ideas/{idea.pk}/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert idea.title in html
+    assert idea.reference in html
+    assert "Östersund" in html
+    assert "kim@example.org" not in html
+    assert "Kim Karlsson" not in html
+    assert html.count("<h1") == 1
+
+
+def test_public_page_shows_the_original_of_a_duplicate(client, make_idea, norway, other_organisation):
+    original = make_idea()
+    duplicate = make_idea(municipality=norway, organisation=other_organisation)
+    DuplicateLink.objects.create(duplicate=duplicate, original=original)
+    html = Client().get(f"/en/ideas/{duplicate.pk}/").content.decode()
+    assert original.reference in html
+    assert "Östersund" in html
+    html = Client().get(f"/en/ideas/{original.pk}/").content.decode()
+    assert "Trondheim" in html
+
+
+def test_public_detail_of_unknown_idea_is_404(client, db):
+    assert client.get("/en/ideas/999999/").status_code == 404
+
+
+def test_public_timeline_hides_internal_events(client, idea, organisation):
+    Event.objects.create(idea=idea, kind=Event.Kind.NOTE, is_public=False, text="Intern anteckning om budget")
+    Event.objects.create(idea=idea, kind=Event.Kind.ANSWERED, is_public=True, text="Tack, vi tittar på det i vår.")
+    html = client.get(f"/en/ideas/{idea.pk}/").content.decode()
+    assert "Tack, vi tittar på det i vår." in html
+    assert "Intern anteckning" not in html
+    OrganisationFactory()  # unrelated organisation changes nothing

@@ -1,0 +1,69 @@
+"""The benchmark runs end to end on tiny inputs and ends with the documented JSON line."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from framja.similarity import benchmark
+
+FIGURES = {"recall@1", "recall@5", "recall@10", "mrr", "p50_ms", "p95_ms", "flag_gold", "flag_other"}
+SCALE_FIGURES = {"build_s", "peak_mb", "p50_ms", "p95_ms", "qps", "recall"}
+
+
+def test_pairs_report_has_the_documented_shape(tmp_path):
+    pairs = tmp_path / "tiny_pairs.tsv"
+    pairs.write_text(
+        'query\tmatch\n"Åbn flasken.\tÖppna flaskan.\nJeg kan ikke lide kaffe.\tJag tycker inte om kaffe.\n',
+        encoding="utf-8",
+    )
+    distractors = tmp_path / "distractors.txt"
+    distractors.write_text("En man spelar gitarr.\nTvå hundar leker i snön.\n", encoding="utf-8")
+    out = io.StringIO()
+    calls = []
+
+    def fake_pg(corpus):
+        def rank(text, k):
+            calls.append(text)
+            return [(0, 1.0)]
+
+        return rank
+
+    benchmark.run(["--pairs", str(pairs), "--distractors", str(distractors)], pg_similarity=fake_pg, out=out)
+    result = json.loads(out.getvalue().strip().splitlines()[-1])
+    row = result["sets"]["tiny_pairs"]
+    assert FIGURES <= set(row["framja"])
+    assert FIGURES | {"share_at_0.25"} <= set(row["baseline"])
+    assert row["queries"] == 2 and row["corpus"] == 4
+    assert row["framja"]["recall@1"] == 1.0
+    assert "baseline_pg" in row and len(calls) == 2
+
+
+def test_quoted_fields_are_read_verbatim(tmp_path):
+    pairs = tmp_path / "q.tsv"
+    pairs.write_text('query\tmatch\n"Hej," sa han\t"Hej" sa hon\n', encoding="utf-8")
+    assert benchmark.read_pairs(pairs) == [('"Hej," sa han', '"Hej" sa hon')]
+
+
+@pytest.mark.skipif(not (benchmark.DEFAULT_DATA / "proposals").exists(), reason="../shared/data is not present")
+def test_small_scale_run(tmp_path):
+    out = io.StringIO()
+    result = benchmark.run(["--scale", "400", "--queries", "10", "--baseline-queries", "5"], out=out)
+    figures = result["scale"]["400"]
+    assert SCALE_FIGURES | {"load_s"} <= set(figures["framja"])
+    assert SCALE_FIGURES <= set(figures["baseline"])
+    assert figures["framja"]["recall"] >= 0.9
+    assert json.loads(out.getvalue().strip().splitlines()[-1]) == json.loads(json.dumps(result))
+
+
+def test_scale_corpus_is_varied_and_idea_length():
+    if not (benchmark.DEFAULT_DATA / "proposals").exists():
+        pytest.skip("../shared/data is not present")
+    corpus = benchmark.ScaleCorpus(300, benchmark.DEFAULT_DATA, n_queries=20)
+    assert len(set(corpus.texts)) == 300
+    lengths = [len(text.split()) for text in corpus.texts]
+    assert min(lengths) >= 50 and max(lengths) <= 400
+    assert len(corpus.queries) == len(corpus.gold) == 20
