@@ -49,6 +49,7 @@ def on_validation_error(request: HttpRequest, exc: DjangoValidationError) -> Htt
 
 @api.exception_handler(ObjectDoesNotExist)
 @api.exception_handler(Http404)
+@api.exception_handler(OverflowError)  # an id too large for the database cannot name a stored object
 def on_not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
     return api.create_response(request, {"detail": _("Not found.")}, status=404)
 

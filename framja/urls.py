@@ -1,12 +1,16 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, register_converter
 from django.views.i18n import JavaScriptCatalog
 
 from framja import views
+from framja.accounts.converters import DatabaseIdConverter
 from framja.api import api
 from framja.languages.views import set_language
+
+# <dbid:pk> instead of <int:pk> everywhere: ids that cannot fit a BIGINT simply do not match (404).
+register_converter(DatabaseIdConverter, "dbid")
 
 urlpatterns = [
     path("api/v1/", api.urls),

@@ -154,7 +154,7 @@ def english_found(text: str, language: str) -> list[str]:
 
 @pytest.fixture
 def route_parameters(organisation, owner, member) -> dict[str, Any]:
-    return {"slug": organisation.slug, "organisation_slug": organisation.slug, "user_id": member.pk}
+    return {"slug": organisation.slug, "organisation_slug": organisation.slug, "user_id": member.pk, "fmt": "csv"}
 
 
 def _page_text(client: Client, route: PageRoute, parameters: dict[str, Any], language: str) -> str | None:

@@ -30,7 +30,7 @@ UNLABELLED_INPUT_TYPES = {"hidden", "submit", "button", "reset", "image"}
 @pytest.fixture
 def route_parameters(organisation, owner, member) -> dict[str, Any]:
     """Values for URL parameters, from the personas' data. Extend when a page needs more."""
-    return {"slug": organisation.slug, "organisation_slug": organisation.slug, "user_id": member.pk}
+    return {"slug": organisation.slug, "organisation_slug": organisation.slug, "user_id": member.pk, "fmt": "csv"}
 
 
 def build_url(route: PageRoute, parameters: dict[str, Any]) -> str:

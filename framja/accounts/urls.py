@@ -1,12 +1,7 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path, register_converter
-from django.urls.converters import get_converters
+from django.urls import path
 
 from framja.accounts import views
-from framja.accounts.converters import DatabaseIdConverter
-
-if "dbid" not in get_converters():
-    register_converter(DatabaseIdConverter, "dbid")
 
 urlpatterns = [
     path("login/", views.SignInView.as_view(), name="accounts-login"),

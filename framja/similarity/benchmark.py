@@ -41,6 +41,12 @@ RANK_CUTOFF = 100  # MRR counts ranks up to 100; the gold text further down coun
 # ---------------------------------------------------------------- helpers
 
 
+def _say(out: TextIO, line: str) -> None:
+    """Write one whole line (a Django OutputWrapper adds no second newline to it)."""
+    out.write(line + "\n")
+    out.flush()
+
+
 def read_pairs(path: Path) -> list[tuple[str, str]]:
     """Rows of a `query<TAB>match` file, read with no quoting (fields may start with `"`)."""
     pairs = []
@@ -187,12 +193,12 @@ def bench_pairs(
 
 def _print_set(out: TextIO, name: str, row: dict[str, Any]) -> None:
     keys = ["recall@1", "recall@5", "recall@10", "mrr", "p50_ms", "p95_ms", "flag_gold", "flag_other", "share_at_0.25"]
-    print(f"\n{name}: {row['queries']} queries, corpus {row['corpus']}", file=out)
-    print(f"  {'engine':<12}" + "".join(f"{k:>14}" for k in keys), file=out)
+    _say(out, f"\n{name}: {row['queries']} queries, corpus {row['corpus']}")
+    _say(out, f"  {'engine':<12}" + "".join(f"{k:>14}" for k in keys))
     for engine in ("framja", "baseline", "baseline_pg"):
         if engine in row:
             figures = row[engine]
-            print(f"  {engine:<12}" + "".join(f"{figures.get(k, ''):>14}" for k in keys), file=out)
+            _say(out, f"  {engine:<12}" + "".join(f"{figures.get(k, ''):>14}" for k in keys))
 
 
 # ---------------------------------------------------------------- scale
@@ -322,7 +328,7 @@ def _scale_engine(
         "queries": len(queries),
     }
     figures["_engine"] = engine
-    print(f"  {name:<9} " + "  ".join(f"{k}={v}" for k, v in figures.items() if k != "_engine"), file=out, flush=True)
+    _say(out, f"  {name:<9} " + "  ".join(f"{k}={v}" for k, v in figures.items() if k != "_engine"))
     return figures
 
 
@@ -338,11 +344,10 @@ def bench_scale(
     for n in sizes:
         started = time.perf_counter()
         corpus = ScaleCorpus(n, data_dir, n_queries=n_queries)
-        print(
+        _say(
+            out,
             f"\nscale {n}: corpus built in {time.perf_counter() - started:.1f} s, "
             f"{len(corpus.queries)} planted duplicates",
-            file=out,
-            flush=True,
         )
         new_index = make_index or SimilarityIndex
 
@@ -389,7 +394,7 @@ def bench_scale(
         results[str(n)] = {"framja": framja, "baseline": baseline}
         if framja["p50_ms"]:
             speedup = baseline["p50_ms"] / framja["p50_ms"]
-            print(f"  framja is {speedup:.0f}x faster than the baseline at p50", file=out, flush=True)
+            _say(out, f"  framja is {speedup:.0f}x faster than the baseline at p50")
     return results
 
 
@@ -431,7 +436,7 @@ def run(
         results["scale"] = bench_scale(
             options.scale, options.data_dir, out, options.queries, options.baseline_queries, make_index
         )
-    print(json.dumps(results, ensure_ascii=False), file=out, flush=True)
+    _say(out, json.dumps(results, ensure_ascii=False))
     return results
 
 

@@ -78,7 +78,10 @@ class SentenceTransformerEncoder:
             ) from exc
         self.name = embedding_model
         self.model = SentenceTransformer(str(resolve_model_path(embedding_model)), device="cpu")
-        dimension = self.model.get_sentence_embedding_dimension()
+        get_dimension = (
+            getattr(self.model, "get_embedding_dimension", None) or self.model.get_sentence_embedding_dimension
+        )
+        dimension = get_dimension()
         self.dimension = int(dimension or len(self.encode(["x"])[0]))
 
     def encode(self, texts: list[str]) -> npt.NDArray[np.float32]:

@@ -20,7 +20,7 @@ def _trigrams(word: str) -> set[str]:
     return {padded[i : i + 3] for i in range(len(padded) - 2)}
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=4_096)
 def word_features(word: str) -> frozenset[str]:
     """Trigrams of a folded word and, marked "~", of its sound key (cached: words repeat).
 

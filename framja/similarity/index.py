@@ -40,7 +40,6 @@ import pickle
 import tempfile
 import zlib
 from collections.abc import Collection, Hashable, Iterable, Mapping
-from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -60,7 +59,7 @@ LIKELY_DUPLICATE = 0.5
 POSSIBLY_RELATED = 0.3
 
 _SNAPSHOT_VERSION = 2
-_WORD_CACHE_SIZE = 500_000
+_WORD_CACHE_SIZE = 200_000
 # Features are hashed (crc32) into this many ids. A few percent of trigrams share an id with
 # another, which costs nothing measurable and keeps ids stable across processes and snapshots.
 N_FEATURES = 1 << 22
@@ -201,7 +200,7 @@ class SimilarityIndex:
         self.rescore = rescore
         self.compact_every = compact_every
         # features are hashed to N_FEATURES ids: no vocabulary to grow, share or store
-        self._word_ids: dict[str, tuple[int, ...]] = {}  # token -> its feature ids (a cache)
+        self._word_ids: dict[str, bytes] = {}  # token -> its feature ids as int32 bytes (a cache)
         # document frequency of every feature, counted over whole texts when they are added
         self._df = np.zeros(N_FEATURES, dtype=np.float64)
         # removed long texts: only their sample could be subtracted from _df, so they still
@@ -368,15 +367,19 @@ class SimilarityIndex:
         pieces: list[_IntArray] = [self._fwd_feat, *self._delta_samples] + [flat for flat, _ in self._bulk]
         self._fwd_feat = np.zeros(0, dtype=np.int32)
         self._delta_samples, self._bulk = [], []
+        groups: list[_IntArray | None] = list(_regroup(pieces, parts_lengths))
+        del pieces
         row, out = 0, 0
-        for piece_lengths, piece in zip(parts_lengths, _regroup(pieces, parts_lengths), strict=True):
+        for i, piece_lengths in enumerate(parts_lengths):
+            piece, groups[i] = groups[i], None  # drop each old piece once copied
+            assert piece is not None
             n = len(piece_lengths)
             piece_alive = alive[row : row + n]
             flat = piece if bool(piece_alive.all()) else piece[np.repeat(piece_alive, piece_lengths)]
             features[out : out + len(flat)] = flat
             out += len(flat)
             row += n
-        del pieces
+            del piece, flat
         self._fwd_ptr = np.concatenate([[0], np.cumsum(kept_lengths)]).astype(np.int64)
         self._fwd_feat = features
         # per-row columns
@@ -391,10 +394,12 @@ class SimilarityIndex:
         self._inv_ptr, self._inv_rows = _invert(self._fwd_ptr, self._fwd_feat)
         # refresh the ranking proxy w(A) of every row with today's idf
         row_weights = np.zeros(len(keep), dtype=np.float64)
-        step = 1 << 16
+        step = 1 << 13
         for start in range(0, len(keep), step):
             a, b = self._fwd_ptr[start], self._fwd_ptr[min(start + step, len(keep))]
-            owners = np.repeat(np.arange(min(step, len(keep) - start)), kept_lengths[start : start + step])
+            owners = np.repeat(
+                np.arange(min(step, len(keep) - start), dtype=np.int32), kept_lengths[start : start + step]
+            )
             row_weights[start : start + step] = np.bincount(
                 owners, weights=self._weights(self._fwd_feat[a:b]), minlength=min(step, len(keep) - start)
             )
@@ -599,10 +604,11 @@ class SimilarityIndex:
         return np.where(union > 0, overlap / np.where(union > 0, union, 1.0), 0.0)
 
 
-def _hashed(features: Iterable[str]) -> tuple[int, ...]:
-    """Feature strings -> feature ids (crc32, masked to N_FEATURES)."""
+def _hashed(features: Iterable[str]) -> bytes:
+    """Feature strings -> distinct feature ids (crc32, masked to N_FEATURES) as int32 bytes."""
     mask = N_FEATURES - 1
-    return tuple({zlib.crc32(feature.encode()) & mask for feature in features})
+    ids = {zlib.crc32(feature.encode()) & mask for feature in features}
+    return np.fromiter(ids, dtype=np.int32, count=len(ids)).tobytes()
 
 
 _worker_index: SimilarityIndex | None = None
@@ -656,7 +662,7 @@ def _invert(fwd_ptr: npt.NDArray[np.int64], fwd_feat: _IntArray) -> tuple[npt.ND
     cursor = inv_ptr[:-1].copy()
     inv_rows = np.empty(len(fwd_feat), dtype=np.int32)
     n_rows = len(fwd_ptr) - 1
-    step = 1 << 16
+    step = 1 << 13  # rows per chunk: ~2M features, ~100 MB of temporaries
     for start in range(0, n_rows, step):
         end = min(start + step, n_rows)
         feats = fwd_feat[fwd_ptr[start] : fwd_ptr[end]]
@@ -667,15 +673,15 @@ def _invert(fwd_ptr: npt.NDArray[np.int64], fwd_feat: _IntArray) -> tuple[npt.ND
             continue
         group_starts = np.concatenate([[0], np.flatnonzero(np.diff(feats)) + 1])
         group_sizes = np.diff(np.concatenate([group_starts, [len(feats)]]))
-        rank = np.arange(len(feats)) - np.repeat(group_starts, group_sizes)
+        rank = np.arange(len(feats), dtype=np.int32) - np.repeat(group_starts.astype(np.int32), group_sizes)
         inv_rows[cursor[feats] + rank] = rows
         cursor[feats[group_starts]] += group_sizes
     return inv_ptr, inv_rows
 
 
-def _distinct_sorted(parts: list[tuple[int, ...]]) -> _IntArray:
-    """The distinct ids of several tuples, sorted (faster than a set union for ~1000 ids)."""
-    ids = np.fromiter(chain.from_iterable(parts), dtype=np.int32)
+def _distinct_sorted(parts: list[bytes]) -> _IntArray:
+    """The distinct ids of several packed id lists, sorted (faster than a set union)."""
+    ids = np.frombuffer(b"".join(parts), dtype=np.int32).copy()
     ids.sort()
     if len(ids) > 1:
         ids = ids[np.concatenate(([True], ids[1:] != ids[:-1]))]

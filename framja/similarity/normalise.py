@@ -136,7 +136,7 @@ def fold_letters(word: str) -> str:
     return word
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=100_000)
 def fold_word(word: str) -> str:
     """Map a word to its shared Scandinavian form: letters folded, function words unified."""
     word = fold_letters(word[:MAX_WORD_LEN])

@@ -50,10 +50,17 @@ class TrigramBaseline:
 
     def build(self, texts: Iterable[str]) -> None:
         vocab = self._vocab
+        word_ids: dict[str, tuple[int, ...]] = {}  # a cache: words repeat
         chunks: list[npt.NDArray[np.int32]] = []
         for text in texts:
-            ids = [vocab.setdefault(g, len(vocab)) for g in trigrams(text)]
-            chunks.append(np.array(ids, dtype=np.int32))
+            parts = []
+            for word in set(_WORD.findall(text.lower())):
+                ids = word_ids.get(word)
+                if ids is None:
+                    ids = word_ids[word] = tuple(vocab.setdefault(g, len(vocab)) for g in trigrams(word))
+                parts.append(ids)
+            union: set[int] = set().union(*parts)
+            chunks.append(np.fromiter(union, dtype=np.int32, count=len(union)))
         sizes = np.fromiter((len(c) for c in chunks), dtype=np.int32, count=len(chunks))
         self._flat = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.int32)
         self._sizes = sizes

@@ -68,7 +68,7 @@ def test_submit_page_asks_anonymous_visitors_for_email_and_consent(client, munic
     assert 'name="consent"' in html
     assert 'name="website"' in html  # honeypot
     assert "csrfmiddlewaretoken" in html
-    assert 'hx-trigger="keyup changed delay:600ms"' in html
+    assert 'hx-trigger="input changed delay:600ms"' in html
     assert "Östersund" in html  # every municipality is offered
 
 

@@ -72,9 +72,11 @@ def test_filter_by_one_value_and_by_a_collection(index):
 
 
 def test_remove_update_and_membership(index):
-    assert 3 in index and len(index) == 5
+    assert 3 in index
+    assert len(index) == 5
     index.remove(3)
-    assert 3 not in index and len(index) == 4
+    assert 3 not in index
+    assert len(index) == 4
     assert all(doc_id != 3 for doc_id, _ in index.query(IDEAS[3]))
     index.update(1, "Ny lekplats i stadsparken med gungor")
     assert index.query(IDEAS[4], k=2)[1][0] == 1

@@ -247,6 +247,7 @@ class CostSplitForm(DescribedErrorsMixin, forms.Form):
 
     def __init__(self, *args: Any, idea: Idea, participants: Iterable[Participant], **kwargs: Any) -> None:
         self.participants = list(participants)
+        self.share_errors: list[str] = []
         initial = kwargs.setdefault("initial", {})
         initial.setdefault("budget", idea.budget)
         initial.setdefault("currency", idea.currency)
@@ -267,6 +268,23 @@ class CostSplitForm(DescribedErrorsMixin, forms.Form):
 
     def share_fields(self) -> list[tuple[Participant, forms.BoundField]]:
         return [(p, self[f"share_{p.pk}"]) for p in self.participants]
+
+    #: The id of the shares' error list, which every share input points to when the split is refused.
+    SHARE_ERRORS_ID = "shares-errors"
+
+    def apply_errors(self, exc: ValidationError) -> None:
+        """The service's errors; those about the split as a whole ("shares") go beside the share
+        inputs, which are marked invalid and point to them, instead of at the top of the form."""
+        errors = dict(getattr(exc, "error_dict", {}))
+        self.share_errors = [message for error in errors.pop("shares", []) for message in error.messages]
+        if self.share_errors:
+            for _participant, bound in self.share_fields():
+                attrs = bound.field.widget.attrs
+                attrs["aria-invalid"] = "true"
+                described = attrs.get("aria-describedby", "").split()
+                attrs["aria-describedby"] = " ".join([*described, self.SHARE_ERRORS_ID])
+        if errors or not hasattr(exc, "error_dict"):
+            apply_errors(self, ValidationError(errors) if errors else exc)
 
     def shares(self) -> list[casework.Share]:
         lead = self.cleaned_data.get("lead")

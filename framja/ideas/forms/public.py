@@ -121,7 +121,8 @@ class IdeaSubmitForm(HoneypotMixin):
         super().__init__(*args, **kwargs)
         suggest = {
             "hx-get": reverse("ideas-similar"),
-            "hx-trigger": "keyup changed delay:600ms",
+            # `input`, not `keyup`: pasted, dictated or autofilled text must refresh the suggestions too.
+            "hx-trigger": "input changed delay:600ms",
             "hx-target": "#similar-ideas",
             "hx-include": "#id_title, #id_description",
             "hx-sync": "#similar-ideas:replace",

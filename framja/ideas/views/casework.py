@@ -410,7 +410,7 @@ def costs(request: HttpRequest, pk: int) -> HttpResponse:
                 idea=idea, shares=form.shares(), by=request.user, budget=data["budget"], currency=data["currency"]
             )
         except ValidationError as exc:
-            forms.apply_errors(form, exc)
+            form.apply_errors(exc)
         else:
             messages.success(request, _("The cost split was saved."))
             return redirect(reverse("ideas-casework-detail", args=[idea.pk]) + "#codevelopment")

@@ -145,10 +145,12 @@ def support(request: HttpRequest, pk: int) -> HttpResponse:
     """Support an idea (e.g. instead of submitting the same one); counted once per person."""
     idea = _public_idea(pk)
     form = SupportForm(request.POST, user=request.user)
+    # The compact form is a suggestion card of the submission page; the other is the idea's page.
+    compact = request.POST.get("compact") == "1"
     status = 200
     if form.is_valid():
         if form.is_spam():
-            return _supported(request, idea, created=True)
+            return _supported(request, idea, created=True, compact=compact)
         if not form.signed_in and not services.allow_anonymous(request, "support", services.ANONYMOUS_SUPPORTS):
             form.add_error(
                 None, _("Too many supports from your connection in a short time. Wait a few minutes and try again.")
@@ -160,16 +162,18 @@ def support(request: HttpRequest, pk: int) -> HttpResponse:
             except ValidationError as exc:
                 _form_error(form, exc)
             else:
-                return _supported(request, idea, created=created)
+                return _supported(request, idea, created=created, compact=compact)
     if _is_htmx(request):
-        return render(request, "ideas/public/_support.html", {"idea": idea, "support_form": form}, status=200)
+        context = {"idea": idea, "support_form": form, "compact": compact}
+        return render(request, "ideas/public/_support.html", context, status=200)
     return render(request, "ideas/public/detail.html", _detail_context(request, idea, form), status=status)
 
 
-def _supported(request: HttpRequest, idea: Idea, *, created: bool) -> HttpResponse:
+def _supported(request: HttpRequest, idea: Idea, *, created: bool, compact: bool = False) -> HttpResponse:
     idea = _public_idea(idea.pk)
     if _is_htmx(request):
-        return render(request, "ideas/public/_support.html", {"idea": idea, "supported": True, "created": created})
+        context = {"idea": idea, "supported": True, "created": created, "compact": compact}
+        return render(request, "ideas/public/_support.html", context)
     messages.success(request, _("Thank you for your support!") if created else _("You already support this idea."))
     return HttpResponseRedirect(reverse("ideas-public-detail", args=[idea.pk]))
 
