@@ -339,6 +339,7 @@ def bench_scale(
     n_queries: int,
     baseline_queries: int | None,
     make_index: Callable[[], Any] | None = None,
+    baseline_max: int | None = None,
 ) -> dict[str, Any]:
     results: dict[str, Any] = {}
     for n in sizes:
@@ -379,6 +380,10 @@ def bench_scale(
             framja["snapshot_mb"] = round(snapshot.stat().st_size / 2**20, 1)
             del loaded
         del index
+        if baseline_max is not None and n > baseline_max:
+            results[str(n)] = {"framja": framja, "baseline": None}
+            _say(out, f"  baseline  skipped (--baseline-max {baseline_max})")
+            continue
         # The baseline scans every row per query; at large N a sample of queries is enough.
         sample = baseline_queries or n_queries
         if baseline_queries is None:
@@ -409,6 +414,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--data-dir", type=Path, default=DEFAULT_DATA, help="shared data folder")
     parser.add_argument("--queries", type=int, default=500, help="planted duplicates per scale")
     parser.add_argument("--baseline-queries", type=int, help="queries for the baseline at scale")
+    parser.add_argument(
+        "--baseline-max", type=int, help="skip the scale baseline above this N (it scans every row per query)"
+    )
     parser.add_argument("--embedding-model", help="sentence-transformers model: fuse dense vectors")
     return parser
 
@@ -434,7 +442,13 @@ def run(
         results["sets"] = bench_pairs(options.pairs, distractors, out, pg_similarity, make_index)
     if options.scale:
         results["scale"] = bench_scale(
-            options.scale, options.data_dir, out, options.queries, options.baseline_queries, make_index
+            options.scale,
+            options.data_dir,
+            out,
+            options.queries,
+            options.baseline_queries,
+            make_index,
+            options.baseline_max,
         )
     _say(out, json.dumps(results, ensure_ascii=False))
     return results

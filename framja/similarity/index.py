@@ -264,14 +264,37 @@ class SimilarityIndex:
                 raise KeyError(f"id {item[0]!r} is already in the index; use update()")
             seen.add(item[0])
         texts = [item[1] for item in batch]
+        if not self._ids:
+            self._build_from_empty(batch, texts, workers)
+            return
         position = 0
         for flat, lengths, scales in self._sample_chunks(texts, workers):
             for scale in scales.tolist():
                 item = batch[position]
                 self._append_row(item[0], None, scale, item[2] if len(item) > 2 else None)
                 position += 1
-            self._bulk.append((flat, lengths))
+            # Own copies: an array unpickled from a worker may be a view of the whole message.
+            self._bulk.append((flat.copy(), lengths.copy()))
         self.compact()
+
+    def _build_from_empty(self, batch: list[Any], texts: list[str], workers: int) -> None:
+        """Bulk build straight into the forward array: no copy, so peak memory stays ~2x the
+        final arrays. The buffer is sized for the worst case; untouched pages cost nothing."""
+        buffer = np.empty(len(texts) * self.sketch_size, dtype=np.int32)
+        all_lengths = np.empty(len(texts), dtype=np.int64)
+        position = filled = 0
+        for flat, lengths, scales in self._sample_chunks(texts, workers):
+            buffer[filled : filled + len(flat)] = flat
+            filled += len(flat)
+            all_lengths[position : position + len(lengths)] = lengths
+            for scale in scales.tolist():
+                item = batch[position]
+                self._append_row(item[0], None, scale, item[2] if len(item) > 2 else None)
+                position += 1
+        self._fwd_feat = buffer[:filled]
+        self._fwd_ptr = np.concatenate([[0], np.cumsum(all_lengths)]).astype(np.int64)
+        self._main_rows = len(texts)
+        self._index_forward()
 
     def _sample_chunks(
         self, texts: list[str], workers: int
@@ -282,17 +305,24 @@ class SimilarityIndex:
         array per text, keeps a million-text build within a few hundred bytes per text.
         """
         chunk = 2_000
-        chunks = [texts[i : i + chunk] for i in range(0, len(texts), chunk)]
         if workers <= 1 or len(texts) < 5_000 or "fork" not in mp.get_all_start_methods():
-            for part in chunks:
-                flat, lengths, scales, features, counts = _analyse_chunk(self, part)
+            for start in range(0, len(texts), chunk):
+                flat, lengths, scales, features, counts = _analyse_chunk(self, texts[start : start + chunk])
                 self._df[features] += counts
                 yield flat, lengths, scales
             return
-        with mp.get_context("fork").Pool(workers, initializer=_init_worker, initargs=(self.sketch_size,)) as pool:
-            for flat, lengths, scales, features, counts in pool.imap(_worker_chunk, chunks):
-                self._df[features] += counts
-                yield flat, lengths, scales
+        # The forked workers read the texts from the memory they inherit: pickling them would
+        # cost time, and would make CPython cache a UTF-8 copy inside every text.
+        global _fork_texts
+        _fork_texts = texts
+        ranges = [(start, min(start + chunk, len(texts))) for start in range(0, len(texts), chunk)]
+        try:
+            with mp.get_context("fork").Pool(workers, initializer=_init_worker, initargs=(self.sketch_size,)) as pool:
+                for flat, lengths, scales, features, counts in pool.imap(_worker_chunk, ranges):
+                    self._df[features] += counts
+                    yield flat, lengths, scales
+        finally:
+            _fork_texts = None
 
     def remove(self, doc_id: Hashable) -> None:
         """Forget `doc_id`; raises KeyError if it is not in the index."""
@@ -391,20 +421,26 @@ class SimilarityIndex:
         self._attrs.take(keep)
         self._main_rows = len(keep)
         self._delta_postings = {}
+        self._index_forward()
+
+    def _index_forward(self) -> None:
+        """Build the inverted CSR and the ranking proxy from the forward CSR (all rows main)."""
+        n_rows = len(self._fwd_ptr) - 1
+        lengths = np.diff(self._fwd_ptr)
+        self._inv_rows = np.zeros(0, dtype=np.int32)
         self._inv_ptr, self._inv_rows = _invert(self._fwd_ptr, self._fwd_feat)
         # refresh the ranking proxy w(A) of every row with today's idf
-        row_weights = np.zeros(len(keep), dtype=np.float64)
+        row_weights = np.zeros(n_rows, dtype=np.float64)
         step = 1 << 13
-        for start in range(0, len(keep), step):
-            a, b = self._fwd_ptr[start], self._fwd_ptr[min(start + step, len(keep))]
-            owners = np.repeat(
-                np.arange(min(step, len(keep) - start), dtype=np.int32), kept_lengths[start : start + step]
-            )
-            row_weights[start : start + step] = np.bincount(
-                owners, weights=self._weights(self._fwd_feat[a:b]), minlength=min(step, len(keep) - start)
+        for start in range(0, n_rows, step):
+            size = min(step, n_rows - start)
+            a, b = self._fwd_ptr[start], self._fwd_ptr[start + size]
+            owners = np.repeat(np.arange(size, dtype=np.int32), lengths[start : start + size])
+            row_weights[start : start + size] = np.bincount(
+                owners, weights=self._weights(self._fwd_feat[a:b]), minlength=size
             )
         self._weight_at_add.data = (row_weights * self._scale.view).astype(np.float32)
-        self._weight_at_add.size = len(keep)
+        self._weight_at_add.size = n_rows
 
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write a snapshot atomically (temp file + rename) that `load()` reads back fast."""
@@ -612,6 +648,7 @@ def _hashed(features: Iterable[str]) -> bytes:
 
 
 _worker_index: SimilarityIndex | None = None
+_fork_texts: list[str] | None = None  # set in the parent just before forking
 
 
 def _init_worker(sketch_size: int) -> None:
@@ -620,10 +657,11 @@ def _init_worker(sketch_size: int) -> None:
 
 
 def _worker_chunk(
-    texts: list[str],
+    bounds: tuple[int, int],
 ) -> tuple[_IntArray, npt.NDArray[np.int64], npt.NDArray[np.float64], _IntArray, npt.NDArray[np.int64]]:
     assert _worker_index is not None
-    return _analyse_chunk(_worker_index, texts)
+    assert _fork_texts is not None
+    return _analyse_chunk(_worker_index, _fork_texts[bounds[0] : bounds[1]])
 
 
 def _analyse_chunk(
