@@ -191,9 +191,7 @@ def test_an_idea_saved_through_one_process_is_found_through_another_within_a_sec
         [python, "-m", "framja.manage", "migrate", "--no-input", "-v", "0"], env=env, cwd=root, check=True, timeout=300
     )
     marker = tmp_path / "saved"
-    reader = subprocess.Popen(
-        [python, "-c", READER, str(marker)], env=env, cwd=root, stdout=subprocess.PIPE, text=True
-    )
+    reader = subprocess.Popen([python, "-c", READER, str(marker)], env=env, cwd=root, stdout=subprocess.PIPE, text=True)
     try:
         assert reader.stdout is not None
         assert reader.stdout.readline().strip() == "ready"
