@@ -12,6 +12,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import check_for_language, get_language_from_path
 
 LANGUAGE_SESSION_KEY = "framja_language"
+API_PREFIX = "/api/"
 
 
 def supported_language(code: str | None) -> str | None:
@@ -48,6 +49,16 @@ class PreferredLanguageMiddleware:
         redirect = self._redirect_to_chosen_language(request)
         if redirect is not None:
             return redirect
+        if request.path_info.startswith(API_PREFIX):
+            # The API has no language prefix: its messages follow Accept-Language (or the
+            # person's chosen language), instead of always being in the default language.
+            code = chosen_language(request) or translation.get_language_from_request(request, check_path=False)
+            translation.activate(code)
+            request.LANGUAGE_CODE = code
+            response = self.get_response(request)
+            patch_vary_headers(response, ("Accept-Language", "Cookie"))
+            response.headers.setdefault("Content-Language", code)
+            return response
         response = self.get_response(request)
         if get_language_from_path(request.path_info) is None:
             patch_vary_headers(response, ("Cookie",))
