@@ -14,8 +14,9 @@ from django.test import Client
 from framja.accounts.models import Organisation, Role, User
 from tests.factories import PASSWORD, MembershipFactory, OrganisationFactory, UserFactory
 
-# Browser fixtures (browser, page, visit, assert_accessible, login) for any test directory.
-pytest_plugins = ["tests.browser.fixtures"]
+# Browser fixtures (browser, page, visit, assert_accessible, login) for any test directory;
+# page_parameters: the data that fills the URLs of the site-wide page checks.
+pytest_plugins = ["tests.browser.fixtures", "tests.fixtures_pages"]
 
 
 @pytest.fixture(autouse=True)

@@ -1,8 +1,9 @@
 """The site's pages, found in the URLconf, and a small HTML reader for page-wide tests.
 
 Used by tests/test_pages_a11y.py (structure, queries) and tests/test_i18n.py (no English on
-Swedish/Norwegian pages). A page is any named URL inside i18n_patterns that answers GET; URLs
-with parameters are included when every parameter can be filled from the test personas.
+Swedish/Norwegian pages). A page is any named URL inside i18n_patterns; URLs with parameters
+are filled from `PageParameters` (the data built in tests/fixtures_pages.py). POST-only URLs are
+included too: they must answer GET with 405 (or send an anonymous visitor to sign in), never 500.
 """
 
 from __future__ import annotations
@@ -12,9 +13,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
+from urllib.parse import urlsplit
 
-from django.urls import URLPattern, URLResolver, get_resolver
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.urls.resolvers import LocalePrefixPattern
+from django.utils import translation
 
 # Not pages of ours, or not pages at all (the admin has its own accessibility record).
 EXCLUDED_NAMES = {"javascript-catalog", "set_language", "healthz", "accounts-logout"}
@@ -53,6 +59,43 @@ def page_routes() -> list[PageRoute]:
     for route in _walk(get_resolver().url_patterns, "", False, None):
         seen.setdefault(route.name, route)
     return list(seen.values())
+
+
+@dataclass(frozen=True)
+class PageParameters:
+    """How to reach each page: URL parameters by name (`values`), overridden per URL name
+    (`routes`, where one name such as pk means different objects), a query string per URL name,
+    and the URL names whose first answer is a redirect to the real page of the same URL name."""
+
+    values: dict[str, Any]
+    routes: dict[str, dict[str, Any]] = field(default_factory=dict)
+    queries: dict[str, str] = field(default_factory=dict)
+    follow: set[str] = field(default_factory=set)
+
+    def url(self, route: PageRoute, language: str | None = None) -> str:
+        """The page's URL in `language` (default: the site's); skips the test if a parameter has no value."""
+        values = {**self.values, **self.routes.get(route.name, {})}
+        missing = [name for name in route.parameters if name not in values]
+        if missing:
+            pytest.skip(f"{route.name}: no test value for URL parameter(s) {', '.join(missing)}")
+        with translation.override(language or settings.LANGUAGE_CODE):
+            url = reverse(route.name, kwargs={name: values[name] for name in route.parameters})
+        query = self.queries.get(route.name)
+        return f"{url}?{query}" if query else url
+
+    def landing_url(self, client: Client, route: PageRoute, language: str | None = None) -> str:
+        """The URL to check: for `follow` routes, where the first answer redirects within the same
+        URL name (a password-reset link moves its token into the session), the redirect's target."""
+        url = self.url(route, language)
+        if route.name not in self.follow:
+            return url
+        response = client.get(url)
+        location = response.get("Location", "") if response.status_code in (301, 302, 303) else ""
+        try:
+            same_route = bool(location) and resolve(urlsplit(location).path).url_name == route.name
+        except Resolver404:
+            same_route = False
+        return location if same_route else url
 
 
 # -- a small DOM ------------------------------------------------------------------------------

@@ -11,7 +11,10 @@ def ambiguous_code(db):
         country="SE", code="1860", name="Laxå", county=County.objects.create(country="SE", code="18", name="Örebro län")
     )
     Municipality.objects.create(
-        country="NO", code="1860", name="Vestvågøy", county=County.objects.create(country="NO", code="18", name="Nordland")
+        country="NO",
+        code="1860",
+        name="Vestvågøy",
+        county=County.objects.create(country="NO", code="18", name="Nordland"),
     )
 
 

@@ -11,17 +11,14 @@ from __future__ import annotations
 import re
 from functools import cache
 from pathlib import Path
-from typing import Any
 
 import pytest
 from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import read_po
 from django.conf import settings
 from django.test import Client
-from django.urls import reverse
-from django.utils import translation
 
-from tests.pages import PageRoute, page_routes, parse_html, visible_text
+from tests.pages import PageParameters, PageRoute, page_routes, parse_html, visible_text
 
 LOCALE_DIR = Path(settings.LOCALE_PATHS[0])
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
@@ -152,18 +149,8 @@ def english_found(text: str, language: str) -> list[str]:
     return found
 
 
-@pytest.fixture
-def route_parameters(organisation, owner, member) -> dict[str, Any]:
-    return {"slug": organisation.slug, "organisation_slug": organisation.slug, "user_id": member.pk, "fmt": "csv"}
-
-
-def _page_text(client: Client, route: PageRoute, parameters: dict[str, Any], language: str) -> str | None:
-    missing = [name for name in route.parameters if name not in parameters]
-    if missing:
-        pytest.skip(f"{route.name}: no test value for URL parameter(s) {', '.join(missing)}")
-    with translation.override(language):
-        url = reverse(route.name, kwargs={name: parameters[name] for name in route.parameters})
-    response = client.get(url)
+def _page_text(client: Client, route: PageRoute, parameters: PageParameters, language: str) -> str | None:
+    response = client.get(parameters.landing_url(client, route, language))
     if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
         return None
     return visible_text(parse_html(response.content.decode()), language)
@@ -173,9 +160,9 @@ def _page_text(client: Client, route: PageRoute, parameters: dict[str, Any], lan
 @pytest.mark.parametrize("language", PAGE_LANGUAGES)
 @pytest.mark.parametrize("persona", ["anonymous", "owner"])
 @pytest.mark.parametrize("route", ROUTES, ids=[r.name for r in ROUTES])
-def test_page_shows_no_english(request, route, persona, language, route_parameters):
+def test_page_shows_no_english(request, route, persona, language, page_parameters):
     client = request.getfixturevalue("client" if persona == "anonymous" else "owner_client")
-    text = _page_text(client, route, route_parameters, language)
+    text = _page_text(client, route, page_parameters, language)
     if text is None:
         return  # not a page for this persona (a redirect to sign in, 404, 405) or not HTML
     found = english_found(text, language)

@@ -49,6 +49,16 @@ def test_search_finds_an_original_in_another_municipality(owner_client, idea, no
     assert "<html" not in htmx.content.decode()
 
 
+def test_search_for_an_original_leaves_out_the_ideas_own_duplicates(owner_client, owner, idea, make_idea):
+    """Offering its own duplicate as the original would only lead to "that would make a circle"."""
+    again = make_idea(title="Laddning för snöskotrar vid lederna")
+    unrelated_twin = make_idea(title="Snöskotrar på el i Åre")
+    casework.link_duplicate(duplicate=again, original=idea, by=owner)
+    response = owner_client.get(reverse("ideas-casework-detail", args=[idea.pk]), {"dq": "snöskotrar"})
+    assert again not in response.context["candidates"]
+    assert unrelated_twin in response.context["candidates"]
+
+
 def test_link_shows_the_original_municipality_on_both_sides(owner_client, outsider_client, idea, norwegian_idea):
     response = link(owner_client, idea, norwegian_idea)
     assert response.status_code == 302

@@ -161,8 +161,7 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args: Any, idea: Idea, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        ids = [u.pk for u in casework.caseworkers_of(idea.receiving_organisation_id)]
-        self.fields["assignee"].queryset = User.objects.filter(pk__in=ids).order_by("first_name", "last_name")  # type: ignore[attr-defined]
+        self.fields["assignee"].queryset = casework.caseworker_queryset(idea.receiving_organisation_id)  # type: ignore[attr-defined]
         self.fields["assignee"].initial = idea.assignee_id
 
 
@@ -191,9 +190,14 @@ class GateDecisionForm(DescribedErrorsMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.idea = idea
         labels = dict(GateDecision.Outcome.choices)
-        self.fields["outcome"].choices = [(o, labels[o]) for o in casework.allowed_outcomes(idea.stage)]  # type: ignore[attr-defined]
-        targets = casework.recycle_targets(idea.stage) if idea.stage else []
-        self.fields["to_stage"].queryset = Stage.objects.filter(pk__in=[s.pk for s in targets])  # type: ignore[attr-defined]
+        # The sluice's stages in one query, for the outcomes, the Recycle targets and their choices.
+        stages = list(Stage.objects.filter(sluice_id=idea.stage.sluice_id).order_by("position")) if idea.stage else []
+        self.fields["outcome"].choices = [(o, labels[o]) for o in casework.allowed_outcomes(idea.stage, stages)]  # type: ignore[attr-defined]
+        #: Where a Recycle may go back to (the template shows the choice only if there is one).
+        self.recycle_stages = casework.recycle_targets(idea.stage, stages) if idea.stage else []
+        to_stage = self.fields["to_stage"]
+        to_stage.queryset = Stage.objects.filter(pk__in=[s.pk for s in self.recycle_stages])  # type: ignore[attr-defined]
+        to_stage.choices = [("", to_stage.empty_label), *((s.pk, str(s)) for s in self.recycle_stages)]  # type: ignore[attr-defined]
         self.criteria = list(Criterion.objects.filter(sluice_id=idea.sluice_id)) if idea.sluice_id else []
         for criterion in self.criteria:
             self.fields[f"score_{criterion.pk}"] = forms.TypedChoiceField(

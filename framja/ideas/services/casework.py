@@ -18,7 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import close_old_connections, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.functional import Promise
@@ -78,13 +78,14 @@ class Access:
     can_decide: bool  # gate decisions, duplicates, co-development, cost split
 
 
-def access_for(user: Any, idea: Idea) -> Access:
-    """The one rule for casework rights on an idea (workable_by decides who sees it at all)."""
+def access_for(user: Any, idea: Idea, *, workable: bool = False) -> Access:
+    """The one rule for casework rights on an idea (workable_by decides who sees it at all).
+    `workable=True`: the caller fetched the idea through `workable_by(user)`, so that check is skipped."""
     if user is None or not user.is_authenticated:
         return Access(False, False)
     if user.is_staff:
         return Access(True, True)
-    can_work = Idea.objects.workable_by(user).filter(pk=idea.pk).exists()
+    can_work = workable or Idea.objects.workable_by(user).filter(pk=idea.pk).exists()
     if not can_work:
         return Access(False, False)
     deciding = Membership.objects.filter(user=user, role__in=DECIDING_ROLES)
@@ -114,17 +115,20 @@ def region_organisations(user: Any) -> list[Organisation]:
     return list(regions.where_member(user, roles=DECIDING_ROLES))
 
 
+def caseworker_queryset(organisation_id: int | None) -> QuerySet[User]:
+    """Members with casework roles, unevaluated: a form's choices cost one query, not two."""
+    if organisation_id is None:
+        return User.objects.none()
+    return User.objects.filter(
+        is_active=True,
+        memberships__organisation_id=organisation_id,
+        memberships__role__in=CASEWORK_ROLES,
+    ).order_by("first_name", "last_name", "username")
+
+
 def caseworkers_of(organisation_id: int | None) -> list[User]:
     """Members with casework roles: the people an idea can be assigned to."""
-    if organisation_id is None:
-        return []
-    return list(
-        User.objects.filter(
-            is_active=True,
-            memberships__organisation_id=organisation_id,
-            memberships__role__in=CASEWORK_ROLES,
-        ).order_by("first_name", "last_name", "username")
-    )
+    return list(caseworker_queryset(organisation_id))
 
 
 # --------------------------------------------------------------------------- inbox filters
@@ -401,35 +405,44 @@ def _comment(*, idea: Idea, text: str, by: Any, visibility: str) -> Comment:
 # --------------------------------------------------------------------------- gate decisions
 
 
-def next_stage(stage: Stage) -> Stage | None:
-    """The stage a Go leads to: the next one by position that is not Closed."""
-    return (
-        Stage.objects.filter(sluice_id=stage.sluice_id, position__gt=stage.position)
-        .exclude(kind=Stage.Kind.CLOSED)
-        .order_by("position")
-        .first()
+def _sluice_stages(stage: Stage) -> list[Stage]:
+    return list(Stage.objects.filter(sluice_id=stage.sluice_id).order_by("position"))
+
+
+def next_stage(stage: Stage, stages: list[Stage] | None = None) -> Stage | None:
+    """The stage a Go leads to: the next one by position that is not Closed. `stages` (the
+    sluice's, by position) saves the query when the caller has them already."""
+    return next(
+        (
+            s
+            for s in (_sluice_stages(stage) if stages is None else stages)
+            if s.position > stage.position and s.kind != Stage.Kind.CLOSED
+        ),
+        None,
     )
 
 
-def recycle_targets(stage: Stage) -> list[Stage]:
+def recycle_targets(stage: Stage, stages: list[Stage] | None = None) -> list[Stage]:
     """Stages a Recycle may send the idea back to: earlier, not final."""
-    return list(
-        Stage.objects.filter(sluice_id=stage.sluice_id, position__lt=stage.position, is_final=False).order_by(
-            "position"
-        )
-    )
+    return [
+        s
+        for s in (_sluice_stages(stage) if stages is None else stages)
+        if s.position < stage.position and not s.is_final
+    ]
 
 
-def allowed_outcomes(stage: Stage | None) -> list[str]:
+def allowed_outcomes(stage: Stage | None, stages: list[Stage] | None = None) -> list[str]:
     """From a final stage only Recycle (reopening) is possible; an idea outside a sluice has none."""
     if stage is None:
         return []
+    stages = _sluice_stages(stage) if stages is None else stages
+    can_recycle = bool(recycle_targets(stage, stages))
     if stage.is_final:
-        return [str(GateDecision.Outcome.RECYCLE)] if recycle_targets(stage) else []
+        return [str(GateDecision.Outcome.RECYCLE)] if can_recycle else []
     outcomes: list[str] = [GateDecision.Outcome.GO, GateDecision.Outcome.KILL, GateDecision.Outcome.HOLD]
-    if next_stage(stage) is None:
+    if next_stage(stage, stages) is None:
         outcomes.remove(GateDecision.Outcome.GO)
-    if recycle_targets(stage):
+    if can_recycle:
         outcomes.append(GateDecision.Outcome.RECYCLE)
     return outcomes
 

@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -27,7 +27,9 @@ from framja.ideas import exports, stats
 from framja.ideas.forms import casework as forms
 from framja.ideas.models import (
     Comment,
+    CriterionScore,
     DuplicateCandidate,
+    DuplicateLink,
     Idea,
     IdeaQuerySet,
     Participant,
@@ -49,7 +51,7 @@ def _get_idea_for_casework(request: HttpRequest, pk: int) -> tuple[Idea, service
         .with_supporter_count(),
         pk=pk,
     )
-    return idea, services.access_for(request.user, idea)
+    return idea, services.access_for(request.user, idea, workable=True)
 
 
 def _chosen(request: HttpRequest, allowed: list[Organisation]) -> Organisation | None:
@@ -165,17 +167,23 @@ def _render_detail(request: HttpRequest, idea: Idea, access: services.Access, **
         participant.amount = (  # type: ignore[attr-defined]
             (idea.budget * participant.cost_share / 100).quantize(Decimal("0.01")) if idea.budget is not None else None
         )
+    # Both directions of the active duplicate links in one query.
+    links = list(
+        DuplicateLink.objects.filter(Q(duplicate=idea) | Q(original=idea), removed_at=None).select_related(
+            "original__municipality", "duplicate__municipality"
+        )
+    )
     context: dict[str, Any] = {
         "idea": idea,
         "access": access,
         "events": events,
         "attachments": idea.attachments.all(),
         "supporter_count": getattr(idea, "supporters", 0),
-        "original_link": services.active_original(idea),
-        "duplicates": idea.duplicated_by_links.filter(removed_at=None).select_related("duplicate__municipality"),
+        "original_link": next((link for link in links if link.duplicate_id == idea.pk), None),
+        "duplicates": [link for link in links if link.original_id == idea.pk],
         "participants": participants,
         "decisions": idea.decisions.select_related("from_stage", "to_stage", "decided_by").prefetch_related(
-            "scores__criterion"
+            Prefetch("scores", queryset=CriterionScore.objects.select_related("criterion"))
         ),
         "assign_form": bound.get("assign_form") or forms.AssignForm(idea=idea),
         "note_form": bound.get("note_form") or forms.CommentForm(auto_id="id_note_%s"),
@@ -193,9 +201,12 @@ def _search_originals(request: HttpRequest, idea: Idea) -> list[Idea]:
     text = request.GET.get("dq", "").strip()
     if not text:
         return []
+    # Not the idea itself, nor its own duplicates: linking to those would make a circle.
+    own_duplicates = DuplicateLink.objects.filter(original=idea, removed_at=None).values("duplicate_id")
     return list(
         Idea.objects.public()
         .exclude(pk=idea.pk)
+        .exclude(pk__in=own_duplicates)
         .search(text)
         .select_related("municipality", "stage")
         .order_by("-created_at")[:10]

@@ -1,0 +1,165 @@
+"""Realistic data behind every page with URL parameters, for the site-wide page checks
+(tests/test_pages_a11y.py, tests/test_i18n.py).
+
+Built through the same service functions the site uses, so the pages show what a coordinator
+meets on a working day: a submitted idea that passed a gate, with an answer, a note, a supporter,
+a co-development invitation and a duplicate; an idea from a neighbouring municipality that
+invites the owner's organisation and is a candidate duplicate in the region; an open member
+invitation, an API token and a password-reset link.
+
+The owner administers `organisation` (Almi Mitt, the sluice's lead, serving Östersund) and
+coordinates the region that serves Östersund and Krokom, so the regional view is covered too.
+Registered as a plugin in tests/conftest.py.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.contrib.auth.tokens import default_token_generator
+from django.core import mail
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from framja.accounts import services as account_services
+from framja.accounts.models import ApiToken, Organisation, Role, User
+from framja.ideas.models import DuplicateCandidate, GateDecision, Participant, Sluice
+from framja.ideas.services import casework, public
+from tests.factories import CountyFactory, MembershipFactory, MunicipalityFactory, OrganisationFactory, UserFactory
+from tests.pages import PageParameters
+
+CHARGING = (
+    "Laddstolpar vid skoterlederna i fjällen så att eldrivna snöskotrar kan användas av turistföretag "
+    "och samebyar, med gemensam drift och bokning mellan kommunerna."
+)
+
+
+@pytest.fixture
+def page_parameters(
+    organisation: Organisation,
+    other_organisation: Organisation,
+    owner: User,
+    member: User,
+    django_capture_on_commit_callbacks,
+) -> PageParameters:
+    """URL parameters (by parameter name, overridden per URL name) and query strings that reach
+    each page with data on it."""
+    county = CountyFactory.create(country="SE", code="23", name="Jämtlands län")
+    ostersund = MunicipalityFactory.create(country="SE", code="2380", name="Östersund", county=county)
+    krokom = MunicipalityFactory.create(country="SE", code="2309", name="Krokom", county=county)
+
+    sluice = Sluice.create_default(lead_organisation=organisation, name="Idésluss Jämtland")
+    organisation.serves.add(ostersund)
+    krokom_kommun = OrganisationFactory.create(
+        name="Krokoms kommun", kind=Organisation.Kind.MUNICIPALITY, municipality=krokom
+    )
+    krokom_coordinator = UserFactory.create(username="krokom-koordinator", first_name="Sara", last_name="Nilsson")
+    MembershipFactory.create(user=krokom_coordinator, organisation=krokom_kommun, role=Role.COORDINATOR)
+    region = OrganisationFactory.create(name="Region Jämtland Härjedalen", kind=Organisation.Kind.REGION)
+    region.serves.add(ostersund, krokom)
+    MembershipFactory.create(user=owner, organisation=region, role=Role.COORDINATOR)
+
+    # The owner's idea: submitted anonymously, answered, moved on at a gate, co-developed.
+    submitted = public.idea_submit(
+        title="Laddinfrastruktur för snöskotrar",
+        description=CHARGING,
+        municipality=ostersund,
+        name="Kim Karlsson",
+        email="kim.karlsson@example.org",
+        consent=True,
+        language="sv",
+    )
+    idea = submitted.idea
+    assert idea.receiving_organisation_id == organisation.pk, "the idea must reach the owner's organisation"
+    public.support_add(idea=idea, email="stodjare@example.org")
+    public.submitter_add_information(idea=idea, text="Vi har redan pratat med två turistföretag i Åre.")
+    casework.assign(idea=idea, assignee=owner, by=owner)
+    casework.add_note(idea=idea, text="Ring Kim innan gaten på torsdag.", by=owner)
+    casework.add_answer(idea=idea, text="Tack! Vi tittar på idén vid nästa gate.", by=owner)
+    criteria = list(sluice.criteria.order_by("position"))
+    casework.gate_decide(
+        idea=idea,
+        outcome=GateDecision.Outcome.GO,
+        rationale="Stort intresse från besöksnäringen och rimlig kostnad.",
+        by=owner,
+        scores={criterion.pk: 4 for criterion in criteria},
+    )
+    casework.gate_decide(
+        idea=idea,
+        outcome=GateDecision.Outcome.HOLD,
+        rationale="Vi väntar på besked om medfinansiering från regionen.",
+        by=owner,
+        scores={criteria[0].pk: 3},
+        is_public=False,
+    )
+    casework.add_note(idea=idea, text="Regionen svarar om medfinansiering i mars.", by=owner)
+    casework.invite_participant(idea=idea, organisation=other_organisation, by=owner)
+
+    # The same idea submitted again in Östersund, linked as a duplicate.
+    duplicate = public.idea_submit(
+        title="Laddstolpar för eldrivna skotrar",
+        description=CHARGING + " Gärna vid Storsjön.",
+        municipality=ostersund,
+        name="Alex Berg",
+        email="alex.berg@example.org",
+        consent=True,
+    ).idea
+    casework.link_duplicate(duplicate=duplicate, original=idea, by=owner)
+
+    # A neighbour's idea: it invites the owner's organisation, and the region sees a candidate pair.
+    neighbour = public.idea_submit(
+        title="Gemensam laddinfrastruktur för snöskotrar",
+        description=CHARGING + " Vi vill börja i Krokom.",
+        municipality=krokom,
+        name="Robin Ek",
+        email="robin.ek@example.org",
+        consent=True,
+    ).idea
+    invited = casework.invite_participant(idea=neighbour, organisation=organisation, by=krokom_coordinator)
+    assert invited.status == Participant.Status.INVITED
+    pair = sorted([idea.pk, neighbour.pk])
+    candidate = DuplicateCandidate.objects.create(idea_a_id=pair[0], idea_b_id=pair[1], score=0.82)
+
+    # Accounts: an open invitation (its raw token only travels by e-mail), an API token, a reset link.
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation = account_services.invitation_send(
+            organisation=organisation, email="ny.radgivare@example.org", role=Role.ADVISER, invited_by=owner
+        )
+    found = re.search(r"/invitations/([\w-]+)/", str(mail.outbox[-1].body))
+    assert found, "the invitation e-mail carries the accept link"
+    api_token, _raw = ApiToken.issue(user=owner, name="Rapportverktyg")
+
+    return PageParameters(
+        values={"slug": organisation.slug, "user_id": member.pk, "fmt": "csv", "pk": idea.pk},
+        routes={
+            "ideas-sluice-settings": {"slug": sluice.slug},
+            "ideas-casework-duplicate-unlink": {"pk": duplicate.pk},
+            "ideas-participant-respond": {"pk": invited.pk},
+            "ideas-regional-judge": {"pk": candidate.pk},
+            "ideas-status": {"token": submitted.status_token},
+            "ideas-status-information": {"token": submitted.status_token},
+            "ideas-status-withdraw": {"token": submitted.status_token},
+            "ideas-status-anonymise": {"token": submitted.status_token},
+            "accounts-token-revoke": {"pk": api_token.pk},
+            "accounts-invitation-revoke": {"pk": invitation.pk},
+            "accounts-invitation-accept": {"token": found.group(1)},
+            "accounts-password-reset-confirm": {
+                "uidb64": urlsafe_base64_encode(force_bytes(member.pk)),
+                "token": default_token_generator.make_token(member),
+            },
+        },
+        # The owner works two organisations' ideas (Almi Mitt and the region): without a choice
+        # these pages ask which one, with it they show the inbox, the dashboard, the export.
+        # The idea's page also shows the results of a search for its original (the no-JS path).
+        queries={
+            **dict.fromkeys(
+                ("ideas-inbox", "ideas-inbox-export", "ideas-dashboard", "ideas-dashboard-export"),
+                f"organisation={organisation.slug}",
+            ),
+            "ideas-casework-detail": "dq=snöskotrar",
+        },
+        # Django's reset link stores the token in the session and redirects to the form.
+        follow={"accounts-password-reset-confirm"},
+    )
