@@ -19,12 +19,13 @@ import re
 import pytest
 from django.contrib.auth.tokens import default_token_generator
 from django.core import mail
+from django.core.files.base import ContentFile
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from framja.accounts import services as account_services
 from framja.accounts.models import ApiToken, Organisation, Role, User
-from framja.ideas.models import DuplicateCandidate, GateDecision, Participant, Sluice
+from framja.ideas.models import Attachment, DuplicateCandidate, GateDecision, Participant, Sluice
 from framja.ideas.services import casework, public
 from tests.factories import CountyFactory, MembershipFactory, MunicipalityFactory, OrganisationFactory, UserFactory
 from tests.pages import PageParameters
@@ -130,11 +131,14 @@ def page_parameters(
     found = re.search(r"/invitations/([\w-]+)/", str(mail.outbox[-1].body))
     assert found, "the invitation e-mail carries the accept link"
     api_token, _raw = ApiToken.issue(user=owner, name="Rapportverktyg")
+    attachment = Attachment(idea=idea, original_name="skiss.txt", content_type="text/plain", size=5)
+    attachment.file.save("skiss.txt", ContentFile(b"skiss"), save=True)
 
     return PageParameters(
         values={"slug": organisation.slug, "user_id": member.pk, "fmt": "csv", "pk": idea.pk},
         routes={
             "ideas-sluice-settings": {"slug": sluice.slug},
+            "ideas-casework-attachment": {"pk": idea.pk, "attachment_pk": attachment.pk},
             "ideas-casework-duplicate-unlink": {"pk": duplicate.pk},
             "ideas-participant-respond": {"pk": invited.pk},
             "ideas-regional-judge": {"pk": candidate.pk},

@@ -15,7 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -218,6 +218,22 @@ def _search_originals(request: HttpRequest, idea: Idea) -> list[Idea]:
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     idea, access = _get_idea_for_casework(request, pk)
     return _render_detail(request, idea, access)
+
+
+@login_required
+@require_GET
+def attachment(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
+    """Attachments may carry personal data: only the idea's caseworkers may download them,
+    so they are served here after the access check, never from a public media URL."""
+    idea, _access = _get_idea_for_casework(request, pk)
+    stored = get_object_or_404(idea.attachments, pk=attachment_pk)
+    try:
+        handle = stored.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(handle, as_attachment=True, filename=stored.original_name, content_type=stored.content_type)
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required
