@@ -9,9 +9,7 @@ urlpatterns = [
     re_path(r"^inbox/export\.(?P<fmt>csv|xlsx)$", views.inbox_export, name="ideas-inbox-export"),
     path("casework/<dbid:pk>/", views.detail, name="ideas-casework-detail"),
     path("casework/<dbid:pk>/edit/", views.edit, name="ideas-casework-edit"),
-    path(
-        "casework/<dbid:pk>/attachments/<dbid:attachment_pk>/", views.attachment, name="ideas-casework-attachment"
-    ),
+    path("casework/<dbid:pk>/attachments/<dbid:attachment_pk>/", views.attachment, name="ideas-casework-attachment"),
     path("casework/<dbid:pk>/assign/", views.assign, name="ideas-casework-assign"),
     path("casework/<dbid:pk>/notes/", views.add_note, name="ideas-casework-note"),
     path("casework/<dbid:pk>/answers/", views.add_answer, name="ideas-casework-answer"),
