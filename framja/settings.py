@@ -45,6 +45,16 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be an integer, got {raw!r}") from exc
 
 
+def env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be a number, got {raw!r}") from exc
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     raw = os.environ.get(name)
     if raw is None:
@@ -171,6 +181,10 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 3
 FRAMJA_INVITATION_DAYS = env_int("FRAMJA_INVITATION_DAYS", 14)
 # Idea similarity: empty = the built-in lexical engine; else a sentence-transformers model name.
 FRAMJA_EMBEDDING_MODEL = env_str("FRAMJA_EMBEDDING_MODEL", "")
+# Similarity scores (0-1, see docs/similarity.md) from which submitters are shown an existing idea
+# while typing, and from which two ideas become a candidate pair in the regional view.
+FRAMJA_IDEAS_SUGGEST_FROM = env_float("FRAMJA_IDEAS_SUGGEST_FROM", 0.1)
+FRAMJA_IDEAS_DUPLICATE_THRESHOLD = env_float("FRAMJA_IDEAS_DUPLICATE_THRESHOLD", 0.2)
 
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", _("Swedish")), ("nb", _("Norwegian Bokmål")), ("en", _("English"))]

@@ -13,7 +13,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.db.utils import ConnectionHandler
 
-from framja.settings import database_from_url, env_bool, env_int, env_list, env_secret
+from framja.settings import database_from_url, env_bool, env_float, env_int, env_list, env_secret
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -54,6 +54,14 @@ def test_env_int_parses_and_rejects(monkeypatch):
         env_int("FRAMJA_TEST_INT", 1)
     monkeypatch.delenv("FRAMJA_TEST_INT")
     assert env_int("FRAMJA_TEST_INT", 7) == 7
+
+
+def test_env_float_parses_and_rejects(monkeypatch):
+    monkeypatch.setenv("FRAMJA_TEST_FLOAT", "0.35")
+    assert env_float("FRAMJA_TEST_FLOAT", 0.1) == pytest.approx(0.35)
+    monkeypatch.setenv("FRAMJA_TEST_FLOAT", "high")
+    with pytest.raises(ImproperlyConfigured, match="FRAMJA_TEST_FLOAT must be a number"):
+        env_float("FRAMJA_TEST_FLOAT", 0.1)
 
 
 def test_env_list_splits_on_commas_and_drops_blanks(monkeypatch):
