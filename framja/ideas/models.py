@@ -554,6 +554,22 @@ class Event(models.Model):
     def __str__(self) -> str:
         return f"{self.idea_id} {self.kind}"
 
+    @property
+    def from_stage_label(self) -> str:
+        return self._stage_label("from")
+
+    @property
+    def to_stage_label(self) -> str:
+        return self._stage_label("to")
+
+    def _stage_label(self, side: str) -> str:
+        """A default stage is named in the reader's language (its kind is stored), a custom
+        stage by the name it had; older events only have the name."""
+        kind = self.data.get(f"{side}_kind")
+        if kind in Stage.Kind.values and kind != Stage.Kind.CUSTOM:
+            return str(Stage.Kind(kind).label)
+        return str(self.data.get(f"{side}_stage", ""))
+
 
 class DuplicateLink(models.Model):
     """`duplicate` is the same idea as `original`. Reversible: removing sets `removed_at`."""

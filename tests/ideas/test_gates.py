@@ -282,3 +282,21 @@ def test_standard_stage_cannot_be_removed(owner_client, sluice):
     data = formset_data(sluice, stage_changes={"pilot": {"DELETE": "on"}})
     assert owner_client.post(settings_url(sluice), data).status_code == 200
     assert sluice.stages.filter(kind="pilot").exists()
+
+
+def test_timeline_names_default_stages_in_the_readers_language(coordinator, idea):
+    """A decision made in Swedish reads 'Received → Screening' for an English reader."""
+    from django.utils import translation
+
+    from framja.ideas.models import Event, GateDecision
+    from framja.ideas.services import casework as casework_services
+
+    with translation.override("sv"):
+        casework_services.gate_decide(
+            idea=idea, outcome=GateDecision.Outcome.GO, rationale="Behovet är tydligt.", scores={}, by=coordinator
+        )
+    event = Event.objects.get(idea=idea, kind=Event.Kind.DECISION)
+    with translation.override("en"):
+        assert (event.from_stage_label, event.to_stage_label) == ("Received", "Screening")
+    with translation.override("sv"):
+        assert event.to_stage_label == "Sållning"

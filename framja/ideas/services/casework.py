@@ -524,6 +524,8 @@ def gate_decide(
             outcome=outcome,
             from_stage=current.label,
             to_stage=target.label,
+            from_kind=current.kind,
+            to_kind=target.kind,
         )
         _index_changed(idea.pk)
         if is_public:
