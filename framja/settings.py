@@ -104,6 +104,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -255,6 +257,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("FRAMJA_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# Background jobs (django-tasks, the API Django 6 ships as django.tasks): the database backend
+# needs no extra service, so SQLite and PostgreSQL both work; `framja db_worker` runs them.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500
