@@ -5,7 +5,7 @@ from __future__ import annotations
 import factory
 from factory.django import DjangoModelFactory
 
-from framja.accounts.models import Membership, Organisation, Role, User
+from framja.accounts.models import ClaimStatus, Membership, Organisation, Role, User
 from framja.places.models import County, Municipality
 
 PASSWORD = "correct-horse-battery-staple"
@@ -47,10 +47,37 @@ class MunicipalityFactory(DjangoModelFactory[Municipality]):
 class OrganisationFactory(DjangoModelFactory[Organisation]):
     class Meta:
         model = Organisation
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Företagsstöd {n} AB")
     kind = Organisation.Kind.BUSINESS_SUPPORT
     country = "SE"
+
+    @factory.post_generation
+    def verified(
+        obj: Organisation,  # noqa: N805 (factory-boy passes the object)
+        create: bool,
+        extracted: bool | None,
+        **kwargs: object,
+    ) -> None:
+        """Verified by default (kind and municipality), so tests keep their meaning; pass
+        `verified=False` for an organisation whose claim still waits. Served municipalities: `serve()`."""
+        if extracted is False:
+            return
+        obj.verified_kind = obj.kind
+        obj.verified_municipality_id = obj.municipality_id
+        obj.claim_status = ClaimStatus.VERIFIED
+        if create:  # an update, not save(): no audit entry, as if the organisation had always been verified
+            Organisation.objects.filter(pk=obj.pk).update(
+                verified_kind=obj.kind, verified_municipality_id=obj.municipality_id, claim_status=ClaimStatus.VERIFIED
+            )
+
+
+def serve(organisation: Organisation, *municipalities: Municipality, verified: bool = True) -> None:
+    """Let the organisation claim (and, when `verified`, be verified to serve) the municipalities."""
+    organisation.serves.add(*municipalities)
+    if verified:
+        organisation.verified_serves.add(*municipalities)
 
 
 class MembershipFactory(DjangoModelFactory[Membership]):

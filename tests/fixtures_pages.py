@@ -27,7 +27,14 @@ from framja.accounts import services as account_services
 from framja.accounts.models import ApiToken, Organisation, Role, User
 from framja.ideas.models import Attachment, DuplicateCandidate, GateDecision, Participant, Sluice
 from framja.ideas.services import casework, public
-from tests.factories import CountyFactory, MembershipFactory, MunicipalityFactory, OrganisationFactory, UserFactory
+from tests.factories import (
+    CountyFactory,
+    MembershipFactory,
+    MunicipalityFactory,
+    OrganisationFactory,
+    UserFactory,
+    serve,
+)
 from tests.pages import PageParameters
 
 CHARGING = (
@@ -51,14 +58,14 @@ def page_parameters(
     krokom = MunicipalityFactory.create(country="SE", code="2309", name="Krokom", county=county)
 
     sluice = Sluice.create_default(lead_organisation=organisation, name="Idésluss Jämtland")
-    organisation.serves.add(ostersund)
+    serve(organisation, ostersund)
     krokom_kommun = OrganisationFactory.create(
         name="Krokoms kommun", kind=Organisation.Kind.MUNICIPALITY, municipality=krokom
     )
     krokom_coordinator = UserFactory.create(username="krokom-koordinator", first_name="Sara", last_name="Nilsson")
     MembershipFactory.create(user=krokom_coordinator, organisation=krokom_kommun, role=Role.COORDINATOR)
     region = OrganisationFactory.create(name="Region Jämtland Härjedalen", kind=Organisation.Kind.REGION)
-    region.serves.add(ostersund, krokom)
+    serve(region, ostersund, krokom)
     MembershipFactory.create(user=owner, organisation=region, role=Role.COORDINATOR)
 
     # The owner's idea: submitted anonymously, answered, moved on at a gate, co-developed.

@@ -80,16 +80,72 @@ class OrganisationQuerySet(models.QuerySet["Organisation"]):
         return self.filter(match)
 
     def serving(self, municipality: Municipality) -> OrganisationQuerySet:
-        """Organisations that serve the municipality or are it."""
-        return self.filter(Q(serves=municipality) | Q(municipality=municipality)).distinct()
+        """Organisations verified to serve the municipality or to be it (claims give nothing)."""
+        return self.filter(Q(verified_serves=municipality) | Q(verified_municipality=municipality)).distinct()
+
+    def verified_as(self, kind: str) -> OrganisationQuerySet:
+        """Organisations whose kind has been verified as `kind` (what powers over ideas rest on)."""
+        return self.filter(verified_kind=kind)
+
+    def claims_pending(self) -> OrganisationQuerySet:
+        return self.filter(claim_status=ClaimStatus.PENDING)
+
+    def claims_verifiable_by(self, user: User | AnonymousUser | None) -> OrganisationQuerySet:
+        """Pending claims the user may verify or reject.
+
+        Platform staff: every pending claim. An admin or coordinator of a verified regional body:
+        pending *region* claims of other organisations whose claimed area (served municipalities
+        and the municipality it is) lies wholly within the area their region is verified to serve,
+        so a regional body vouches only for what it already answers for."""
+        if user is None or not user.is_authenticated:
+            return self.none()
+        pending = self.claims_pending()
+        if user.is_staff:
+            return pending
+        regions = Organisation.objects.where_member(user, roles=[Role.ADMIN, Role.COORDINATOR]).verified_as(
+            Organisation.Kind.REGION
+        )
+        area = Municipality.objects.filter(verified_served_by__in=regions.values("pk"))
+        outside = Municipality.objects.exclude(pk__in=area.values("pk"))
+        return (
+            pending.filter(kind=Organisation.Kind.REGION)
+            .exclude(pk__in=regions.values("pk"))
+            .exclude(serves__in=outside.values("pk"))
+            .exclude(municipality__in=outside.values("pk"))
+            .filter(pk__in=Organisation.objects.filter(serves__isnull=False).values("pk"))
+            .distinct()
+        )
 
 
 #: Slugs that would clash with page addresses such as /organisations/new/.
-RESERVED_SLUGS = frozenset({"new", "edit", "members", "invitations", "audit"})
+RESERVED_SLUGS = frozenset({"new", "edit", "members", "invitations", "audit", "claims"})
+
+
+class ClaimStatus(models.TextChoices):
+    """Whether an organisation's claimed kind, municipality and served area have been verified."""
+
+    VERIFIED = "verified", _("Verified")
+    PENDING = "pending", _("Awaiting verification")
+    REJECTED = "rejected", _("Rejected")
 
 
 class Organisation(models.Model):
-    """An actor of the regional support system: municipality, region, Almi, incubator, ..."""
+    """An actor of the regional support system: municipality, region, Almi, incubator, ...
+
+    Claimed and verified values. `kind`, `municipality` and `serves` are what the organisation
+    says about itself (its admins edit them; the directory shows them). Powers over ideas
+    (receiving ideas, casework on ideas of an area, regional views, candidate pairs, dashboards)
+    rest only on the *verified* copies `verified_kind`, `verified_municipality` and
+    `verified_serves`, which change only when platform staff (or, for a region claim, an admin or
+    coordinator of a verified regional body covering the area) verify the claim
+    (`services.organisation_claim_verify`). While a changed claim waits (`claim_status` pending),
+    an already verified organisation keeps its verified powers; a rejected claim changes nothing.
+    A change that only gives up powers (fewer municipalities, a kind without powers) takes
+    effect at once. Every change of these fields and every verification is audited.
+    """
+
+    #: Kinds whose verification gives powers over ideas of an area.
+    POWER_KINDS = ("municipality", "region")
 
     class Kind(models.TextChoices):
         MUNICIPALITY = "municipality", _("Municipality")
@@ -128,6 +184,26 @@ class Organisation(models.Model):
     serves = models.ManyToManyField(
         Municipality, blank=True, related_name="served_by", verbose_name=_("municipalities served")
     )
+    verified_kind = models.CharField(_("verified kind"), max_length=20, choices=Kind.choices, blank=True)
+    verified_municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("verified municipality"),
+    )
+    verified_serves = models.ManyToManyField(
+        Municipality, blank=True, related_name="verified_served_by", verbose_name=_("verified municipalities served")
+    )
+    claim_status = models.CharField(
+        _("verification"), max_length=10, choices=ClaimStatus.choices, default=ClaimStatus.PENDING
+    )
+    claim_reviewed_at = models.DateTimeField(_("claim reviewed"), null=True, blank=True)
+    claim_reviewed_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("claim reviewed by")
+    )
+    claim_note = models.CharField(_("verification note"), max_length=500, blank=True)
     website = models.URLField(_("website"), blank=True)
     email = models.EmailField(_("contact e-mail"), blank=True)
     phone = models.CharField(_("contact phone"), max_length=40, blank=True)
@@ -152,9 +228,9 @@ class Organisation(models.Model):
                 violation_error_message=_("An organisation with this organisation number is already registered."),
             ),
             models.UniqueConstraint(
-                fields=["municipality"],
-                name="accounts_organisation_one_per_municipality",
-                condition=models.Q(kind="municipality"),
+                fields=["verified_municipality"],
+                name="accounts_organisation_one_verified_per_municipality",
+                condition=models.Q(verified_kind="municipality"),
                 violation_error_message=_("This municipality already has its organisation in Främja."),
             ),
         ]
@@ -211,7 +287,9 @@ class Organisation(models.Model):
                 )
             elif (
                 self.kind == self.Kind.MUNICIPALITY
-                and Organisation.objects.filter(kind=self.Kind.MUNICIPALITY, municipality_id=self.municipality_id)
+                and Organisation.objects.filter(
+                    verified_kind=self.Kind.MUNICIPALITY, verified_municipality_id=self.municipality_id
+                )
                 .exclude(pk=self.pk)
                 .exists()
             ):
@@ -220,6 +298,26 @@ class Organisation(models.Model):
                 )
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def claim_is_pending(self) -> bool:
+        return self.claim_status == ClaimStatus.PENDING
+
+    def claim_matches_verified(self) -> bool:
+        """True when the claimed kind, municipality and area equal the verified ones."""
+        return (
+            self.kind == self.verified_kind
+            and self.municipality_id == self.verified_municipality_id
+            and set(self.serves.values_list("pk", flat=True)) == set(self.verified_serves.values_list("pk", flat=True))
+        )
+
+    def claim_only_gives_up(self) -> bool:
+        """True when the claim grants nothing the verified values do not: same kind or a kind
+        without powers, the same municipality or none, and served municipalities a subset."""
+        kind_ok = self.kind == self.verified_kind or self.kind not in self.POWER_KINDS
+        municipality_ok = self.municipality_id in (None, self.verified_municipality_id)
+        served = set(self.serves.values_list("pk", flat=True))
+        return kind_ok and municipality_ok and served <= set(self.verified_serves.values_list("pk", flat=True))
 
     def _unique_slug(self) -> str:
         base = slugify(self.name)[:70] or "organisation"

@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from framja.accounts.models import ApiToken, Invitation, Membership, Organisation, Role, User
+from framja.accounts.models import ApiToken, ClaimStatus, Invitation, Membership, Organisation, Role, User
 from framja.accounts.permissions import forget_roles
 from framja.places.models import Municipality
 
@@ -77,6 +77,80 @@ def _save_organisation(organisation: Organisation, serves: Iterable[Municipality
         organisation.serves.set(list(serves))
 
 
+def _claim_of(organisation: Organisation) -> tuple[str, int | None, set[int]]:
+    return (organisation.kind, organisation.municipality_id, set(organisation.serves.values_list("pk", flat=True)))
+
+
+def _copy_claim_to_verified(organisation: Organisation) -> None:
+    organisation.verified_kind = organisation.kind
+    organisation.verified_municipality_id = organisation.municipality_id
+    organisation.verified_serves.set(list(organisation.serves.all()))
+
+
+def organisation_claim_refresh(*, organisation: Organisation, claim_changed: bool = True) -> Organisation:
+    """Decide what a (possibly) changed claim means: nothing to verify when it equals the
+    verified values; applied at once when it only gives up powers; otherwise it waits for
+    verification (the verified values, and with them the powers, stay as they were)."""
+    if organisation.claim_matches_verified():
+        status: str | None = ClaimStatus.VERIFIED
+    elif organisation.claim_only_gives_up():
+        _copy_claim_to_verified(organisation)
+        status = ClaimStatus.VERIFIED
+    elif claim_changed:
+        status = ClaimStatus.PENDING
+    else:
+        status = None
+    if status is not None and status != organisation.claim_status:
+        organisation.claim_status = status
+        if status == ClaimStatus.PENDING:
+            organisation.claim_note = ""
+    organisation.save()
+    return organisation
+
+
+@transaction.atomic
+def organisation_claim_verify(*, organisation: Organisation, by: User) -> Organisation:
+    """Make the pending claim the organisation's verified kind, municipality and area
+    (audited: who, when, before and after). The caller checks `claims_verifiable_by(by)`."""
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    if organisation.claim_status != ClaimStatus.PENDING:
+        raise ValidationError(_("This organisation has no claim awaiting verification."), code="not_pending")
+    if (
+        organisation.kind == Organisation.Kind.MUNICIPALITY
+        and Organisation.objects.filter(
+            verified_kind=Organisation.Kind.MUNICIPALITY, verified_municipality_id=organisation.municipality_id
+        )
+        .exclude(pk=organisation.pk)
+        .exists()
+    ):
+        raise ValidationError(
+            {"municipality": _("This municipality already has its organisation in Främja.")}, code="unique"
+        )
+    _copy_claim_to_verified(organisation)
+    organisation.claim_status = ClaimStatus.VERIFIED
+    organisation.claim_reviewed_at = timezone.now()
+    organisation.claim_reviewed_by = by
+    organisation.claim_note = ""
+    organisation.save()
+    return organisation
+
+
+@transaction.atomic
+def organisation_claim_reject(*, organisation: Organisation, by: User, note: str = "") -> Organisation:
+    """Refuse the pending claim; the verified values (and powers) stay as they were. Audited."""
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    if organisation.claim_status != ClaimStatus.PENDING:
+        raise ValidationError(_("This organisation has no claim awaiting verification."), code="not_pending")
+    if "\x00" in note:
+        raise ValidationError({"note": _("Null characters are not allowed.")})
+    organisation.claim_status = ClaimStatus.REJECTED
+    organisation.claim_reviewed_at = timezone.now()
+    organisation.claim_reviewed_by = by
+    organisation.claim_note = note.strip()[:500]
+    organisation.save()
+    return organisation
+
+
 @transaction.atomic
 def organisation_create(
     *, creator: User, fields: Mapping[str, Any], serves: Iterable[Municipality] = ()
@@ -85,6 +159,7 @@ def organisation_create(
     organisation = Organisation()
     _apply(organisation, fields)
     _save_organisation(organisation, serves)
+    organisation_claim_refresh(organisation=organisation)
     Membership.objects.create(user=creator, organisation=organisation, role=Role.ADMIN)
     forget_roles(creator)
     return organisation
@@ -94,9 +169,12 @@ def organisation_create(
 def organisation_update(
     *, organisation: Organisation, fields: Mapping[str, Any], serves: Iterable[Municipality] | None = None
 ) -> Organisation:
-    """Change the given fields (and the municipalities served when `serves` is not None)."""
+    """Change the given fields (and the municipalities served when `serves` is not None).
+    A changed kind, municipality or area is a claim that waits for verification."""
+    before = _claim_of(organisation)
     _apply(organisation, fields)
     _save_organisation(organisation, serves)
+    organisation_claim_refresh(organisation=organisation, claim_changed=before != _claim_of(organisation))
     return organisation
 
 

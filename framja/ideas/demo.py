@@ -359,8 +359,10 @@ CODEVELOPMENT = (("sledge-are", ("NO", "5034"), (Decimal(60), Decimal(40)), Deci
 
 def _organisation(country: str, code: str) -> Organisation | None:
     return (
-        Organisation.objects.filter(kind=Organisation.Kind.MUNICIPALITY, municipality__country=country)
-        .filter(municipality__code=code)
+        Organisation.objects.filter(
+            verified_kind=Organisation.Kind.MUNICIPALITY, verified_municipality__country=country
+        )
+        .filter(verified_municipality__code=code)
         .first()
     )
 

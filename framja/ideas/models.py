@@ -226,7 +226,8 @@ class IdeaQuerySet(models.QuerySet["Idea"]):
     def workable_by(self, user: Any) -> IdeaQuerySet:
         """Ideas the user does casework on: as admin/coordinator/adviser of the receiving
         organisation or of an accepted co-developing organisation, or as coordinator of a
-        region organisation serving the idea's municipality. Staff work on everything."""
+        region organisation verified to serve the idea's municipality (claims give nothing; see
+        Organisation). Staff work on everything."""
         if user is None or not getattr(user, "is_authenticated", False):
             return self.none()
         if getattr(user, "is_staff", False):
@@ -235,12 +236,12 @@ class IdeaQuerySet(models.QuerySet["Idea"]):
             "organisation_id"
         )
         regional = Membership.objects.filter(
-            user=user, role__in=[Role.ADMIN, Role.COORDINATOR], organisation__kind=Organisation.Kind.REGION
+            user=user, role__in=[Role.ADMIN, Role.COORDINATOR], organisation__verified_kind=Organisation.Kind.REGION
         ).values("organisation_id")
         return self.filter(
             Q(receiving_organisation__in=casework)
             | Q(participants__organisation__in=casework, participants__status="accepted")
-            | Q(municipality__served_by__in=regional)
+            | Q(municipality__verified_served_by__in=regional)
         ).distinct()
 
     def for_organisation(self, organisation: Organisation | int) -> IdeaQuerySet:
@@ -251,9 +252,9 @@ class IdeaQuerySet(models.QuerySet["Idea"]):
         return self.filter(Q(receiving_organisation_id=org_id) | Q(pk__in=codeveloped.values("idea_id")))
 
     def in_region(self, region: Organisation | int) -> IdeaQuerySet:
-        """Ideas concerning any municipality the (region) organisation serves."""
+        """Ideas concerning any municipality the (region) organisation is verified to serve."""
         org_id = region if isinstance(region, int) else region.pk
-        served = Organisation.serves.through.objects.filter(organisation_id=org_id).values("municipality_id")
+        served = Organisation.verified_serves.through.objects.filter(organisation_id=org_id).values("municipality_id")
         return self.filter(municipality_id__in=served)
 
     def search(self, text: str) -> IdeaQuerySet:

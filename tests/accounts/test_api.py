@@ -8,7 +8,7 @@ from django.test import Client
 
 from framja.accounts.models import ApiToken, Invitation, Membership, Organisation, Role
 from framja.audit.models import AuditEntry
-from tests.factories import MembershipFactory, OrganisationFactory
+from tests.factories import MembershipFactory, OrganisationFactory, serve
 
 pytestmark = pytest.mark.django_db
 
@@ -95,7 +95,7 @@ def test_token_name_is_required(token_client, owner):
 
 
 def test_directory_is_public_paginated_and_filtered(client, organisation, other_organisation, places):
-    organisation.serves.add(places["ostersund"])
+    serve(organisation, places["ostersund"])
     data = client.get(f"{API}/organisations").json()
     assert data["count"] == 2
     assert client.get(f"{API}/organisations", {"country": "NO"}).json()["items"][0]["name"] == "Innovasjon Trøndelag"
@@ -111,7 +111,7 @@ def test_directory_is_public_paginated_and_filtered(client, organisation, other_
 def test_directory_list_has_few_queries(client, places, django_assert_max_num_queries):
     for n in range(20):
         org = OrganisationFactory.create(name=f"Org {n}")
-        org.serves.add(places["ostersund"], places["trondheim"])
+        serve(org, places["ostersund"], places["trondheim"])
     with django_assert_max_num_queries(4):
         response = client.get(f"{API}/organisations")
     assert len(response.json()["items"]) == 20

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from framja.accounts.models import Membership, Organisation, Role
 from framja.audit.models import AuditEntry
-from tests.factories import MembershipFactory, OrganisationFactory
+from tests.factories import MembershipFactory, OrganisationFactory, serve
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +60,7 @@ def test_directory_ignores_invalid_filters(client, organisation):
 def test_directory_is_paginated_with_few_queries(client, django_assert_max_num_queries, places):
     for n in range(30):
         org = OrganisationFactory.create(name=f"Org {n:02d}")
-        org.serves.add(places["ostersund"], places["are"])
+        serve(org, places["ostersund"], places["are"])
     with django_assert_max_num_queries(4):
         first = client.get(reverse("accounts-organisation-list"))
     assert "Org 00" in first.content.decode()
@@ -85,7 +85,7 @@ def test_profile_page_is_public(client, organisation, places):
     organisation.description_sv = "Vi hjälper företag."
     organisation.website = "https://www.almi.se"
     organisation.save()
-    organisation.serves.add(places["ostersund"])
+    serve(organisation, places["ostersund"])
     content = client.get(organisation.get_absolute_url()).content.decode()
     assert "556594-5689" in content
     assert "Vi hjälper företag." in content

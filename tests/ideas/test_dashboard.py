@@ -13,7 +13,14 @@ from openpyxl import load_workbook
 from framja.accounts.models import Organisation, Role
 from framja.ideas import stats
 from framja.ideas.models import GateDecision, Idea, StageVisit
-from tests.factories import CountyFactory, MembershipFactory, MunicipalityFactory, OrganisationFactory, UserFactory
+from tests.factories import (
+    CountyFactory,
+    MembershipFactory,
+    MunicipalityFactory,
+    OrganisationFactory,
+    UserFactory,
+    serve,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("public_side")]
 
@@ -141,7 +148,7 @@ def test_export_for_outsider_is_404(outsider_client, organisation, dataset):
 
 def test_region_dashboard_covers_served_municipalities(client, dataset, municipality):
     region = OrganisationFactory.create(name="Region Jämtland Härjedalen", kind=Organisation.Kind.REGION)
-    region.serves.add(municipality)
+    serve(region, municipality)
     user = UserFactory.create()
     MembershipFactory.create(user=user, organisation=region, role=Role.COORDINATOR)
     client.force_login(user)

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from framja.ideas.models import Comment, DuplicateLink, Event, Idea, Support
 from framja.ideas.services import casework
-from tests.factories import CountyFactory, MunicipalityFactory, OrganisationFactory
+from tests.factories import CountyFactory, MunicipalityFactory, OrganisationFactory, serve
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("public_side")]
 
@@ -159,7 +159,7 @@ def test_region_coordinator_may_link_ideas_of_its_municipalities(client, idea, n
     from tests.factories import MembershipFactory, UserFactory
 
     region = OrganisationFactory.create(name="Region Jämtland Härjedalen", kind=Organisation.Kind.REGION)
-    region.serves.add(municipality)
+    serve(region, municipality)
     user = UserFactory.create()
     MembershipFactory.create(user=user, organisation=region, role=Role.COORDINATOR)
     client.force_login(user)

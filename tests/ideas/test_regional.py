@@ -10,7 +10,7 @@ from django.urls import reverse
 from framja.accounts.models import Organisation, Role
 from framja.ideas.models import DuplicateCandidate, DuplicateLink
 from framja.ideas.services import casework
-from tests.factories import MembershipFactory, MunicipalityFactory, OrganisationFactory, UserFactory
+from tests.factories import MembershipFactory, MunicipalityFactory, OrganisationFactory, UserFactory, serve
 
 # Taken before the `public_side` fixture replaces it with a no-op.
 real_schedule_candidate_refresh = casework.schedule_candidate_refresh
@@ -38,7 +38,7 @@ def krokom(db, municipality):
 @pytest.fixture
 def region(municipality, krokom):
     region = OrganisationFactory.create(name="Region Jämtland Härjedalen", kind=Organisation.Kind.REGION)
-    region.serves.add(municipality, krokom)
+    serve(region, municipality, krokom)
     return region
 
 

@@ -19,7 +19,7 @@ from framja.accounts.models import ApiToken, Organisation, Role
 from framja.ideas.models import Attachment, Event, Idea, IndexChange, Sluice, StageVisit
 from framja.ideas.services import public as services
 from framja.notifications.models import OutboundEmail
-from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+from tests.factories import MembershipFactory, OrganisationFactory, UserFactory, serve
 
 pytestmark = pytest.mark.usefixtures("public_side")
 
@@ -258,10 +258,10 @@ def test_same_code_in_both_countries_gets_distinct_references(laxa, norway):
 
 def test_sluice_organisation_serving_the_municipality_receives_when_it_has_no_own(municipality):
     skaraborg: Organisation = OrganisationFactory.create(name="Skaraborgs idésluss", kind=Organisation.Kind.OTHER)
-    skaraborg.serves.add(municipality)
+    serve(skaraborg, municipality)
     Sluice.create_default(lead_organisation=skaraborg)
     region: Organisation = OrganisationFactory.create(name="Region Jämtland", kind=Organisation.Kind.REGION)
-    region.serves.add(municipality)
+    serve(region, municipality)
     idea = services.idea_submit(
         title="A", description="a", municipality=municipality, email="a@example.org", consent=True
     ).idea
@@ -272,7 +272,7 @@ def test_sluice_organisation_serving_the_municipality_receives_when_it_has_no_ow
 
 def test_region_receives_when_no_municipality_or_sluice_organisation(municipality):
     region: Organisation = OrganisationFactory.create(name="Region Jämtland", kind=Organisation.Kind.REGION)
-    region.serves.add(municipality)
+    serve(region, municipality)
     idea = services.idea_submit(
         title="A", description="a", municipality=municipality, email="a@example.org", consent=True
     ).idea

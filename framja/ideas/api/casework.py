@@ -175,11 +175,11 @@ def dashboard(request: HttpRequest, organisation: str) -> dict[str, Any]:
     user = _user(request)
     org = get_object_or_404(Organisation, slug=organisation)
     allowed = has_any_role(user, org, services.CASEWORK_ROLES) and (
-        org.kind != Organisation.Kind.REGION or has_any_role(user, org, services.DECIDING_ROLES)
+        org.verified_kind != Organisation.Kind.REGION or has_any_role(user, org, services.DECIDING_ROLES)
     )
     require(allowed)
     ideas = Idea.objects.for_organisation(org)
-    if org.kind == Organisation.Kind.REGION:
+    if org.verified_kind == Organisation.Kind.REGION:
         ideas = Idea.objects.filter(Q(pk__in=ideas.values("pk")) | Q(pk__in=Idea.objects.in_region(org).values("pk")))
     data = stats.dashboard(ideas)
     return {
@@ -198,7 +198,7 @@ def dashboard(request: HttpRequest, organisation: str) -> dict[str, Any]:
 @router.get("candidates", response=list[CandidateOut], summary="Candidate duplicates of a region")
 def list_candidates(request: HttpRequest, region: str) -> list[DuplicateCandidate]:
     """Pairs not judged yet, computed in the background, for a region's coordinators."""
-    org = get_object_or_404(Organisation, slug=region, kind=Organisation.Kind.REGION)
+    org = get_object_or_404(Organisation, slug=region, verified_kind=Organisation.Kind.REGION)
     require(has_any_role(_user(request), org, services.DECIDING_ROLES))
     ideas = Idea.objects.in_region(org).values("pk")
     return list(

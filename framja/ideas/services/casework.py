@@ -91,7 +91,7 @@ def access_for(user: Any, idea: Idea, *, workable: bool = False) -> Access:
     deciding = Membership.objects.filter(user=user, role__in=DECIDING_ROLES)
     can_decide = deciding.filter(
         Q(organisation_id=idea.receiving_organisation_id)
-        | Q(organisation__kind=Organisation.Kind.REGION, organisation__serves=idea.municipality_id)
+        | Q(organisation__verified_kind=Organisation.Kind.REGION, organisation__verified_serves=idea.municipality_id)
     ).exists()
     return Access(True, can_decide)
 
@@ -106,10 +106,10 @@ def casework_organisations(user: Any) -> list[Organisation]:
 
 
 def region_organisations(user: Any) -> list[Organisation]:
-    """Region organisations the user coordinates (admin or coordinator)."""
+    """Verified region organisations the user coordinates (admin or coordinator)."""
     if user is None or not user.is_authenticated:
         return []
-    regions = Organisation.objects.filter(kind=Organisation.Kind.REGION)
+    regions = Organisation.objects.verified_as(Organisation.Kind.REGION)
     if user.is_staff:
         return list(regions)
     return list(regions.where_member(user, roles=DECIDING_ROLES))

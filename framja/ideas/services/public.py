@@ -230,20 +230,25 @@ def _store_attachment(idea: Idea, upload: UploadedFile) -> Attachment:
 
 def receiving_organisation_for(municipality: Municipality) -> Organisation | None:
     """Who receives an idea about `municipality`: its own organisation, else an organisation in a
-    sluice serving it, else a region organisation serving it, else nobody (platform staff)."""
+    sluice serving it, else a region organisation serving it, else nobody (platform staff).
+    Only verified kinds, municipalities and areas count: a claim routes nothing."""
     active = Organisation.objects.active()
-    own = active.filter(kind=Organisation.Kind.MUNICIPALITY, municipality=municipality).order_by("pk").first()
+    own = (
+        active.filter(verified_kind=Organisation.Kind.MUNICIPALITY, verified_municipality=municipality)
+        .order_by("pk")
+        .first()
+    )
     if own is not None:
         return own
     in_sluice = (
-        active.filter(serves=municipality)
+        active.filter(verified_serves=municipality)
         .filter(Q(sluices__isnull=False) | Q(led_sluices__isnull=False))
         .order_by("pk")
         .first()
     )
     if in_sluice is not None:
         return in_sluice
-    return active.filter(kind=Organisation.Kind.REGION, serves=municipality).order_by("pk").first()
+    return active.filter(verified_kind=Organisation.Kind.REGION, verified_serves=municipality).order_by("pk").first()
 
 
 def sluice_for(organisation: Organisation) -> Sluice:

@@ -75,7 +75,7 @@ def _inbox_rows(ideas: IdeaQuerySet) -> IdeaQuerySet:
 def _scope(organisation: Organisation) -> IdeaQuerySet:
     """An organisation's ideas; a region's also include every idea in the municipalities it serves."""
     ideas = Idea.objects.for_organisation(organisation)
-    if organisation.kind == Organisation.Kind.REGION:
+    if organisation.verified_kind == Organisation.Kind.REGION:
         ideas = Idea.objects.filter(
             Q(pk__in=ideas.values("pk")) | Q(pk__in=Idea.objects.in_region(organisation).values("pk"))
         )

@@ -27,7 +27,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import translation
 
-from framja.accounts.models import Membership, Organisation, Role, User
+from framja.accounts.models import ClaimStatus, Membership, Organisation, Role, User
 from framja.accounts.validators import luhn_is_valid, mod11_check_digit
 from framja.audit.context import acting_as
 from framja.places.models import Municipality
@@ -372,7 +372,7 @@ def _demo_municipalities(*, reload: bool = True) -> dict[tuple[str, str], Munici
 
 def _existing(spec: DemoOrganisation, municipality: Municipality | None) -> Organisation | None:
     if municipality is not None:
-        match = Organisation.objects.filter(kind=Kind.MUNICIPALITY, municipality=municipality).first()
+        match = Organisation.objects.filter(verified_kind=Kind.MUNICIPALITY, verified_municipality=municipality).first()
         if match is not None:
             return match
     return Organisation.objects.filter(country=spec.country, organisation_number=spec.number).first()
@@ -391,6 +391,9 @@ def seed_organisations(demo: Demo) -> None:
                 country=spec.country,
                 organisation_number=spec.number,
                 municipality=own,
+                verified_kind=spec.kind,  # the demo's organisations are verified: they work ideas
+                verified_municipality=own,
+                claim_status=ClaimStatus.VERIFIED,
                 website=spec.website,
                 description_sv=spec.description_sv,
                 description_nb=spec.description_nb,
@@ -402,6 +405,7 @@ def seed_organisations(demo: Demo) -> None:
                 county__code__in=spec.serves_counties
             ) | Municipality.objects.filter(country=spec.country, code__in=spec.serves)
             organisation.serves.set(served)
+            organisation.verified_serves.set(served)
             demo.created["organisations"] += 1
         demo.organisations[spec.key] = organisation
 
