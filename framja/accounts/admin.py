@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from django.contrib import admin
+from typing import Any
+
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from framja.accounts import services
-from framja.accounts.models import ApiToken, Invitation, Membership, Organisation, User
+from framja.accounts.models import ApiToken, ClaimStatus, Invitation, Membership, Organisation, User
 
 
 class MembershipInline(admin.TabularInline):
@@ -38,15 +41,65 @@ class UserAdmin(DjangoUserAdmin):
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "country", "organisation_number", "member_count", "is_active"]
-    list_filter = ["kind", "country", "is_active"]
+    list_display = [
+        "name",
+        "kind",
+        "claim_status",
+        "verified_kind",
+        "country",
+        "organisation_number",
+        "member_count",
+        "is_active",
+    ]
+    list_filter = ["claim_status", "kind", "verified_kind", "country", "is_active"]
     search_fields = ["name", "slug", "organisation_number"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["serves"]
     raw_id_fields = ["municipality"]
-    readonly_fields = ["created_at", "updated_at"]
+    #: Verified values change only through the verify action (audited with who and when).
+    readonly_fields = [
+        "created_at",
+        "updated_at",
+        "claim_status",
+        "verified_kind",
+        "verified_municipality",
+        "verified_serves_list",
+        "claim_reviewed_at",
+        "claim_reviewed_by",
+        "claim_note",
+    ]
     inlines = [MembershipInline]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    actions = ["verify_claims", "reject_claims"]
+
+    @admin.display(description=_("verified municipalities served"))
+    def verified_serves_list(self, obj: Organisation) -> str:
+        return ", ".join(str(m) for m in obj.verified_serves.all())
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        """A claim edited here waits for verification like any other (the verify action)."""
+        super().save_related(request, form, formsets, change)
+        services.organisation_claim_refresh(organisation=form.instance)
+
+    @admin.action(description=_("Verify the selected claims"))
+    def verify_claims(self, request: HttpRequest, queryset: QuerySet[Organisation]) -> None:
+        done = 0
+        for organisation in queryset.filter(claim_status=ClaimStatus.PENDING):
+            try:
+                services.organisation_claim_verify(organisation=organisation, by=request.user)  # type: ignore[arg-type]
+            except ValidationError as exc:
+                self.message_user(request, f"{organisation}: {' '.join(exc.messages)}", messages.ERROR)
+            else:
+                done += 1
+        self.message_user(request, _("Claims verified: %(n)s") % {"n": done})
+
+    @admin.action(description=_("Reject the selected claims"))
+    def reject_claims(self, request: HttpRequest, queryset: QuerySet[Organisation]) -> None:
+        done = 0
+        for organisation in queryset.filter(claim_status=ClaimStatus.PENDING):
+            services.organisation_claim_reject(organisation=organisation, by=request.user)  # type: ignore[arg-type]
+            done += 1
+        self.message_user(request, _("Claims rejected: %(n)s") % {"n": done})
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Organisation]:
         return super().get_queryset(request).annotate(member_count=Count("memberships"))

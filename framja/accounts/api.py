@@ -22,6 +22,7 @@ from framja.accounts.auth import optional_auth
 from framja.accounts.models import ApiToken, Invitation, Membership, Organisation, User
 from framja.accounts.permissions import can_manage, can_view_members, require
 from framja.accounts.schemas import (
+    ClaimRejectIn,
     InvitationIn,
     InvitationOut,
     MembershipOut,
@@ -65,7 +66,9 @@ def _organisation(ref: str, *, full: bool = False) -> Organisation:
         raise Http404
     queryset = Organisation.objects.all()
     if full:
-        queryset = queryset.select_related("municipality").prefetch_related("serves")
+        queryset = queryset.select_related("municipality", "verified_municipality").prefetch_related(
+            "serves", "verified_serves"
+        )
     return get_object_or_404(queryset, **lookup)
 
 
@@ -157,8 +160,8 @@ def organisation_list(request: HttpRequest, filters: Query[OrganisationFilter]) 
         organisations = organisations.serving(municipality)
     return (
         organisations.search(filters.q or "")
-        .select_related("municipality")
-        .prefetch_related("serves")
+        .select_related("municipality", "verified_municipality")
+        .prefetch_related("serves", "verified_serves")
         .order_by("name", "pk")
     )
 
@@ -171,6 +174,50 @@ def organisation_create(request: HttpRequest, payload: OrganisationIn) -> Any:
     fields, serves = _fields_and_serves(payload.dict())
     organisation = services.organisation_create(creator=_user(request), fields=fields, serves=serves or [])
     return Status(201, _organisation(str(organisation.pk), full=True))
+
+
+@router.get(
+    "/organisations/claims",
+    response=list[OrganisationOut],
+    tags=["organisations"],
+    summary="Claims awaiting verification that you may verify",
+)
+@paginate(LimitOffsetPagination)
+def claim_list(request: HttpRequest) -> Any:
+    """Platform staff see every pending claim; admins and coordinators of a verified region see
+    pending region claims within the area their region is verified to serve."""
+    return (
+        Organisation.objects.claims_verifiable_by(_user(request))
+        .select_related("municipality", "verified_municipality")
+        .prefetch_related("serves", "verified_serves")
+        .order_by("updated_at", "pk")
+    )
+
+
+def _verifiable(request: HttpRequest, ref: str) -> Organisation:
+    organisation = _organisation(ref)
+    require(Organisation.objects.claims_verifiable_by(_user(request)).filter(pk=organisation.pk).exists())
+    return organisation
+
+
+@router.post(
+    "/organisations/{ref}/claim/verify", response=OrganisationOut, tags=["organisations"], summary="Verify a claim"
+)
+def claim_verify(request: HttpRequest, ref: str) -> Any:
+    """Make the claimed kind, municipality and served area the verified ones (404 when not yours to verify)."""
+    organisation = _verifiable(request, ref)
+    services.organisation_claim_verify(organisation=organisation, by=_user(request))
+    return _organisation(str(organisation.pk), full=True)
+
+
+@router.post(
+    "/organisations/{ref}/claim/reject", response=OrganisationOut, tags=["organisations"], summary="Reject a claim"
+)
+def claim_reject(request: HttpRequest, ref: str, payload: ClaimRejectIn) -> Any:
+    """Refuse the claim; the verified values (and powers) stay as they were."""
+    organisation = _verifiable(request, ref)
+    services.organisation_claim_reject(organisation=organisation, by=_user(request), note=payload.note)
+    return _organisation(str(organisation.pk), full=True)
 
 
 @router.get("/organisations/{ref}", response=OrganisationOut, auth=optional_auth, tags=["organisations"])

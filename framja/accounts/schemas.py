@@ -12,7 +12,7 @@ from typing import Annotated
 from ninja import Field, Schema
 from pydantic import AfterValidator, StringConstraints
 
-from framja.accounts.models import Membership, Organisation, Role, User
+from framja.accounts.models import ClaimStatus, Membership, Organisation, Role, User
 from framja.places.models import Country
 
 
@@ -61,6 +61,12 @@ class OrganisationOut(Schema):
     organisation_number_display: str
     municipality: MunicipalityOut | None
     serves: list[MunicipalityOut]
+    claim_status: ClaimStatus = Field(
+        description="Whether kind, municipality and serves (a claim) are verified; only verified_* give powers."
+    )
+    verified_kind: Organisation.Kind | None = Field(description="The kind platform staff have verified, if any.")
+    verified_municipality: MunicipalityOut | None
+    verified_serves: list[MunicipalityOut]
     website: str
     email: str
     phone: str
@@ -78,6 +84,14 @@ class OrganisationOut(Schema):
     @staticmethod
     def resolve_serves(obj: Organisation) -> list:
         return list(obj.serves.all())
+
+    @staticmethod
+    def resolve_verified_kind(obj: Organisation) -> str | None:
+        return obj.verified_kind or None
+
+    @staticmethod
+    def resolve_verified_serves(obj: Organisation) -> list:
+        return list(obj.verified_serves.all())
 
     @staticmethod
     def resolve_descriptions(obj: Organisation) -> dict[str, str]:
@@ -220,3 +234,7 @@ class TokenOut(Schema):
 
 class NewTokenOut(TokenOut):
     token: str = Field(description="The raw token. It is shown only in this answer; store it now.")
+
+
+class ClaimRejectIn(Schema):
+    note: Annotated[str, StringConstraints(max_length=500), _NO_NUL] = ""

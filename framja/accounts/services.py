@@ -171,7 +171,7 @@ def organisation_update(
 ) -> Organisation:
     """Change the given fields (and the municipalities served when `serves` is not None).
     A changed kind, municipality or area is a claim that waits for verification."""
-    before = _claim_of(organisation)
+    before = _claim_of(Organisation.objects.get(pk=organisation.pk))  # a ModelForm may have set the instance already
     _apply(organisation, fields)
     _save_organisation(organisation, serves)
     organisation_claim_refresh(organisation=organisation, claim_changed=before != _claim_of(organisation))

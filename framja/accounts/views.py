@@ -106,7 +106,8 @@ def home(request: HttpRequest) -> HttpResponse:
     memberships = (
         Membership.objects.filter(user=_me(request)).select_related("organisation").order_by("organisation__name")
     )
-    return render(request, "accounts/home.html", {"memberships": memberships})
+    claims = Organisation.objects.claims_verifiable_by(request.user).count()
+    return render(request, "accounts/home.html", {"memberships": memberships, "claims_to_verify": claims})
 
 
 def organisation_list(request: HttpRequest) -> HttpResponse:
@@ -150,8 +151,9 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def organisation_create(request: HttpRequest) -> HttpResponse:
     """Any signed-in person may register an organisation and becomes its first administrator.
 
-    It is listed at once; platform staff can correct or deactivate it in the admin. The checks
-    (organisation number, one organisation per municipality) keep obvious duplicates out.
+    It is listed at once, but its kind, municipality and served area give access to ideas only
+    once verified (see Organisation). The checks (organisation number, one verified organisation
+    per municipality) keep obvious duplicates out.
     """
     form = OrganisationForm(request.POST or None, initial={"country": "NO" if get_language() == "nb" else "SE"})
     if request.method == "POST" and form.is_valid():
@@ -163,8 +165,56 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
             form.add_error(None, exc)
         else:
             messages.success(request, _("The organisation is registered. You are its administrator."))
+            if organisation.claim_is_pending:
+                messages.info(request, _("Its kind, municipality and municipalities served await verification."))
             return redirect(organisation)
     return render(request, "accounts/organisation_form.html", {"form": form, "organisation": None})
+
+
+@login_required
+def claim_list(request: HttpRequest) -> HttpResponse:
+    """Pending claims the person may verify (staff: all; verified regions: region claims in their area)."""
+    claims = (
+        Organisation.objects.claims_verifiable_by(request.user)
+        .select_related("municipality", "verified_municipality")
+        .prefetch_related("serves", "verified_serves")
+        .order_by("updated_at", "pk")
+    )
+    return render(request, "accounts/claim_list.html", {"claims": claims})
+
+
+def _verifiable(request: HttpRequest, slug: str) -> Organisation:
+    organisation = get_object_or_404(Organisation, slug=slug)
+    require(Organisation.objects.claims_verifiable_by(request.user).filter(pk=organisation.pk).exists())
+    return organisation
+
+
+@login_required
+@require_POST
+def claim_verify(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = _verifiable(request, slug)
+    try:
+        services.organisation_claim_verify(organisation=organisation, by=_me(request))
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, _("%(name)s is verified.") % {"name": organisation.name})
+    return redirect("accounts-claim-list")
+
+
+@login_required
+@require_POST
+def claim_reject(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = _verifiable(request, slug)
+    try:
+        services.organisation_claim_reject(
+            organisation=organisation, by=_me(request), note=request.POST.get("note", "")[:500]
+        )
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, _("The claim of %(name)s is rejected.") % {"name": organisation.name})
+    return redirect("accounts-claim-list")
 
 
 @login_required
@@ -181,6 +231,8 @@ def organisation_edit(request: HttpRequest, slug: str) -> HttpResponse:
             form.add_error(None, exc)
         else:
             messages.success(request, _("The changes are saved."))
+            if organisation.claim_is_pending:
+                messages.info(request, _("Its kind, municipality and municipalities served await verification."))
             return redirect(organisation)
     return render(request, "accounts/organisation_form.html", {"form": form, "organisation": organisation})
 
