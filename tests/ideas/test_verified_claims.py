@@ -127,7 +127,8 @@ def test_registered_claim_gives_no_powers_until_staff_verify(channel, kind, clai
     verification = (
         AuditEntry.objects.filter(object_id=str(org.pk), changes__has_key="verified_kind").order_by("pk").last()
     )
-    assert verification is not None and verification.actor == staff
+    assert verification is not None
+    assert verification.actor == staff
 
 
 def test_verified_organisation_changing_its_claim_keeps_only_its_verified_powers(
@@ -187,7 +188,8 @@ def test_changing_kind_or_municipality_of_a_verified_organisation_waits_for_veri
     assert _submit(municipality).receiving_organisation_id != org.pk
     assert not _has_casework_powers(claimant, idea)
     changes = AuditEntry.objects.filter(object_id=str(org.pk), changes__has_key="kind").order_by("pk").last()
-    assert changes is not None and changes.changes["kind"][1] == "municipality"
+    assert changes is not None
+    assert changes.changes["kind"][1] == "municipality"
 
 
 def test_rejected_claim_changes_nothing_and_is_shown(claimant, municipality):
