@@ -9,22 +9,17 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import translate_url
 from django.utils import translation
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language_from_path
 from django.views.decorators.http import require_POST
 from django.views.i18n import LANGUAGE_QUERY_PARAMETER
 
 from framja.languages.middleware import LANGUAGE_SESSION_KEY, supported_language
+from framja.redirects import safe_next
 
 
 def _next_url(request: HttpRequest) -> str:
     """The page to return to: `next`, else the referring page, if on this site; else the front page."""
-    for candidate in (request.POST.get("next"), request.META.get("HTTP_REFERER")):
-        if candidate and url_has_allowed_host_and_scheme(
-            candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        ):
-            return candidate
-    return "/"
+    return safe_next(request, "/", request.POST.get("next"), request.META.get("HTTP_REFERER"))
 
 
 def _in_language(url: str, code: str) -> str:

@@ -175,3 +175,24 @@ def test_regional_view_in_few_queries(region_client, make_idea, krokom, django_a
     with django_assert_max_num_queries(14):
         response = region_client.get(REGIONAL)
     assert len(response.context["page"].object_list) == 30
+
+
+@pytest.mark.parametrize(
+    "target", ["https://evil.example/", "//evil.example/x", "https:/\\evil.example", "javascript:alert(1)"]
+)
+def test_judging_never_redirects_off_site(region_client, pair, target):
+    """Issue 7 item 8: `next` pointing elsewhere falls back to the regional view."""
+    call_command("find_duplicate_candidates")
+    candidate = DuplicateCandidate.objects.get()
+    url = reverse("ideas-regional-judge", args=[candidate.pk])
+    response = region_client.post(url, {"judgement": "different", "next": target})
+    assert response.status_code == 302
+    assert response["Location"] == REGIONAL
+
+
+def test_judging_returns_to_the_page_it_came_from(region_client, pair):
+    call_command("find_duplicate_candidates")
+    candidate = DuplicateCandidate.objects.get()
+    url = reverse("ideas-regional-judge", args=[candidate.pk])
+    back = f"{REGIONAL}?page=2"
+    assert region_client.post(url, {"judgement": "different", "next": back})["Location"] == back

@@ -36,6 +36,7 @@ from framja.ideas.models import (
     Sluice,
 )
 from framja.ideas.services import casework as services
+from framja.redirects import safe_next
 
 INBOX_PAGE_SIZE = 50
 
@@ -533,7 +534,7 @@ def judge_candidate(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("Marked as the same idea.") if same else _("Marked as different ideas."))
-    return redirect(request.POST.get("next") or reverse("ideas-regional"))
+    return redirect(safe_next(request, reverse("ideas-regional")))
 
 
 # --------------------------------------------------------------------------- dashboard
