@@ -43,6 +43,27 @@ DEFAULT_CRITERIA = [
 ]
 
 
+class SluiceQuerySet(models.QuerySet["Sluice"]):
+    def pipeline_visible_to(self, user: Any) -> SluiceQuerySet:
+        """Sluices whose pipeline (stages with custom names, positions; criteria) the user may read.
+
+        Internal to the sluice's people (issue 7, item 9): casework roles in its lead or a
+        participating organisation, anyone who works one of its ideas (co-developers), and staff.
+        What the public sees of a sluice is the label of the stage an idea is in, on the idea's
+        own public page; never the pipeline, criteria or settings."""
+        if user is None or not getattr(user, "is_authenticated", False):
+            return self.none()
+        if getattr(user, "is_staff", False):
+            return self.all()
+        casework = Membership.objects.filter(user=user, role__in=[Role.ADMIN, Role.COORDINATOR, Role.ADVISER]).values(
+            "organisation_id"
+        )
+        worked = Idea.objects.workable_by(user).exclude(sluice=None).values("sluice_id")
+        return self.filter(
+            Q(lead_organisation__in=casework) | Q(organisations__in=casework) | Q(pk__in=worked)
+        ).distinct()
+
+
 class Sluice(models.Model):
     """A stage-gate pipeline for ideas, led by one organisation and shared by others."""
 
@@ -56,6 +77,8 @@ class Sluice(models.Model):
     )
     description = models.TextField(_("description"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = SluiceQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("idea sluice")

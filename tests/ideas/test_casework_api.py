@@ -255,3 +255,23 @@ def test_dashboard(owner_api, outsider_api, anonymous_api, idea, organisation):
 def test_submission_routes_still_answer(anonymous_api, idea):
     """The casework router shares /ideas with the submission router."""
     assert anonymous_api.get(f"{API}/similar", {"text": "snöskotrar"}).status_code == 200
+
+
+def test_stages_of_another_organisations_sluice_are_not_for_outsiders(outsider_api, member_api, anonymous_api, sluice):
+    """Issue 7 item 9: a sluice's pipeline is internal; the public sees only an idea's current stage."""
+    stage = sluice.stages.get(position=1)
+    stage.kind, stage.name = "custom", "Intern förhandsgranskning"
+    stage.save()
+    for api in (outsider_api, member_api):
+        response = api.get(f"{API}/stages", {"sluice": sluice.slug})
+        assert response.status_code == 404
+        assert "förhandsgranskning" not in response.content.decode()
+        assert api.get(f"{API}/stages", {"sluice": str(sluice.pk)}).status_code == 404
+    assert anonymous_api.get(f"{API}/stages", {"sluice": sluice.slug}).status_code == 401
+
+
+def test_stages_for_a_codeveloping_organisation(owner_api, outsider_api, outsider, idea, other_organisation, sluice):
+    Participant.objects.create(idea=idea, organisation=other_organisation, status=Participant.Status.ACCEPTED)
+    response = outsider_api.get(f"{API}/stages", {"sluice": sluice.slug})
+    assert response.status_code == 200
+    assert len(response.json()) == 7

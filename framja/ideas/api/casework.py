@@ -162,8 +162,13 @@ def list_ideas(request: HttpRequest, filters: Query[IdeaFilters]) -> IdeaQuerySe
 
 @router.get("stages", response=list[StageOut], summary="The stages of a sluice")
 def list_stages(request: HttpRequest, sluice: str) -> list[Stage]:
-    """`sluice`: its short name or id. Stages in pipeline order."""
-    found = Sluice.objects.filter(Q(slug=sluice) | Q(pk=int(sluice) if sluice.isdigit() else None)).first()
+    """`sluice`: its short name or id. Stages in pipeline order. Only for the sluice's own people
+    (casework roles in its organisations, co-developers of its ideas, staff); others get 404."""
+    found = (
+        Sluice.objects.pipeline_visible_to(_user(request))
+        .filter(Q(slug=sluice) | Q(pk=int(sluice) if sluice.isdigit() else None))
+        .first()
+    )
     if found is None:
         raise Http404
     return list(found.stages.order_by("position"))
