@@ -40,7 +40,8 @@ POST_ONLY = {
     "accounts-token-create", "accounts-token-revoke", "accounts-member-role", "accounts-invitation-create",
     "accounts-invitation-revoke", "ideas-support", "ideas-status-information", "ideas-casework-assign",
     "ideas-casework-note", "ideas-casework-answer", "ideas-casework-decide", "ideas-casework-duplicate-link",
-    "ideas-casework-duplicate-unlink", "ideas-casework-invite", "ideas-regional-judge",
+    "ideas-casework-duplicate-unlink", "ideas-casework-invite", "ideas-regional-judge", "accounts-claim-verify",
+    "accounts-claim-reject",
 }  # fmt: skip
 ADMIN_STATUSES: dict[str, int] = {
     **dict.fromkeys(POST_ONLY, 405),
