@@ -83,6 +83,10 @@ class OrganisationQuerySet(models.QuerySet["Organisation"]):
         """Organisations verified to serve the municipality or to be it (claims give nothing)."""
         return self.filter(Q(verified_serves=municipality) | Q(verified_municipality=municipality)).distinct()
 
+    def verified(self) -> OrganisationQuerySet:
+        """Organisations verified at least once (a verified kind): those others may pick as partners."""
+        return self.exclude(verified_kind="")
+
     def verified_as(self, kind: str) -> OrganisationQuerySet:
         """Organisations whose kind has been verified as `kind` (what powers over ideas rest on)."""
         return self.filter(verified_kind=kind)

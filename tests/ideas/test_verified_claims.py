@@ -266,3 +266,16 @@ def test_admin_action_verifies_selected_claims(claimant, municipality, admin_cli
         "municipality",
         municipality,
     )
+
+
+def test_an_unverified_organisation_cannot_be_invited_to_codevelop(owner, claimant, municipality, idea):
+    org = _create("api", claimant, Organisation.Kind.REGION, municipality)
+    response = Client().post(
+        f"{API}/ideas/{idea.pk}/participants",
+        {"organisation": org.slug},
+        content_type="application/json",
+        headers=_token(owner),
+    )
+    assert response.status_code == 422
+    page = _session(owner).get(reverse("ideas-casework-detail", args=[idea.pk])).content.decode()
+    assert org.name not in page

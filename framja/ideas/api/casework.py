@@ -407,7 +407,7 @@ def list_participants(request: HttpRequest, idea_id: int) -> list[Participant]:
 def invite_participant(request: HttpRequest, idea_id: int, payload: InviteIn) -> Status:
     """Invite another organisation to co-develop; its coordinators are e-mailed."""
     idea = _deciding_idea(request, idea_id)
-    organisation = Organisation.objects.active().filter(slug=payload.organisation).first()
+    organisation = Organisation.objects.active().verified().filter(slug=payload.organisation).first()
     if organisation is None or organisation.pk == idea.receiving_organisation_id:
         raise ValidationError({"organisation": [_("Choose another active organisation.")]})
     participant = services.invite_participant(idea=idea, organisation=organisation, by=_user(request))

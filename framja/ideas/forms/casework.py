@@ -234,6 +234,7 @@ class InviteForm(DescribedErrorsMixin, forms.Form):
         )
         self.fields["organisation"].queryset = (  # type: ignore[attr-defined]
             Organisation.objects.active()
+            .verified()  # an unverified name such as "Region X" is not offered as a partner
             .exclude(pk=idea.receiving_organisation_id or 0)
             .exclude(pk__in=taken)
             .order_by("name")
