@@ -221,7 +221,7 @@ def recover(*, now: datetime | None = None, limit: int = 500) -> int:
                     last_error="WorkerLost: the worker stopped during the job",
                     lease_until=None,
                 )
-            Job.objects.filter(pk=stale.pk).update(next_run_at=now)
+            Job.objects.filter(pk=stale.pk).update(next_run_at=min(now, timezone.now()))
             _with_the_write(backend, functools.partial(_submit, stale.pk, job_task))
         recovered += 1
         logger.warning("Job %s (%s) re-queued", stale.pk, stale.name)
