@@ -9,6 +9,7 @@ import json
 import os
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -47,6 +48,11 @@ class Site:
         out = self.command("shell", "-c", script)
         line = next(line for line in out.splitlines() if line.startswith("RESULT="))
         return json.loads(line.removeprefix("RESULT="))
+
+    def sql(self, query: str, *params: Any) -> list[tuple[Any, ...]]:
+        """Read the site's database directly (much faster than a Django shell per look)."""
+        with sqlite3.connect(self.directory / "db.sqlite3", timeout=30) as connection:
+            return connection.execute(query, params).fetchall()
 
     def start(self, *args: str, name: str) -> subprocess.Popen[bytes]:
         log = (self.directory / f"{name}.log").open("ab")

@@ -29,6 +29,14 @@ def _database_backend(settings):
     tasks.FAILURES["left"] = 0
 
 
+def queued(job_task, *args) -> Job:
+    """Enqueue a job as a service does: inside the transaction of its write."""
+    with transaction.atomic():
+        created = enqueue(job_task, *args)
+    assert created is not None
+    return created
+
+
 def _make_due(job: Job) -> None:
     """Let the clock reach the job's next attempt."""
     past = timezone.now() - timedelta(seconds=1)
@@ -38,9 +46,7 @@ def _make_due(job: Job) -> None:
 
 def test_a_failing_job_is_retried_with_growing_back_off_and_shows_its_last_error():
     tasks.FAILURES["left"] = 2
-    with transaction.atomic():
-        job = enqueue(tasks.flaky, "reviewers")
-    assert job is not None
+    job = queued(tasks.flaky, "reviewers")
 
     started = timezone.now()
     run_jobs()
@@ -71,8 +77,7 @@ def test_a_failing_job_is_retried_with_growing_back_off_and_shows_its_last_error
 
 def test_a_job_that_keeps_failing_is_given_up_and_staff_see_why(client):
     tasks.FAILURES["left"] = 10
-    with transaction.atomic():
-        job = enqueue(tasks.flaky, "never")
+    job = queued(tasks.flaky, "never")
     for _ in range(3):
         run_jobs()
         _make_due(job)
@@ -99,8 +104,7 @@ def test_a_rolled_back_write_leaves_no_job():
 
 
 def test_a_job_runs_once_even_if_its_task_is_delivered_twice():
-    with transaction.atomic():
-        job = enqueue(tasks.flaky, "once")
+    job = queued(tasks.flaky, "once")
     tasks.flaky.enqueue(job.pk)  # a duplicate delivery of the same job
     assert run_jobs() == 2
     job.refresh_from_db()
@@ -109,8 +113,7 @@ def test_a_job_runs_once_even_if_its_task_is_delivered_twice():
 
 
 def test_a_job_left_running_by_a_dead_worker_is_requeued_after_its_lease(settings):
-    with transaction.atomic():
-        job = enqueue(tasks.flaky, "lost")
+    job = queued(tasks.flaky, "lost")
     # A worker claimed it and died: the task row stays RUNNING, the job's lease runs out.
     now = timezone.now()
     DBTaskResult.objects.update(status="RUNNING", started_at=now)

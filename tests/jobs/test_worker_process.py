@@ -7,9 +7,6 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-import pytest
-
-
 WORKER = ("worker", "--interval", "0.2", "--tick", "0.5")
 
 
@@ -36,19 +33,20 @@ def test_a_worker_killed_in_the_middle_of_a_job_does_it_exactly_once_after_resta
     )
     first = installation.start(*WORKER, name="worker-1")
     wait_until(lambda: runs.exists(), seconds=60, what="the job to start")
-    look = (
-        "from django.contrib.auth.models import Group\nfrom framja.jobs.models import Job\n"
-        "job = Job.objects.get(name='tests.jobs.tasks.effect_then_slow_work')\n"
-        "result = [Group.objects.filter(name='kill-test').count(), job.state, job.attempts]"
-    )
-    wait_until(lambda: installation.python(look)[0] == 1, seconds=30, what="the job's effect")
+
+    def look() -> list[Any]:
+        groups = installation.sql("SELECT count(*) FROM auth_group WHERE name = 'kill-test'")[0][0]
+        job = installation.sql("SELECT state, attempts FROM jobs_job WHERE name LIKE '%effect_then_slow_work'")[0]
+        return [groups, *job]
+
+    wait_until(lambda: look()[0] == 1, seconds=30, what="the job's effect")
     first.send_signal(signal.SIGKILL)  # in the middle of the job: effect written, job not finished
     first.wait(timeout=10)
-    assert installation.python(look) == [1, "running", 1]
+    assert look() == [1, "running", 1]
 
     installation.start(*WORKER, name="worker-2")
     done = wait_until(
-        lambda: (state := installation.python(look))[1] == "done" and state,
+        lambda: (state := look())[1] == "done" and state,
         seconds=90,
         what="the restarted worker to finish the job",
     )
@@ -61,21 +59,14 @@ def test_two_workers_enqueue_each_schedule_entry_once(site):
     installation = site()
     installation.start(*WORKER, "--worker-id", "one", name="worker-one")
     installation.start(*WORKER, "--worker-id", "two", name="worker-two")
-    count = "from framja.jobs.models import ScheduledRun\nresult = ScheduledRun.objects.count()"
-    wait_until(lambda: installation.python(count) >= 3, seconds=60, what="the schedule to run")
+    count = "SELECT count(*) FROM jobs_scheduledrun"
+    wait_until(lambda: installation.sql(count)[0][0] >= 3, seconds=60, what="the schedule to run")
     time.sleep(3)  # several more ticks of both workers
-    runs = installation.python(
-        "from django.db.models import Count\n"
-        "from framja.jobs.models import Job, ScheduledRun\n"
-        "result = {\n"
-        "    'runs': list(ScheduledRun.objects.values('name').annotate(n=Count('id')).values_list('name', 'n')),\n"
-        "    'due_times': ScheduledRun.objects.values('name', 'due_at').distinct().count(),\n"
-        "    'jobs': Job.objects.count(),\n"
-        "}"
-    )
-    by_name = dict(runs["runs"])
+    by_name = dict(installation.sql("SELECT name, count(*) FROM jobs_scheduledrun GROUP BY name"))
+    due_times = installation.sql("SELECT count(*) FROM (SELECT DISTINCT name, due_at FROM jobs_scheduledrun)")[0][0]
+    jobs = installation.sql("SELECT count(*) FROM jobs_job")[0][0]
     assert by_name["ideas-duplicate-candidates"] == 1
     assert by_name["jobs-prune-finished"] == 1
     assert by_name["notifications-send-due-mail"] in (1, 2)  # 2 only if a minute turned meanwhile
-    assert runs["jobs"] == runs["due_times"] == sum(by_name.values())  # one job per entry and due time
+    assert jobs == due_times == sum(by_name.values())  # one job per entry and due time
     assert "Traceback" not in installation.log("worker-one") + installation.log("worker-two")

@@ -39,6 +39,7 @@ class Command(BaseCommand):
     ) -> None:
         if not logging.getLogger().handlers:
             logging.basicConfig(level=logging.INFO)
+        logging.getLogger("django_tasks_db").setLevel(logging.WARNING)  # not "starting" every round
         backend = task_backends["default"]
         if not schedule_only and not isinstance(backend, DatabaseBackend):
             raise CommandError(
