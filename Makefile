@@ -43,7 +43,9 @@ run: setup compilemessages migrate
 	$(FRAMJA) load_reference
 	$(FRAMJA) seed_demo --if-empty
 	$(FRAMJA) collectstatic --no-input -v 0
-	$(FRAMJA) runserver $(HOST):$(PORT)
+	@# The job worker (mail, duplicate candidates, the schedule) runs beside the server and stops with it.
+	$(FRAMJA) worker & worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
+	  $(FRAMJA) runserver $(HOST):$(PORT)
 
 # The whole suite: unit and view tests in parallel, then the browser tests in one process
 # (live_server and Chromium do not share well across workers). PYTEST_ARGS runs just those.

@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "framja.accounts",
     "framja.places",
     "framja.audit",
+    "framja.jobs",
     "framja.notifications",
     "framja.ideas",
     "django.contrib.admin",
@@ -258,9 +259,24 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
 
-# Background jobs (django-tasks, the API Django 6 ships as django.tasks): the database backend
-# needs no extra service, so SQLite and PostgreSQL both work; `framja db_worker` runs them.
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# Background jobs (django-tasks, the API Django 6 ships as django.tasks; see framja/jobs/).
+# "db" (default): the task rows live in the database, so SQLite and PostgreSQL both work with no
+# extra service; `framja worker` runs jobs and the schedule. "rq": Redis queues at
+# FRAMJA_REDIS_URL for several hosts; `framja rqworker --job-class django_tasks_rq.backend.Job
+# default` runs the jobs and `framja worker --schedule-only` the schedule.
+FRAMJA_TASKS_BACKEND = env_str("FRAMJA_TASKS_BACKEND", "db")
+if FRAMJA_TASKS_BACKEND == "rq":
+    if not _redis_url:
+        raise ImproperlyConfigured("FRAMJA_TASKS_BACKEND=rq needs FRAMJA_REDIS_URL")
+    INSTALLED_APPS.append("django_rq")
+    RQ_QUEUES = {"default": {"URL": _redis_url, "DEFAULT_TIMEOUT": 900}}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+elif FRAMJA_TASKS_BACKEND == "db":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+else:
+    raise ImproperlyConfigured("FRAMJA_TASKS_BACKEND must be db or rq")
+# A running job whose worker has not finished it after this long counts as lost and is re-queued.
+FRAMJA_JOBS_LEASE_SECONDS = env_int("FRAMJA_JOBS_LEASE_SECONDS", 900)
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500

@@ -23,6 +23,10 @@ pytest_plugins = ["tests.browser.fixtures", "tests.fixtures_pages"]
 def _fast_and_isolated(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # Jobs run in this process when the test's transaction "commits" (django-tasks' immediate
+    # backend, enqueued on commit), so tests see what a worker would do; tests/jobs/ run the
+    # database backend and real worker processes.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.STORAGES = {
         **settings.STORAGES,

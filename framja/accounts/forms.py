@@ -11,11 +11,13 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.contrib.auth.password_validation import password_validators_help_text_html, validate_password
+from django.template import loader
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from framja.accounts.models import Organisation, Role, User
 from framja.accounts.services import ORGANISATION_FIELDS
+from framja.notifications.services import queue_email
 from framja.places.forms import MunicipalityField
 from framja.places.models import Country, Municipality
 
@@ -30,7 +32,8 @@ class SignInForm(AuthenticationForm):
 
 
 class TranslatedPasswordResetForm(PasswordResetForm):
-    """Sends the reset link in the person's preferred language, with the site's own address."""
+    """Queues the reset link in the outbox (retried if the mail server is down, never sent inside
+    the request), in the person's preferred language, with the site's own address."""
 
     def send_mail(
         self,
@@ -42,15 +45,12 @@ class TranslatedPasswordResetForm(PasswordResetForm):
         html_email_template_name: str | None = None,
     ) -> None:
         user = context["user"]
-        with translation.override(user.preferred_language or translation.get_language()):
-            super().send_mail(
-                subject_template_name,
-                email_template_name,
-                {**context, "site_url": settings.SITE_URL},
-                from_email,
-                to_email,
-                html_email_template_name,
-            )
+        language = user.preferred_language or translation.get_language() or settings.LANGUAGE_CODE
+        with translation.override(language):
+            context = {**context, "site_url": settings.SITE_URL}
+            subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+            body = loader.render_to_string(email_template_name, context)
+        queue_email(to=to_email, subject=subject, body=body, language=language, sensitive=True)
 
 
 # -- organisations ----------------------------------------------------------------------------

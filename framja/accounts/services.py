@@ -15,7 +15,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -25,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from framja.accounts.models import ApiToken, ClaimStatus, Invitation, Membership, Organisation, Role, User
 from framja.accounts.permissions import forget_roles
+from framja.notifications.services import queue_email
 from framja.places.models import Municipality
 
 #: Fields of an organisation its admins may change (slug and is_active are for platform staff).
@@ -259,13 +259,13 @@ def invitation_send(*, organisation: Organisation, email: str, role: str, invite
     )
     invitee = User.objects.filter(email__iexact=email).only("preferred_language").first()
     language = (invitee.preferred_language if invitee else "") or translation.get_language() or settings.LANGUAGE_CODE
-    # Sent directly, not through the notifications outbox: the body holds the raw token, which
-    # must not be stored. robust: a mail-server failure is logged; the invitation can be sent again.
-    transaction.on_commit(lambda: _send_invitation_email(invitation, raw, language), robust=True)
+    # Through the outbox, so a mail-server failure is retried; the body holds the raw token, so
+    # it is a sensitive mail whose body is erased once sent.
+    _queue_invitation_email(invitation, raw, language)
     return invitation
 
 
-def _send_invitation_email(invitation: Invitation, raw_token: str, language: str) -> None:
+def _queue_invitation_email(invitation: Invitation, raw_token: str, language: str) -> None:
     with translation.override(language):
         context = {
             "invitation": invitation,
@@ -277,7 +277,7 @@ def _send_invitation_email(invitation: Invitation, raw_token: str, language: str
         }
         subject = " ".join(render_to_string("accounts/email/invitation_subject.txt", context).split())
         body = render_to_string("accounts/email/invitation.txt", context)
-    send_mail(subject, body, None, [invitation.email])
+    queue_email(to=invitation.email, subject=subject, body=body, language=language, sensitive=True)
 
 
 @transaction.atomic

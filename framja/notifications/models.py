@@ -1,7 +1,8 @@
 """Outgoing e-mail, queued in the same transaction as the change it reports (an outbox).
 
-Sending happens after commit, outside the request (a worker thread, and `framja send_queued_mail`
-for cron), with retries and back-off; a rolled-back change never sends mail.
+Sending is a background job per message (`framja.notifications.tasks`), enqueued in the same
+transaction, with retries and back-off; a rolled-back change never sends mail. Each message keeps
+one Message-ID for all its attempts, so a message delivered twice is shown once.
 """
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ class OutboundEmail(models.Model):
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     failed_at = models.DateTimeField(_("given up"), null=True, blank=True)
     claimed_until = models.DateTimeField(null=True, blank=True)
+    message_id = models.CharField(_("Message-ID"), max_length=250, blank=True)
+    #: The body holds a secret (a reset or invitation link): it is erased once sent or given up.
+    sensitive = models.BooleanField(_("sensitive"), default=False)
 
     objects = OutboundEmailQuerySet.as_manager()
 

@@ -8,7 +8,10 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from framja.notifications.models import OutboundEmail
+from framja.notifications.services import send_due
 from tests.factories import PASSWORD, UserFactory
+from tests.notifications.backends import FlakyBackend
 
 pytestmark = pytest.mark.django_db
 
@@ -67,10 +70,11 @@ def test_sign_out_is_post_only(owner_client):
     assert owner_client.get(reverse("accounts-home")).status_code == 302
 
 
-def test_password_reset_by_email(client, owner):
+def test_password_reset_by_email(client, owner, django_capture_on_commit_callbacks):
     owner.preferred_language = "en"
     owner.save()
-    response = client.post(reverse("accounts-password-reset"), {"email": "Owner@Example.org"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("accounts-password-reset"), {"email": "Owner@Example.org"})
     assert response.url == reverse("accounts-password-reset-done")
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
@@ -89,6 +93,30 @@ def test_password_reset_by_email(client, owner):
     assert response.status_code == 302
     owner.refresh_from_db()
     assert owner.check_password("a-brand-new-secret-42")
+
+
+def test_password_reset_mail_waits_in_the_outbox_while_smtp_is_down(
+    client, owner, settings, django_capture_on_commit_callbacks
+):
+    """The reset mail is queued, not sent inside the request: with the mail server down the
+    person still gets the mail once it is back, and the link's secret is erased once sent."""
+    settings.EMAIL_BACKEND = "tests.notifications.backends.FlakyBackend"
+    FlakyBackend.failures_left = 1
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("accounts-password-reset"), {"email": "owner@example.org"})
+    assert response.url == reverse("accounts-password-reset-done")
+    assert mail.outbox == []
+    queued = OutboundEmail.objects.get(to="owner@example.org")
+    assert queued.sent_at is None
+    assert "mail server unavailable" in queued.last_error
+    assert "/password/reset/" in queued.body
+    result = send_due(now=queued.next_attempt_at)  # the worker's sweep, once the retry is due
+    assert result.sent == 1
+    assert len(mail.outbox) == 1
+    assert "/password/reset/" in str(mail.outbox[0].body)
+    queued.refresh_from_db()
+    assert queued.sent_at is not None
+    assert "/password/reset/" not in queued.body
 
 
 def test_password_reset_for_unknown_address_sends_nothing_and_reveals_nothing(client):

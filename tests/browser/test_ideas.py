@@ -70,14 +70,13 @@ class Sluices:
 @pytest.fixture
 def sluices(settings: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch, live_server: Any) -> Iterator[Sluices]:
     """The shipped municipality lists, Östersunds kommun and Trondheim kommune, and ideas
-    submitted through the real service (so they are in the similarity index). Mail is sent at
-    once into `mail.outbox`; links in it point at the live server."""
-    settings.FRAMJA_MAIL_SYNC = True
+    submitted through the real service (so they are in the similarity index). Mail jobs run on
+    commit into `mail.outbox`; links in it point at the live server."""
     settings.DATA_DIR = tmp_path / "data"
     settings.SITE_URL = live_server.url
     cache.clear()  # the anonymous rate limits
     matching.reset()
-    # The duplicate-candidate thread would write while the test's live server does; not needed here.
+    # The duplicate-candidate job would write while the test's live server does; not needed here.
     monkeypatch.setattr(casework, "schedule_candidate_refresh", lambda idea_id: None)
     load_reference()
     ostersund = Municipality.objects.by_code("2380", "SE").get()

@@ -98,15 +98,14 @@ def idea(make_idea) -> Idea:
 
 @pytest.fixture
 def public_side(settings, tmp_path, monkeypatch):
-    """Isolation for submission-side tests: mail sent synchronously after commit, a fresh
-    similarity index with its snapshot in a temporary directory, empty rate-limit counters,
-    and no background duplicate-candidate threads (they cannot see the test transaction)."""
+    """Isolation for submission-side tests: a fresh similarity index with its snapshot in a
+    temporary directory, empty rate-limit counters, and no duplicate-candidate jobs (tested in
+    test_regional.py)."""
     from django.core.cache import cache
 
     from framja.ideas import matching
     from framja.ideas.services import casework
 
-    settings.FRAMJA_MAIL_SYNC = True
     settings.DATA_DIR = tmp_path / "data"
     settings.SITE_URL = "https://framja.test"
     cache.clear()

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 from django.urls import reverse
 
 from framja.accounts.models import Organisation, Role
 from framja.ideas.models import DuplicateCandidate, DuplicateLink
 from framja.ideas.services import casework
+from framja.jobs.models import Job
+from framja.jobs.services import run_jobs
 from tests.factories import MembershipFactory, MunicipalityFactory, OrganisationFactory, UserFactory, serve
 
 # Taken before the `public_side` fixture replaces it with a no-op.
@@ -122,26 +125,22 @@ def test_linked_pairs_are_not_proposed_again(owner, pair):
     assert not DuplicateCandidate.objects.exists()
 
 
-def test_scheduled_refresh_runs_in_a_thread_after_commit(pair, monkeypatch, django_capture_on_commit_callbacks):
-    """The submission side calls schedule_candidate_refresh(idea_id) after a submit."""
-    started: list[tuple] = []
-
-    class InlineThread:
-        def __init__(self, target, args, **kwargs):
-            self.target, self.args = target, args
-
-        def start(self):
-            started.append(self.args)
-            self.target(*self.args)
-
-    monkeypatch.setattr(casework.threading, "Thread", InlineThread)
-    monkeypatch.setattr(casework, "close_old_connections", lambda: None)
+def test_scheduled_refresh_is_a_job_committed_with_the_submission(pair, settings):
+    """The submission side calls schedule_candidate_refresh(idea_id) in its transaction: the job
+    row commits with the idea and a worker computes the pairs."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     first, _, _ = pair
-    with django_capture_on_commit_callbacks(execute=True):
+    DuplicateCandidate.objects.all().delete()
+    with pytest.raises(ValueError, match="rolled back"), transaction.atomic():  # noqa: PT012
         real_schedule_candidate_refresh(first.pk)
-        assert not started  # nothing before the commit
-    assert started == [(first.pk,)]
+        raise ValueError("rolled back")
+    assert not Job.objects.exists()
+    with transaction.atomic():
+        real_schedule_candidate_refresh(first.pk)
+    assert DuplicateCandidate.objects.count() == 0  # nothing inside the request
+    assert run_jobs() == 1
     assert DuplicateCandidate.objects.count() == 1
+    assert Job.objects.get().state == Job.State.DONE
 
 
 def test_member_of_region_outsider_and_anonymous(client, region, outsider_client):

@@ -3,7 +3,6 @@ request, claimed once, retried with back-off and given up after the last attempt
 
 from __future__ import annotations
 
-import time
 from datetime import timedelta
 
 import pytest
@@ -11,7 +10,11 @@ from django.core import mail
 from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
+from framja.jobs import services as jobs
+from framja.jobs.models import Job
+from framja.jobs.services import run_jobs
 from framja.notifications import services
 from framja.notifications.models import OutboundEmail
 from tests.notifications.backends import FlakyBackend
@@ -119,13 +122,72 @@ def test_templates_render_in_the_recipients_language():
     assert email.language == "nb"
 
 
-@pytest.mark.django_db(transaction=True)
-def test_background_thread_sends_outside_the_request(settings):
-    settings.FRAMJA_MAIL_SYNC = False
+def test_mail_is_a_job_written_with_the_change(settings):
+    """With the database backend the send job's row commits (or rolls back) with the change;
+    a worker sends the mail outside the request."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    with pytest.raises(ValueError, match="later"), transaction.atomic():  # noqa: PT012
+        services.queue_email(to="lost@example.org", subject="Hej", body="Text")
+        raise ValueError("something later failed")
+    assert not DBTaskResult.objects.exists()
     with transaction.atomic():
-        services.queue_email(to="a@example.org", subject="Hej", body="Text")
-    deadline = time.monotonic() + 5
-    while not mail.outbox and time.monotonic() < deadline:
-        time.sleep(0.05)
+        email = services.queue_email(to="a@example.org", subject="Hej", body="Text")
+        assert DBTaskResult.objects.ready().count() == 1
+    assert mail.outbox == []  # nothing is sent inside the request
+    assert run_jobs() == 1
     assert [m.to for m in mail.outbox] == [["a@example.org"]]
-    assert OutboundEmail.objects.get().sent_at is not None
+    email.refresh_from_db()
+    assert email.sent_at is not None
+    assert Job.objects.get().state == Job.State.DONE
+
+
+def test_scheduled_sweep_sends_due_retries(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    OutboundEmail.objects.create(to="a@example.org", subject="S", body="B", next_attempt_at=timezone.now())
+    assert "notifications-send-due-mail" in jobs.run_schedule()
+    run_jobs()
+    assert len(mail.outbox) == 1
+
+
+class DeliveredThenLost(FlakyBackend):
+    """Delivers the message, then the connection drops before the sender learns it (as a sender
+    killed between delivery and marking the row sent): the outbox tries again later."""
+
+    def send_messages(self, messages):
+        super().send_messages(messages)
+        raise ConnectionResetError("connection lost after delivery")
+
+
+def test_a_message_keeps_one_message_id_on_every_attempt(settings):
+    settings.EMAIL_BACKEND = "tests.notifications.test_outbox.DeliveredThenLost"
+    FlakyBackend.failures_left = 0
+    email = services.queue_email(to="a@example.org", subject="Hej", body="Text")
+    assert email.message_id.startswith("<")
+    assert email.message_id.endswith("@framja.localhost>")
+    services.send_one(email.pk)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    email.refresh_from_db()
+    services.send_one(email.pk, now=email.next_attempt_at)
+    assert len(mail.outbox) == 2  # delivered twice ...
+    ids = {m.message()["Message-ID"] for m in mail.outbox}
+    assert ids == {email.message_id}  # ... as one message, so mail clients show it once
+
+
+def test_a_message_is_marked_sent_before_the_connection_closes(settings):
+    """A sender that dies while closing the SMTP connection has already marked the mail sent."""
+    settings.EMAIL_BACKEND = "tests.notifications.test_outbox.FailingClose"
+    FlakyBackend.failures_left = 0
+    FailingClose.sent_when_closing = []
+    email = services.queue_email(to="a@example.org", subject="Hej", body="Text")
+    assert services.send_one(email.pk) is True
+    email.refresh_from_db()
+    assert email.sent_at is not None
+    assert FailingClose.sent_when_closing == [True]
+
+
+class FailingClose(FlakyBackend):
+    sent_when_closing: list[bool] = []
+
+    def close(self):
+        FailingClose.sent_when_closing.append(OutboundEmail.objects.filter(sent_at__isnull=False).exists())
+        raise OSError("QUIT failed")

@@ -8,7 +8,6 @@ Every function here is keyword-only and atomic; mail is queued in the same trans
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -17,7 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import close_old_connections, transaction
+from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
@@ -738,24 +737,14 @@ def refresh_candidates(*, idea_ids: Iterable[int] | None = None, threshold: floa
     return stored
 
 
-def _refresh_in_background(idea_id: int) -> None:
-    try:
-        refresh_candidates(idea_ids=[idea_id])
-    except Exception:
-        logger.exception("Refreshing duplicate candidates for idea %s failed; the cron job will retry", idea_id)
-    finally:
-        close_old_connections()
-
-
 def schedule_candidate_refresh(idea_id: int) -> None:
-    """After the current transaction commits, recompute this idea's candidate pairs in a
-    background thread (outside the request). `framja find_duplicate_candidates` from cron
-    catches anything a thread missed."""
+    """Recompute this idea's candidate pairs in a background job, enqueued with the current
+    transaction's write (`framja.ideas.tasks.refresh_idea_candidates`). The hourly scheduled
+    refresh of all ideas catches anything the job missed."""
+    from framja.ideas.tasks import refresh_idea_candidates
+    from framja.jobs.services import enqueue
 
-    def start() -> None:
-        threading.Thread(target=_refresh_in_background, args=(idea_id,), daemon=True, name="ideas-candidates").start()
-
-    transaction.on_commit(start)
+    enqueue(refresh_idea_candidates, idea_id)
 
 
 # --------------------------------------------------------------------------- co-development

@@ -406,12 +406,13 @@ def idea_submit(
 
 
 def _schedule_duplicate_check(idea_id: int) -> None:
-    """Let the casework side look for duplicate candidates of the new idea, after commit."""
+    """Let the casework side look for duplicate candidates of the new idea: a job enqueued in
+    this transaction, so it runs only once the idea is committed."""
     try:
         from framja.ideas.services.casework import schedule_candidate_refresh
     except ImportError:
         return
-    transaction.on_commit(lambda: schedule_candidate_refresh(idea_id))
+    schedule_candidate_refresh(idea_id)
 
 
 # --- supporting ----------------------------------------------------------------------------

@@ -1,8 +1,8 @@
 """Recompute candidate duplicate pairs across all municipalities (cron-safe, re-runnable).
 
-Run it from cron (e.g. hourly); new ideas also get a background refresh right after they are
-submitted. Judgements already made are kept; pending pairs that no longer score high enough
-are dropped.
+The worker runs the same job every hour (`framja.ideas.tasks.SCHEDULE`); new ideas also get a
+job of their own right after they are submitted. Judgements already made are kept; pending pairs
+that no longer score high enough are dropped.
 """
 
 from __future__ import annotations
@@ -11,8 +11,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from framja.audit.context import acting_as
+from framja.ideas import tasks
 from framja.ideas.services import casework
+from framja.jobs.services import run_now
 
 
 class Command(BaseCommand):
@@ -28,6 +29,5 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        with acting_as(None):
-            stored = casework.refresh_candidates(idea_ids=options["ideas"], threshold=options["threshold"])
+        stored = run_now(tasks.refresh_candidates, idea_ids=options["ideas"], threshold=options["threshold"])
         self.stdout.write(self.style.SUCCESS(f"{stored} candidate pair(s) stored or updated."))
