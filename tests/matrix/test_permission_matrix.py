@@ -60,6 +60,16 @@ PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>[^)]*\)")
 #: Django's admin puts one gate (`admin_site.admin_view`) in front of them. Custom admin views are
 #: all asked.
 ADMIN_MODEL = ("accounts", "organisation")
+#: Personas that do no casework on the world's idea: they never read its submitter or notes.
+NO_CASEWORK = ("anonymous", "outsider", "member")
+#: The submitter's own pages: whoever holds the private status link is the submitter.
+SUBMITTERS_OWN = {
+    *(f"{method} {name}" for method in ("GET", "POST") for name in (
+        "ideas-status", "ideas-status-information", "ideas-status-withdraw", "ideas-status-anonymise"
+    )),
+    "GET /api/v1/ideas/status/{token}", "POST /api/v1/ideas/status/{token}/information",
+    "POST /api/v1/ideas/status/{token}/withdraw", "POST /api/v1/ideas/status/{token}/anonymise",
+}  # fmt: skip
 
 
 # -- what there is to ask -----------------------------------------------------------------------
@@ -157,6 +167,7 @@ class Operation:
     path: str
     body: Any
     content_type: str | None
+    required_query: tuple[str, ...]
 
 
 def api_operations(document: dict[str, Any]) -> list[Operation]:
@@ -168,7 +179,10 @@ def api_operations(document: dict[str, Any]) -> list[Operation]:
             if content:
                 content_type, media = next(iter(content.items()))
                 body = minimal(media.get("schema", {}), document)
-            operations.append(Operation(f"{method.upper()} {path}", method.upper(), path, body, content_type))
+            required = tuple(p["name"] for p in operation.get("parameters", []) if p["in"] == "query" and p.get("required"))
+            operations.append(
+                Operation(f"{method.upper()} {path}", method.upper(), path, body, content_type, required)
+            )
     return operations
 
 
@@ -189,6 +203,22 @@ def describe(response: HttpResponseBase) -> str:
         return f"{code}→{location.path}"
     name = match.view_name
     return f"{code}→" + {"accounts-login": "login", "admin:login": "admin-login"}.get(name, name)
+
+
+class Observer:
+    """Asks, and notes where a persona that does no casework on the idea reads its secrets."""
+
+    def __init__(self, world: World) -> None:
+        self.world = world
+        self.cells: dict[str, dict[str, str]] = {}
+        self.leaks: list[str] = []
+
+    def ask(self, key: str, persona: str, client: Client, send: Any) -> None:
+        response = isolated(client, send)
+        self.cells.setdefault(key, {})[persona] = describe(response)
+        if persona in NO_CASEWORK and key not in SUBMITTERS_OWN and not response.streaming:
+            body = response.content.decode("utf-8", errors="replace")
+            self.leaks += [f"{key}: {persona} reads {secret!r}" for secret in self.world.secrets if secret in body]
 
 
 def isolated(client: Client, send: Any) -> HttpResponseBase:
@@ -238,15 +268,19 @@ def page_url(route: Route, world: World) -> str:
     return f"{url}?{query}" if query else url
 
 
-def api_url(operation: Operation, world: World, document: dict[str, Any]) -> str:
+def api_url(operation: Operation, world: World) -> str:
+    """The path with its parameters filled, and its query: the world's, else a placeholder for
+    each required parameter (so a new operation is asked, if not yet well)."""
     values = {**world.api_values, **world.api_routes.get(operation.path, {})}
+    missing = [name for name in re.findall(r"{(\w+)}", operation.path) if name not in values]
+    assert not missing, f"{operation.key}: give {', '.join(missing)} a value in tests/matrix/world.py"
     url = re.sub(r"{(\w+)}", lambda m: str(values[m.group(1)]), operation.path)
-    query = world.api_queries.get(operation.path)
+    query = world.api_queries.get(operation.path) or "&".join(f"{n}=Matrisprov" for n in operation.required_query)
     return f"{url}?{query}" if query else url
 
 
-def observe(world: World) -> dict[str, dict[str, str]]:
-    """Every request of every persona: {request key: {persona: cell}}."""
+def observe(world: World) -> Observer:
+    """Every request of every persona: `cells` is {request key: {persona: cell}}."""
     document = Client().get(OPENAPI).json()
     page_clients: dict[str, Client] = {}
     api_clients: dict[str, Client] = {}
@@ -258,30 +292,30 @@ def observe(world: World) -> dict[str, dict[str, str]]:
         headers = {"Authorization": f"Bearer {world.tokens[persona]}"} if persona in world.tokens else {}
         api_clients[persona] = Client(raise_request_exception=False, headers=headers)
 
-    observed: dict[str, dict[str, str]] = {}
+    observer = Observer(world)
     for route in url_routes(set(document["paths"])):
         url = page_url(route, world)
         methods = ("GET",) if route.key.startswith("admin:") else ("GET", "POST")
         for method in methods:
-            row = observed.setdefault(f"{method} {route.key}", {})
             for persona, client in page_clients.items():
-                send = (lambda c=client: c.get(url)) if method == "GET" else (lambda c=client: c.post(url, {}))
-                row[persona] = describe(isolated(client, send))
+                form = world.page_posts.get(route.key, {})
+                send = (lambda c=client: c.get(url)) if method == "GET" else (lambda c=client: c.post(url, form))
+                observer.ask(f"{method} {route.key}", persona, client, send)
 
     for operation in api_operations(document):
-        url = api_url(operation, world, document)
-        row = observed.setdefault(operation.key, {})
+        url = api_url(operation, world)
+        body = world.api_bodies.get(operation.key, operation.body)
         for persona, client in api_clients.items():
 
             def send(c: Client = client, op: Operation = operation) -> HttpResponseBase:
-                if op.body is None:
+                if body is None:
                     return c.generic(op.method, url)
                 if op.content_type == "application/json":
-                    return c.generic(op.method, url, json.dumps(op.body), content_type="application/json")
-                return c.post(url, op.body)
+                    return c.generic(op.method, url, json.dumps(body), content_type="application/json")
+                return c.post(url, body)
 
-            row[persona] = describe(isolated(client, send))
-    return observed
+            observer.ask(operation.key, persona, client, send)
+    return observer
 
 
 # -- the table ------------------------------------------------------------------------------------
@@ -336,12 +370,13 @@ def world(settings, django_capture_on_commit_callbacks) -> World:
 
 
 def test_every_url_and_operation_answers_every_persona_as_the_table_says(world: World) -> None:
-    observed = observe(world)
+    observer = observe(world)
+    observed = observer.cells
     expected, notes = read_table()
     if os.environ.get("FRAMJA_MATRIX_WRITE") == "1" and not os.environ.get("CI"):
         write_table(observed, notes)
         pytest.skip(f"wrote {TABLE.name} from what was observed: review the diff")
-    problems = differences(observed, expected)
+    problems = differences(observed, expected) + observer.leaks
     assert not problems, (
         f"{len(problems)} difference(s) from {TABLE.name} "
         "(FRAMJA_MATRIX_WRITE=1 rewrites it for review):\n" + "\n".join(problems)

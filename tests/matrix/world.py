@@ -28,7 +28,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from framja.accounts import services as account_services
 from framja.accounts.models import ApiToken, Organisation, Role, User
-from framja.ideas.models import Attachment, DuplicateCandidate, GateDecision, Participant, Sluice
+from framja.ideas.models import Attachment, Idea, DuplicateCandidate, GateDecision, Participant, Sluice
 from framja.ideas.services import casework, public
 from framja.places.models import SniCode, SniDivision, SniSection
 from tests.factories import CountyFactory, MembershipFactory, MunicipalityFactory, OrganisationFactory, UserFactory
@@ -56,6 +56,13 @@ class World:
     api_routes: dict[str, dict[str, Any]] = field(default_factory=dict)
     #: Query strings per OpenAPI path (required query parameters, the organisation to look at).
     api_queries: dict[str, str] = field(default_factory=dict)
+    #: API bodies where the smallest valid one is not enough to reach the permission decision.
+    api_bodies: dict[str, Any] = field(default_factory=dict)
+    #: Forms to POST to pages where an empty form would stop before the permission decision.
+    page_posts: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: Text only the idea's caseworkers may read: the submitter's name and e-mail address, the
+    #: internal note, the supporter's address.
+    secrets: tuple[str, ...] = ()
     #: Objects of the owning organisation the admin pages open (model label -> pk).
     admin_objects: dict[str, Any] = field(default_factory=dict)
 
@@ -237,7 +244,33 @@ def build_world(capture_on_commit: Any) -> World:
             "/api/v1/ideas/stages": f"sluice={sluice.slug}",
             "/api/v1/ideas/dashboard": f"organisation={owning.slug}",
             "/api/v1/ideas/similar": "q=sn%C3%B6skotrar",
+            "/api/v1/ideas/candidates": f"region={region.slug}",
         },
+        api_bodies={
+            "POST /api/v1/organisations": {"name": "Matrisprov AB", "kind": "company", "country": "SE"},
+            "PATCH /api/v1/organisations/{ref}/members/{user_id}": {"role": Role.ADVISER},
+            "POST /api/v1/ideas": {
+                "title": "Matrisprov",
+                "description": CHARGING,
+                "municipality": ostersund.code,
+                "name": "Mia Prov",
+                "email": "mia.prov@example.org",
+                "consent": True,
+            },
+            "PATCH /api/v1/ideas/{idea_id}": {"version": Idea.objects.get(pk=idea.pk).version},
+            "PUT /api/v1/ideas/{idea_id}/assignee": {"assignee": None},
+            "POST /api/v1/ideas/{idea_id}/duplicate-of": {"original": str(neighbour.pk)},
+            "POST /api/v1/ideas/{idea_id}/participants": {"organisation": unrelated.slug},
+            "PATCH /api/v1/ideas/{idea_id}/participants/{participant_id}": {"status": Participant.Status.DECLINED},
+        },
+        secrets=(
+            "Kim Karlsson",
+            "kim.karlsson@example.org",
+            "Ring Kim innan gaten",
+            "stodjare@example.org",
+            "alex.berg@example.org",
+        ),
+        page_posts={"ideas-regional-judge": {"judgement": "different"}},
         admin_objects={
             "accounts.organisation": owning.pk,
             "accounts.user": member.pk,
