@@ -60,12 +60,12 @@ PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>[^)]*\)")
 #: Django's admin puts one gate (`admin_site.admin_view`) in front of them. Custom admin views are
 #: all asked.
 ADMIN_MODEL = ("accounts", "organisation")
-#: Personas that do no casework on the world's idea: they never read its submitter or notes.
-NO_CASEWORK = ("anonymous", "outsider", "member")
-#: The submitter's own pages: whoever holds the private status link is the submitter.
-SUBMITTERS_OWN = {
+#: Pages whose address is a secret handed to one person (the submitter's private status link, an
+#: invitation, a password-reset link): whoever holds it is that person, and reads their own data.
+CAPABILITY_URLS = {
     *(f"{method} {name}" for method in ("GET", "POST") for name in (
-        "ideas-status", "ideas-status-information", "ideas-status-withdraw", "ideas-status-anonymise"
+        "ideas-status", "ideas-status-information", "ideas-status-withdraw", "ideas-status-anonymise",
+        "accounts-invitation-accept", "accounts-password-reset-confirm",
     )),
     "GET /api/v1/ideas/status/{token}", "POST /api/v1/ideas/status/{token}/information",
     "POST /api/v1/ideas/status/{token}/withdraw", "POST /api/v1/ideas/status/{token}/anonymise",
@@ -206,7 +206,7 @@ def describe(response: HttpResponseBase) -> str:
 
 
 class Observer:
-    """Asks, and notes where a persona that does no casework on the idea reads its secrets."""
+    """Asks, and notes where a persona reads one of the world's secrets not meant for it."""
 
     def __init__(self, world: World) -> None:
         self.world = world
@@ -216,9 +216,16 @@ class Observer:
     def ask(self, key: str, persona: str, client: Client, send: Any) -> None:
         response = isolated(client, send)
         self.cells.setdefault(key, {})[persona] = describe(response)
-        if persona in NO_CASEWORK and key not in SUBMITTERS_OWN and not response.streaming:
-            body = response.content.decode("utf-8", errors="replace")
-            self.leaks += [f"{key}: {persona} reads {secret!r}" for secret in self.world.secrets if secret in body]
+        if key in CAPABILITY_URLS or getattr(response, "streaming", False):
+            return
+        body = response.content.decode("utf-8", errors="replace")
+        if body and response.get("Content-Type", "").startswith("application/json"):
+            body = json.dumps(json.loads(body), ensure_ascii=False)  # "\u00e4" is "ä" to a reader
+        self.leaks += [
+            f"{key}: {persona} reads {secret!r}"
+            for secret, kept_from in self.world.secrets.items()
+            if persona in kept_from and secret in body
+        ]
 
 
 def isolated(client: Client, send: Any) -> HttpResponseBase:

@@ -60,9 +60,8 @@ class World:
     api_bodies: dict[str, Any] = field(default_factory=dict)
     #: Forms to POST to pages where an empty form would stop before the permission decision.
     page_posts: dict[str, dict[str, Any]] = field(default_factory=dict)
-    #: Text only the idea's caseworkers may read: the submitter's name and e-mail address, the
-    #: internal note, the supporter's address.
-    secrets: tuple[str, ...] = ()
+    #: Text that some personas must never read, anywhere: text -> those personas.
+    secrets: dict[str, tuple[str, ...]] = field(default_factory=dict)
     #: Objects of the owning organisation the admin pages open (model label -> pk).
     admin_objects: dict[str, Any] = field(default_factory=dict)
 
@@ -147,9 +146,17 @@ def build_world(capture_on_commit: Any) -> World:
         by=admin,
         scores={criterion.pk: 4 for criterion in criteria},
     )
+    casework.gate_decide(
+        idea=idea,
+        outcome=GateDecision.Outcome.HOLD,
+        rationale="Vi väntar på besked om medfinansiering.",
+        by=admin,
+        scores={criteria[0].pk: 3},
+        is_public=False,
+    )
     partnership = casework.invite_participant(idea=idea, organisation=partner_organisation, by=admin)
     casework.respond_to_invitation(participant=partnership, accept=True, by=users["partner"])
-    attachment = Attachment(idea=idea, original_name="skiss.txt", content_type="text/plain", size=5)
+    attachment = Attachment(idea=idea, original_name="kims-skiss.txt", content_type="text/plain", size=5)
     attachment.file.save("skiss.txt", ContentFile(b"skiss"), save=True)
 
     # The same idea again, linked as a duplicate.
@@ -263,13 +270,26 @@ def build_world(capture_on_commit: Any) -> World:
             "POST /api/v1/ideas/{idea_id}/participants": {"organisation": unrelated.slug},
             "PATCH /api/v1/ideas/{idea_id}/participants/{participant_id}": {"status": Participant.Status.DECLINED},
         },
-        secrets=(
-            "Kim Karlsson",
-            "kim.karlsson@example.org",
-            "Ring Kim innan gaten",
-            "stodjare@example.org",
-            "alex.berg@example.org",
-        ),
+        secrets={
+            # The submitter, supporters and internal notes: the idea's caseworkers only.
+            **dict.fromkeys(
+                (
+                    "Kim Karlsson",
+                    "kim.karlsson@example.org",
+                    "Ring Kim innan gaten",
+                    "stodjare@example.org",
+                    "Alex Berg",
+                    "alex.berg@example.org",
+                    "Vi väntar på besked om medfinansiering",  # a gate decision not made public
+                    "kims-skiss.txt",  # attachments may carry personal data
+                ),
+                ("anonymous", "outsider", "member"),
+            ),
+            # A member's address: the organisation's own members (and staff).
+            member.email: ("anonymous", "outsider", "partner"),
+            # Whom the organisation invites: its administrators (and staff).
+            "ny.radgivare@example.org": ("anonymous", "outsider", "member", "adviser", "coordinator", "partner"),
+        },
         page_posts={"ideas-regional-judge": {"judgement": "different"}},
         admin_objects={
             "accounts.organisation": owning.pk,
