@@ -32,7 +32,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -48,6 +48,9 @@ from django.utils import translation
 
 from framja.accounts.models import Organisation
 from tests.matrix.world import PERSONAS, World, build_world
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse
 
 pytestmark = pytest.mark.django_db
 
@@ -179,10 +182,10 @@ def api_operations(document: dict[str, Any]) -> list[Operation]:
             if content:
                 content_type, media = next(iter(content.items()))
                 body = minimal(media.get("schema", {}), document)
-            required = tuple(p["name"] for p in operation.get("parameters", []) if p["in"] == "query" and p.get("required"))
-            operations.append(
-                Operation(f"{method.upper()} {path}", method.upper(), path, body, content_type, required)
+            required = tuple(
+                p["name"] for p in operation.get("parameters", []) if p["in"] == "query" and p.get("required")
             )
+            operations.append(Operation(f"{method.upper()} {path}", method.upper(), path, body, content_type, required))
     return operations
 
 
@@ -213,8 +216,9 @@ class Observer:
         self.cells: dict[str, dict[str, str]] = {}
         self.leaks: list[str] = []
 
-    def ask(self, key: str, persona: str, client: Client, send: Any) -> None:
-        response = isolated(client, send)
+    def ask(self, key: str, persona: str, client: Client, method: str, url: str, body: Any = None) -> None:
+        """`body`: a form (dict) for pages, JSON text for the API, or None."""
+        response = isolated(client, method, url, body)
         self.cells.setdefault(key, {})[persona] = describe(response)
         if key in CAPABILITY_URLS or getattr(response, "streaming", False):
             return
@@ -228,12 +232,17 @@ class Observer:
         ]
 
 
-def isolated(client: Client, send: Any) -> HttpResponseBase:
+def isolated(client: Client, method: str, url: str, body: Any) -> _MonkeyPatchedWSGIResponse:
     """One request whose effects are undone: its transaction rolled back, cookies and cache reset."""
     cookies = copy.deepcopy(client.cookies)
     cache.clear()
     with transaction.atomic():
-        response = send()
+        if isinstance(body, str):
+            response = client.generic(method, url, body, content_type="application/json")
+        elif isinstance(body, dict):
+            response = client.post(url, body)
+        else:
+            response = client.generic(method, url)
         transaction.set_rollback(True)
     client.cookies = cookies
     return response
@@ -304,24 +313,17 @@ def observe(world: World) -> Observer:
         url = page_url(route, world)
         methods = ("GET",) if route.key.startswith("admin:") else ("GET", "POST")
         for method in methods:
+            form = world.page_posts.get(route.key, {}) if method == "POST" else None
             for persona, client in page_clients.items():
-                form = world.page_posts.get(route.key, {})
-                send = (lambda c=client: c.get(url)) if method == "GET" else (lambda c=client: c.post(url, form))
-                observer.ask(f"{method} {route.key}", persona, client, send)
+                observer.ask(f"{method} {route.key}", persona, client, method, url, form)
 
     for operation in api_operations(document):
         url = api_url(operation, world)
         body = world.api_bodies.get(operation.key, operation.body)
+        if body is not None and operation.content_type == "application/json":
+            body = json.dumps(body)
         for persona, client in api_clients.items():
-
-            def send(c: Client = client, op: Operation = operation) -> HttpResponseBase:
-                if body is None:
-                    return c.generic(op.method, url)
-                if op.content_type == "application/json":
-                    return c.generic(op.method, url, json.dumps(body), content_type="application/json")
-                return c.post(url, body)
-
-            observer.ask(operation.key, persona, client, send)
+            observer.ask(operation.key, persona, client, operation.method, url, body)
     return observer
 
 

@@ -28,7 +28,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from framja.accounts import services as account_services
 from framja.accounts.models import ApiToken, Organisation, Role, User
-from framja.ideas.models import Attachment, Idea, DuplicateCandidate, GateDecision, Participant, Sluice
+from framja.ideas.models import Attachment, DuplicateCandidate, GateDecision, Idea, Participant, Sluice
 from framja.ideas.services import casework, public
 from framja.places.models import SniCode, SniDivision, SniSection
 from tests.factories import CountyFactory, MembershipFactory, MunicipalityFactory, OrganisationFactory, UserFactory
