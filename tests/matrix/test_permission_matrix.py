@@ -200,11 +200,15 @@ def describe(response: HttpResponseBase) -> str:
     location = urlsplit(response["Location"])
     if location.netloc and location.netloc != "testserver":
         return f"{code}→external"
-    try:
-        match = resolve(location.path)
-    except Resolver404:
+    for language, _name in settings.LANGUAGES:  # /en/accounts/login/ resolves in English only
+        with translation.override(language):
+            try:
+                name = resolve(location.path).view_name
+                break
+            except Resolver404:
+                continue
+    else:
         return f"{code}→{location.path}"
-    name = match.view_name
     return f"{code}→" + {"accounts-login": "login", "admin:login": "admin-login"}.get(name, name)
 
 
