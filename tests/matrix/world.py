@@ -1,0 +1,306 @@
+"""The one world the permission matrix (tests/matrix/test_permission_matrix.py) walks, and its
+eight personas. Kept in one place so that a change in how organisations get their powers (say,
+verified claims of kind and area) means changing `build_world` only.
+
+The owning organisation is Östersunds kommun, the municipality organisation of Östersund and the
+lead of its idea sluice, fully set up: a member, an adviser, a coordinator and an administrator;
+ideas from residents (one with a private status link, an attachment, a note, an answer, gate
+decisions and a duplicate), an invitation to co-develop a neighbour's idea, a candidate duplicate
+pair in the region, an open member invitation, an API token and audit entries (written by the
+services themselves).
+
+- outsider: administrator of an unrelated organisation (Umeå's business office);
+- partner: administrator of Almi Mitt, which accepted the invitation to co-develop the idea;
+- staff: platform staff and superuser, member of nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth.tokens import default_token_generator
+from django.core import mail
+from django.core.files.base import ContentFile
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from framja.accounts import services as account_services
+from framja.accounts.models import ApiToken, Organisation, Role, User
+from framja.ideas.models import Attachment, DuplicateCandidate, GateDecision, Idea, Participant, Sluice
+from framja.ideas.services import casework, public
+from framja.places.models import SniCode, SniDivision, SniSection
+from tests.factories import CountyFactory, MembershipFactory, MunicipalityFactory, OrganisationFactory, UserFactory
+from tests.pages import PageParameters
+
+#: The columns of the table, in order.
+PERSONAS = ("anonymous", "outsider", "member", "adviser", "coordinator", "admin", "partner", "staff")
+
+CHARGING = (
+    "Laddstolpar vid skoterlederna i fjällen så att eldrivna snöskotrar kan användas av turistföretag "
+    "och samebyar, med gemensam drift och bokning mellan kommunerna."
+)
+
+
+@dataclass
+class World:
+    """The personas (None for anonymous), an API token per signed-in persona, and the values that
+    fill URL and API path parameters."""
+
+    users: dict[str, User | None]
+    tokens: dict[str, str]
+    pages: PageParameters
+    #: API path parameters by name, and overrides per OpenAPI path.
+    api_values: dict[str, Any]
+    api_routes: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: Query strings per OpenAPI path (required query parameters, the organisation to look at).
+    api_queries: dict[str, str] = field(default_factory=dict)
+    #: API bodies where the smallest valid one is not enough to reach the permission decision.
+    api_bodies: dict[str, Any] = field(default_factory=dict)
+    #: Forms to POST to pages where an empty form would stop before the permission decision.
+    page_posts: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: Text that some personas must never read, anywhere: text -> those personas.
+    secrets: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Objects of the owning organisation the admin pages open (model label -> pk).
+    admin_objects: dict[str, Any] = field(default_factory=dict)
+
+
+def _user(username: str, first: str, last: str, **extra: Any) -> User:
+    return UserFactory.create(username=username, first_name=first, last_name=last, **extra)
+
+
+def build_world(capture_on_commit: Any) -> World:
+    """Create the world through the services the site uses. `capture_on_commit` is pytest-django's
+    `django_capture_on_commit_callbacks` (the invitation's link travels by e-mail)."""
+    county = CountyFactory.create(country="SE", code="23", name="Jämtlands län")
+    ostersund = MunicipalityFactory.create(country="SE", code="2380", name="Östersund", county=county)
+    krokom = MunicipalityFactory.create(country="SE", code="2309", name="Krokom", county=county)
+    vasterbotten = CountyFactory.create(country="SE", code="24", name="Västerbottens län")
+    umea = MunicipalityFactory.create(country="SE", code="2480", name="Umeå", county=vasterbotten)
+    section = SniSection.objects.create(code="J", name="Informations- och kommunikationsverksamhet")
+    division = SniDivision.objects.create(code="62", name="Dataprogrammering", section=section)
+    sni = SniCode.objects.create(code="62010", name="Dataprogrammering", division=division)
+
+    # The owning organisation: the municipality itself, lead of its sluice, with all four roles.
+    owning = OrganisationFactory.create(
+        name="Östersunds kommun", kind=Organisation.Kind.MUNICIPALITY, municipality=ostersund
+    )
+    owning.serves.add(ostersund)
+    sluice = Sluice.create_default(lead_organisation=owning, name="Idésluss Östersund")
+    roles = {
+        "member": (Role.MEMBER, "Erik", "Olofsson"),
+        "adviser": (Role.ADVISER, "Sara", "Nilsson"),
+        "coordinator": (Role.COORDINATOR, "Johan", "Lindqvist"),
+        "admin": (Role.ADMIN, "Karin", "Ekström"),
+    }
+    users: dict[str, User | None] = {"anonymous": None}
+    for persona, (role, first, last) in roles.items():
+        users[persona] = _user(persona, first, last)
+        MembershipFactory.create(user=users[persona], organisation=owning, role=role)
+    admin = users["admin"]
+    assert admin is not None
+
+    # The outsider: administrator of an organisation with nothing to do with Östersund.
+    unrelated = OrganisationFactory.create(name="Umeå näringsliv", municipality=umea)
+    users["outsider"] = _user("outsider", "Olle", "Utsida")
+    MembershipFactory.create(user=users["outsider"], organisation=unrelated, role=Role.ADMIN)
+
+    # The partner: administrator of an organisation that accepted to co-develop the idea.
+    partner_organisation = OrganisationFactory.create(name="Almi Mitt", organisation_number="5565945689")
+    users["partner"] = _user("partner", "Per", "Sandberg")
+    MembershipFactory.create(user=users["partner"], organisation=partner_organisation, role=Role.ADMIN)
+
+    users["staff"] = _user("staff", "Stina", "Stab", is_staff=True, is_superuser=True)
+
+    # A neighbour municipality with its coordinator, and the region serving both.
+    krokom_kommun = OrganisationFactory.create(
+        name="Krokoms kommun", kind=Organisation.Kind.MUNICIPALITY, municipality=krokom
+    )
+    krokom_coordinator = _user("krokom", "Robin", "Krok")
+    MembershipFactory.create(user=krokom_coordinator, organisation=krokom_kommun, role=Role.COORDINATOR)
+    region = OrganisationFactory.create(name="Region Jämtland Härjedalen", kind=Organisation.Kind.REGION)
+    region.serves.add(ostersund, krokom)
+
+    # The idea: from a resident, answered, decided at gates, with a note and an attachment.
+    submitted = public.idea_submit(
+        title="Laddinfrastruktur för snöskotrar",
+        description=CHARGING,
+        municipality=ostersund,
+        name="Kim Karlsson",
+        email="kim.karlsson@example.org",
+        consent=True,
+        language="sv",
+    )
+    idea = submitted.idea
+    assert idea.receiving_organisation_id == owning.pk, "the idea must reach the owning organisation"
+    public.support_add(idea=idea, email="stodjare@example.org")
+    casework.assign(idea=idea, assignee=admin, by=admin)
+    casework.add_note(idea=idea, text="Ring Kim innan gaten på torsdag.", by=admin)
+    casework.add_answer(idea=idea, text="Tack! Vi tittar på idén vid nästa gate.", by=admin)
+    criteria = list(sluice.criteria.order_by("position"))
+    casework.gate_decide(
+        idea=idea,
+        outcome=GateDecision.Outcome.GO,
+        rationale="Stort intresse från besöksnäringen.",
+        by=admin,
+        scores={criterion.pk: 4 for criterion in criteria},
+    )
+    casework.gate_decide(
+        idea=idea,
+        outcome=GateDecision.Outcome.HOLD,
+        rationale="Vi väntar på besked om medfinansiering.",
+        by=admin,
+        scores={criteria[0].pk: 3},
+        is_public=False,
+    )
+    partnership = casework.invite_participant(idea=idea, organisation=partner_organisation, by=admin)
+    casework.respond_to_invitation(participant=partnership, accept=True, by=users["partner"])
+    attachment = Attachment(idea=idea, original_name="kims-skiss.txt", content_type="text/plain", size=5)
+    attachment.file.save("skiss.txt", ContentFile(b"skiss"), save=True)
+
+    # The same idea again, linked as a duplicate.
+    duplicate = public.idea_submit(
+        title="Laddstolpar för eldrivna skotrar",
+        description=CHARGING + " Gärna vid Storsjön.",
+        municipality=ostersund,
+        name="Alex Berg",
+        email="alex.berg@example.org",
+        consent=True,
+    ).idea
+    casework.link_duplicate(duplicate=duplicate, original=idea, by=admin)
+
+    # A neighbour's idea that invites the owning organisation; the region sees a candidate pair.
+    neighbour = public.idea_submit(
+        title="Gemensam laddinfrastruktur för snöskotrar",
+        description=CHARGING + " Vi vill börja i Krokom.",
+        municipality=krokom,
+        name="Robin Ek",
+        email="robin.ek@example.org",
+        consent=True,
+    ).idea
+    invited = casework.invite_participant(idea=neighbour, organisation=owning, by=krokom_coordinator)
+    assert invited.status == Participant.Status.INVITED
+    low, high = sorted([idea.pk, neighbour.pk])
+    candidate = DuplicateCandidate.objects.create(idea_a_id=low, idea_b_id=high, score=0.82)
+
+    # Accounts: an open invitation (its raw token travels by e-mail only), an API token to revoke.
+    mail.outbox.clear()
+    with capture_on_commit(execute=True):
+        invitation = account_services.invitation_send(
+            organisation=owning, email="ny.radgivare@example.org", role=Role.ADVISER, invited_by=admin
+        )
+    found = re.search(r"/invitations/([\w-]+)/", str(mail.outbox[-1].body))
+    assert found, "the invitation e-mail carries the accept link"
+    api_token, _raw = ApiToken.issue(user=admin, name="Rapportverktyg")
+    member = users["member"]
+    assert member is not None
+
+    # Every signed-in persona calls the API with a token of its own.
+    tokens = {persona: ApiToken.issue(user=user, name="Matrix")[1] for persona, user in users.items() if user}
+
+    status = {"token": submitted.status_token}
+    pages = PageParameters(
+        values={"slug": owning.slug, "user_id": member.pk, "fmt": "csv", "pk": idea.pk},
+        routes={
+            "ideas-sluice-settings": {"slug": sluice.slug},
+            "ideas-casework-attachment": {"pk": idea.pk, "attachment_pk": attachment.pk},
+            "ideas-casework-duplicate-unlink": {"pk": duplicate.pk},
+            "ideas-participant-respond": {"pk": invited.pk},
+            "ideas-regional-judge": {"pk": candidate.pk},
+            "ideas-status": status,
+            "ideas-status-information": status,
+            "ideas-status-withdraw": status,
+            "ideas-status-anonymise": status,
+            "accounts-token-revoke": {"pk": api_token.pk},
+            "accounts-invitation-revoke": {"pk": invitation.pk},
+            "accounts-invitation-accept": {"token": found.group(1)},
+            "accounts-password-reset-confirm": {
+                "uidb64": urlsafe_base64_encode(force_bytes(member.pk)),
+                "token": default_token_generator.make_token(member),
+            },
+        },
+        queries={
+            **dict.fromkeys(
+                ("ideas-inbox", "ideas-inbox-export", "ideas-dashboard", "ideas-dashboard-export"),
+                f"organisation={owning.slug}",
+            ),
+        },
+    )
+    return World(
+        users=users,
+        tokens=tokens,
+        pages=pages,
+        api_values={
+            "ref": owning.slug,
+            "user_id": member.pk,
+            "invitation_id": invitation.pk,
+            "token_id": api_token.pk,
+            "idea_id": idea.pk,
+            "candidate_id": candidate.pk,
+            "code": ostersund.code,
+            "token": submitted.status_token,
+            "participant_id": invited.pk,
+        },
+        api_routes={
+            "/api/v1/places/sni/{code}": {"code": sni.code},
+            "/api/v1/ideas/{idea_id}/participants/{participant_id}": {"idea_id": neighbour.pk},
+            "/api/v1/ideas/{idea_id}/duplicate-of": {"idea_id": duplicate.pk},
+        },
+        api_queries={
+            "/api/v1/ideas/stages": f"sluice={sluice.slug}",
+            "/api/v1/ideas/dashboard": f"organisation={owning.slug}",
+            "/api/v1/ideas/similar": "q=sn%C3%B6skotrar",
+            "/api/v1/ideas/candidates": f"region={region.slug}",
+        },
+        api_bodies={
+            "POST /api/v1/organisations": {"name": "Matrisprov AB", "kind": "company", "country": "SE"},
+            "PATCH /api/v1/organisations/{ref}/members/{user_id}": {"role": Role.ADVISER},
+            "POST /api/v1/ideas": {
+                "title": "Matrisprov",
+                "description": CHARGING,
+                "municipality": ostersund.code,
+                "name": "Mia Prov",
+                "email": "mia.prov@example.org",
+                "consent": True,
+            },
+            "PATCH /api/v1/ideas/{idea_id}": {"version": Idea.objects.get(pk=idea.pk).version},
+            "PUT /api/v1/ideas/{idea_id}/assignee": {"assignee": None},
+            "POST /api/v1/ideas/{idea_id}/duplicate-of": {"original": str(neighbour.pk)},
+            "POST /api/v1/ideas/{idea_id}/participants": {"organisation": unrelated.slug},
+            "PATCH /api/v1/ideas/{idea_id}/participants/{participant_id}": {"status": Participant.Status.DECLINED},
+        },
+        secrets={
+            # The submitter, supporters and internal notes: the idea's caseworkers only.
+            **dict.fromkeys(
+                (
+                    "Kim Karlsson",
+                    "kim.karlsson@example.org",
+                    "Ring Kim innan gaten",
+                    "stodjare@example.org",
+                    "Alex Berg",
+                    "alex.berg@example.org",
+                    "Vi väntar på besked om medfinansiering",  # a gate decision not made public
+                    "kims-skiss.txt",  # attachments may carry personal data
+                ),
+                ("anonymous", "outsider", "member"),
+            ),
+            # A member's address: the organisation's own members (and staff).
+            member.email: ("anonymous", "outsider", "partner"),
+            # Whom the organisation invites: its administrators (and staff).
+            "ny.radgivare@example.org": ("anonymous", "outsider", "member", "adviser", "coordinator", "partner"),
+        },
+        page_posts={"ideas-regional-judge": {"judgement": "different"}},
+        admin_objects={
+            "accounts.organisation": owning.pk,
+            "accounts.user": member.pk,
+            "accounts.invitation": invitation.pk,
+            "accounts.apitoken": api_token.pk,
+            "ideas.idea": idea.pk,
+            "ideas.sluice": sluice.pk,
+            "ideas.participant": partnership.pk,
+            "ideas.duplicatecandidate": candidate.pk,
+            "places.municipality": ostersund.pk,
+            "places.snicode": sni.pk,
+        },
+    )
