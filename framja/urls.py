@@ -19,6 +19,7 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
+    path("workspace/", views.workspace, name="workspace"),
     path("accounts/", include("framja.accounts.urls")),
     path("places/", include("framja.places.urls")),
     path("audit/", include("framja.audit.urls")),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any, cast
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -16,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse
 from django.urls.base import translate_url
 from django.utils.cache import patch_vary_headers
@@ -37,7 +38,7 @@ from framja.accounts.forms import (
     TranslatedPasswordResetForm,
 )
 from framja.accounts.models import ApiToken, Invitation, Membership, Organisation, Role, User
-from framja.accounts.permissions import can_manage, can_view_members, require, role_in
+from framja.accounts.permissions import can_manage, can_view_members, memberships_of, require, role_in
 
 ORGANISATIONS_PER_PAGE = 25
 MEMBERS_PER_PAGE = 100
@@ -71,7 +72,7 @@ class SignInView(auth_views.LoginView):
         url = self.get_redirect_url()
         if url:
             return url
-        return _in_language(reverse("accounts-home"), _me(self.request).preferred_language)
+        return _in_language(resolve_url(settings.LOGIN_REDIRECT_URL), _me(self.request).preferred_language)
 
 
 class PasswordResetView(auth_views.PasswordResetView):
@@ -103,10 +104,8 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    memberships = (
-        Membership.objects.filter(user=_me(request)).select_related("organisation").order_by("organisation__name")
-    )
-    return render(request, "accounts/home.html", {"memberships": memberships})
+    # The same (cached) query as the menu's: one query for both.
+    return render(request, "accounts/home.html", {"memberships": memberships_of(request.user)})
 
 
 def organisation_list(request: HttpRequest) -> HttpResponse:
