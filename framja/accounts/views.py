@@ -39,6 +39,8 @@ from framja.accounts.forms import (
 )
 from framja.accounts.models import ApiToken, Invitation, Membership, Organisation, Role, User
 from framja.accounts.permissions import can_manage, can_view_members, memberships_of, require, role_in
+from framja.audit.forms import AuditFilterForm
+from framja.audit.models import AuditEntry
 
 ORGANISATIONS_PER_PAGE = 25
 MEMBERS_PER_PAGE = 100
@@ -394,3 +396,27 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     services.api_token_revoke(token=token)
     messages.success(request, _("The token “%(name)s” is revoked.") % {"name": token.name})
     return redirect(reverse("accounts-profile") + "#tokens")
+
+
+# -- the audit log page (here, not in the audit app: who may read it is an accounts rule) ----
+
+AUDIT_ENTRIES_PER_PAGE = 50
+
+
+@login_required
+def audit_log(request: HttpRequest, slug: str) -> HttpResponse:
+    """An organisation's audit log, for its administrators."""
+    organisation = get_object_or_404(Organisation, slug=slug)
+    require(can_manage(request.user, organisation))
+    entries = AuditEntry.objects.for_organisation(organisation.pk)
+    form = AuditFilterForm(request.GET, entries=entries)
+    filtered = form.filter(entries).select_related("content_type").order_by("-created_at", "-id")
+    page = Paginator(filtered, AUDIT_ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "organisation": organisation,
+        "form": form,
+        "page": page,
+        "query": _query_without_page(request),
+        "can_manage": True,
+    }
+    return render(request, "audit/organisation_log.html", context)
