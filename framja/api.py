@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 
+from framja.accounts.api import audit_router
 from framja.accounts.api import router as accounts_router
 from framja.accounts.auth import bearer_auth, session_auth
-from framja.audit.api import router as audit_router
 from framja.ideas.api import router as ideas_router
 from framja.places.api import router as places_router
 

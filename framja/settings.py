@@ -107,6 +107,8 @@ INSTALLED_APPS = [
     "ninja",
     "django_tasks",
     "django_tasks_db",
+    # The project itself, last: its `seed_demo` runs every app's demo.py (lower layers first).
+    "framja",
 ]
 
 MIDDLEWARE = [
@@ -138,6 +140,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "framja.context_processors.navigation",
             ],
         },
     },
@@ -178,7 +181,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTHENTICATION_BACKENDS = ["framja.accounts.auth.EmailOrUsernameBackend"]
 LOGIN_URL = "accounts-login"
-LOGIN_REDIRECT_URL = "accounts-home"
+LOGIN_REDIRECT_URL = "workspace"
 LOGOUT_REDIRECT_URL = "home"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 3
 FRAMJA_INVITATION_DAYS = env_int("FRAMJA_INVITATION_DAYS", 14)
@@ -202,7 +205,7 @@ TIME_ZONE = env_str("FRAMJA_TIME_ZONE", "Europe/Stockholm")
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
-STATICFILES_DIRS = [BASE_DIR / "framja" / "static"]
+# framja/static is found as the "framja" app's static directory (INSTALLED_APPS).
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("FRAMJA_MEDIA_ROOT", str(DATA_DIR / "media")))
 STORAGES = {

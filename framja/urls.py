@@ -19,9 +19,9 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
+    path("workspace/", views.workspace, name="workspace"),
     path("accounts/", include("framja.accounts.urls")),
     path("places/", include("framja.places.urls")),
-    path("audit/", include("framja.audit.urls")),
     path("ideas/", include("framja.ideas.urls")),
     path("admin/", admin.site.urls),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

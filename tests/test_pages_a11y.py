@@ -32,8 +32,9 @@ ANONYMOUS_REDIRECTS = {"ideas-receipt": "ideas-submit"}
 # Pages whose constant cost is above MAX_QUERIES (more rows add no queries). The casework page
 # of an idea holds five forms (assign, note, answer, gate decision with criteria, invitation) and
 # seven lists (participants, duplicates, tags, attachments, timeline, decisions with scores),
-# here also the results of a search for the original.
-QUERY_BUDGET = {"ideas-casework-detail": 16}
+# here also the results of a search for the original; and, as on every page of a person who
+# decides, the main menu's two: their memberships and the sluices they may configure.
+QUERY_BUDGET = {"ideas-casework-detail": 18}
 # What the administrator gets where it is not the page itself (200): the targets of forms
 # (POST only) answer GET with 405; three pages rightly send a signed-in person elsewhere.
 POST_ONLY = {

@@ -7,7 +7,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from framja.accounts.management.commands.seed_demo import DEMO_PASSWORD, DEMO_USERS, STAFF_EMAIL
+from framja.accounts.demo import DEMO_PASSWORD, DEMO_USERS, STAFF_EMAIL
 from framja.accounts.models import Membership, Organisation, Role, User
 from framja.accounts.validators import validate_organisation_number
 from framja.audit.models import AuditEntry

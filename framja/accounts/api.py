@@ -36,7 +36,7 @@ from framja.accounts.schemas import (
     TokenIn,
     TokenOut,
 )
-from framja.audit.api import AuditFilter, filter_entries
+from framja.audit.api import AuditFilter, AuditListFilter, filter_entries
 from framja.audit.models import AuditEntry
 from framja.audit.schemas import AuditEntryOut
 from framja.places.models import Municipality
@@ -317,3 +317,22 @@ def organisation_audit(request: HttpRequest, ref: str, filters: Query[AuditFilte
     """The organisation's audit log, newest first (administrators). Same as GET /audit?organisation=ID."""
     organisation = _managed(request, ref)
     return filter_entries(AuditEntry.objects.for_organisation(organisation.pk), filters)
+
+
+# --------------------------------------------------------------------------- audit log
+
+#: Mounted at /audit: here, not in the audit app, because who may read a log is an accounts rule.
+audit_router = Router(tags=["audit"])
+
+
+@audit_router.get("", response=list[AuditEntryOut])
+@paginate(LimitOffsetPagination)
+def audit_list(request: HttpRequest, filters: Query[AuditListFilter]) -> Any:
+    """Entries of one organisation (its administrators), or of all (platform staff)."""
+    user = request.user
+    organisation_id = filters.organisation
+    if organisation_id is None:
+        require(bool(user.is_staff))
+        return filter_entries(AuditEntry.objects.all(), filters)
+    require(1 <= organisation_id <= MAX_ID and can_manage(user, organisation_id))
+    return filter_entries(AuditEntry.objects.for_organisation(organisation_id), filters)

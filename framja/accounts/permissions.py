@@ -31,18 +31,30 @@ def role_in(user: Any, organisation: Organisation | int) -> Role | None:
     org_id = organisation if isinstance(organisation, int) else organisation.pk
     cache: dict[int, Role] | None = getattr(user, "_framja_roles", None)
     if cache is None:
-        cache = {
-            m.organisation_id: Role(m.role)
-            for m in Membership.objects.filter(user=user).only("organisation_id", "role")
-        }
+        memberships = list(memberships_of(user))
+        cache = {m.organisation_id: Role(m.role) for m in memberships}
         user._framja_roles = cache
     return cache.get(org_id)
 
 
+def memberships_of(user: Any) -> list[Membership]:
+    """The user's memberships with their organisations, in name order: one query per request,
+    shared by role_in and the navigation (the menu and the workspace)."""
+    if user is None or not user.is_authenticated:
+        return []
+    cached: list[Membership] | None = getattr(user, "_framja_memberships", None)
+    if cached is None:
+        memberships = Membership.objects.filter(user=user).select_related("organisation")
+        cached = list(memberships.order_by("organisation__name"))
+        user._framja_memberships = cached
+    return cached
+
+
 def forget_roles(user: Any) -> None:
     """Drop the per-request role cache after memberships change."""
-    if hasattr(user, "_framja_roles"):
-        del user._framja_roles
+    for attribute in ("_framja_roles", "_framja_memberships"):
+        if hasattr(user, attribute):
+            delattr(user, attribute)
 
 
 def has_role(user: Any, organisation: Organisation | int, minimum: Role) -> bool:

@@ -40,6 +40,8 @@ urlpatterns = [
     path("organisations/<slug:slug>/", views.organisation_detail, name="accounts-organisation-detail"),
     path("organisations/<slug:slug>/edit/", views.organisation_edit, name="accounts-organisation-edit"),
     path("organisations/<slug:slug>/members/", views.member_list, name="accounts-member-list"),
+    # The audit app's page, served here because who may read it is an accounts rule.
+    path("organisations/<slug:slug>/audit/", views.audit_log, name="audit-organisation-log"),
     path("organisations/<slug:slug>/members/<dbid:user_id>/role/", views.member_role, name="accounts-member-role"),
     path(
         "organisations/<slug:slug>/members/<dbid:user_id>/remove/", views.member_remove, name="accounts-member-remove"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any, cast
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -16,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse
 from django.urls.base import translate_url
 from django.utils.cache import patch_vary_headers
@@ -37,7 +38,9 @@ from framja.accounts.forms import (
     TranslatedPasswordResetForm,
 )
 from framja.accounts.models import ApiToken, Invitation, Membership, Organisation, Role, User
-from framja.accounts.permissions import can_manage, can_view_members, require, role_in
+from framja.accounts.permissions import can_manage, can_view_members, memberships_of, require, role_in
+from framja.audit.forms import AuditFilterForm
+from framja.audit.models import AuditEntry
 
 ORGANISATIONS_PER_PAGE = 25
 MEMBERS_PER_PAGE = 100
@@ -71,7 +74,7 @@ class SignInView(auth_views.LoginView):
         url = self.get_redirect_url()
         if url:
             return url
-        return _in_language(reverse("accounts-home"), _me(self.request).preferred_language)
+        return _in_language(resolve_url(settings.LOGIN_REDIRECT_URL), _me(self.request).preferred_language)
 
 
 class PasswordResetView(auth_views.PasswordResetView):
@@ -103,11 +106,11 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    memberships = (
-        Membership.objects.filter(user=_me(request)).select_related("organisation").order_by("organisation__name")
-    )
+    # The same (cached) query as the menu's: one query for both.
     claims = Organisation.objects.claims_verifiable_by(request.user).count()
-    return render(request, "accounts/home.html", {"memberships": memberships, "claims_to_verify": claims})
+    return render(
+        request, "accounts/home.html", {"memberships": memberships_of(request.user), "claims_to_verify": claims}
+    )
 
 
 def organisation_list(request: HttpRequest) -> HttpResponse:
@@ -447,3 +450,27 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     services.api_token_revoke(token=token)
     messages.success(request, _("The token “%(name)s” is revoked.") % {"name": token.name})
     return redirect(reverse("accounts-profile") + "#tokens")
+
+
+# -- the audit log page (here, not in the audit app: who may read it is an accounts rule) ----
+
+AUDIT_ENTRIES_PER_PAGE = 50
+
+
+@login_required
+def audit_log(request: HttpRequest, slug: str) -> HttpResponse:
+    """An organisation's audit log, for its administrators."""
+    organisation = get_object_or_404(Organisation, slug=slug)
+    require(can_manage(request.user, organisation))
+    entries = AuditEntry.objects.for_organisation(organisation.pk)
+    form = AuditFilterForm(request.GET, entries=entries)
+    filtered = form.filter(entries).select_related("content_type").order_by("-created_at", "-id")
+    page = Paginator(filtered, AUDIT_ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "organisation": organisation,
+        "form": form,
+        "page": page,
+        "query": _query_without_page(request),
+        "can_manage": True,
+    }
+    return render(request, "audit/organisation_log.html", context)

@@ -511,3 +511,7 @@ def _find_candidates() -> None:
         casework.refresh_candidates()
     except Exception:  # the cron job `find_duplicate_candidates` will catch up
         logger.exception("Finding duplicate candidates for the demo ideas failed")
+
+
+#: This app's part of the demo region, run by the project's `framja seed_demo` after accounts'.
+SECTIONS = [seed_ideas]

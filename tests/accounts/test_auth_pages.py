@@ -19,8 +19,8 @@ pytestmark = pytest.mark.django_db
 def test_sign_in_with_username(client, owner):
     response = client.post(reverse("accounts-login"), {"username": "owner", "password": PASSWORD})
     assert response.status_code == 302
-    assert response.url == reverse("accounts-home")
-    assert client.get(reverse("accounts-home")).status_code == 200
+    assert response.url == reverse("workspace")
+    assert client.get(reverse("workspace")).status_code == 200
 
 
 def test_sign_in_with_email_in_any_case(client, owner):
@@ -46,7 +46,7 @@ def test_inactive_user_cannot_sign_in(client):
 def test_sign_in_continues_in_the_preferred_language(client):
     UserFactory.create(username="nora", preferred_language="nb")
     response = client.post(reverse("accounts-login"), {"username": "nora", "password": PASSWORD})
-    assert response.url == "/nb/accounts/"
+    assert response.url == "/nb/workspace/"
 
 
 def test_sign_in_follows_next(client, owner):

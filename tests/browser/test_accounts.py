@@ -48,7 +48,7 @@ def test_sign_in_with_wrong_password_shows_an_error(page, visit, assert_accessib
 
 def test_sign_in_with_the_right_password_lands_on_the_home_page(page, login, owner, organisation):
     login(page, owner)
-    assert urlsplit(page.url).path == reverse("accounts-home")
+    assert urlsplit(page.url).path == reverse("workspace")
     assert page.get_by_role("link", name="Anna Admin").is_visible()
     assert page.locator("main").get_by_text(organisation.name).first.is_visible()
 
@@ -60,7 +60,7 @@ def test_sign_in_with_the_email_address_works_too(page, visit, assert_accessible
     with page.expect_navigation():
         page.locator("main form[method=post] [type=submit]").click()
     assert_accessible(page)
-    assert urlsplit(page.url).path == reverse("accounts-home")
+    assert urlsplit(page.url).path == reverse("workspace")
 
 
 def test_inviting_a_member_who_creates_an_account(

@@ -25,7 +25,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from framja.accounts.models import Membership, Organisation, Role, User
-from framja.accounts.permissions import CASEWORK_ROLES, has_any_role
+from framja.accounts.permissions import CASEWORK_ROLES, has_any_role, memberships_of
 from framja.audit import registry as audit
 from framja.ideas import matching
 from framja.ideas.models import (
@@ -101,17 +101,21 @@ def casework_organisations(user: Any) -> list[Organisation]:
         return []
     if user.is_staff:
         return list(Organisation.objects.active())
-    return list(Organisation.objects.where_member(user, roles=CASEWORK_ROLES))
+    # From the request's cached memberships (the menu reads the same ones): no query of its own.
+    return [m.organisation for m in memberships_of(user) if m.role in CASEWORK_ROLES]
 
 
 def region_organisations(user: Any) -> list[Organisation]:
     """Verified region organisations the user coordinates (admin or coordinator)."""
     if user is None or not user.is_authenticated:
         return []
-    regions = Organisation.objects.verified_as(Organisation.Kind.REGION)
     if user.is_staff:
-        return list(regions)
-    return list(regions.where_member(user, roles=DECIDING_ROLES))
+        return list(Organisation.objects.verified_as(Organisation.Kind.REGION))
+    return [
+        m.organisation
+        for m in memberships_of(user)
+        if m.role in DECIDING_ROLES and m.organisation.verified_kind == Organisation.Kind.REGION
+    ]
 
 
 def caseworker_queryset(organisation_id: int | None) -> QuerySet[User]:

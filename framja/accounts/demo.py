@@ -1,13 +1,15 @@
-"""`framja seed_demo`: a believable cross-border demo region, Jämtland–Trøndelag.
+"""The accounts app's part of the demo region Jämtland–Trøndelag (`framja seed_demo`).
 
 Creates the eight Jämtland municipalities and seven Trøndelag kommuner as organisations, the
 regional development bodies of both sides, business-support organisations, an innovation hub on
 each side, and demo users for every role, then prints the logins. Safe to re-run: what exists
 (matched by municipality, organisation number or e-mail) is left as it is.
 
-Adding demo content: write a function `seed_<things>(demo: Demo) -> None` that creates rows
-idempotently, counts them with `demo.created[...] += 1`, and append it to SECTIONS. Earlier
-sections leave their rows in `demo.organisations` (by key) and `demo.users` (by e-mail).
+Adding demo content: in your app's `demo.py`, write a function `seed_<things>(demo: Demo) ->
+None` that creates rows idempotently, counts them with `demo.created[...] += 1`, and list it in
+the module's `SECTIONS`; the project's `seed_demo` runs every app's sections in INSTALLED_APPS
+order, so a higher app's sections find the rows of this one in `demo.organisations` (by key)
+and `demo.users` (by e-mail).
 
 Organisation numbers are fictitious: valid check digits in the right series (212000- for
 Swedish municipalities), not the bodies' real numbers.
@@ -20,16 +22,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.hashers import make_password
-from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import transaction
-from django.utils import translation
+from django.core.management.base import CommandError
 
 from framja.accounts.models import ClaimStatus, Membership, Organisation, Role, User
 from framja.accounts.validators import luhn_is_valid, mod11_check_digit
-from framja.audit.context import acting_as
 from framja.places.models import Municipality
 from framja.places.services import load_reference
 
@@ -445,60 +442,5 @@ def seed_users(demo: Demo) -> None:
     demo.logins.append((STAFF_EMAIL, str(staff), "Platform staff (superuser)", "—"))
 
 
-#: Run in this order; later modules append their own `seed_<things>(demo)` here.
-def seed_demo_ideas(demo: Demo) -> None:
-    """The idea sluice's demo ideas (cross-border near-duplicates, decisions, a cost split)."""
-    from framja.ideas.demo import seed_ideas
-
-    seed_ideas(demo)
-
-
-SECTIONS: list[Callable[[Demo], None]] = [seed_organisations, seed_users, seed_demo_ideas]
-
-
-class Command(BaseCommand):
-    help = "Create the Jämtland–Trøndelag demo region with users for every role. Idempotent."
-
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument(
-            "--if-empty", action="store_true", help="Do nothing if any organisation exists (used by make run)."
-        )
-        parser.add_argument(
-            "--force", action="store_true", help="Also when FRAMJA_DEBUG is off (demo users share a known password)."
-        )
-
-    def handle(self, *args: Any, **options: Any) -> None:
-        if not settings.DEBUG and not options["force"]:
-            raise CommandError(
-                "Demo users share a published password: seed_demo runs only with FRAMJA_DEBUG=1 (or --force)."
-            )
-        if options["if_empty"] and Organisation.objects.exists():
-            self.stdout.write("Organisations exist already: no demo data added (--if-empty).")
-            return
-        demo = Demo()
-        try:
-            with acting_as(None), transaction.atomic():
-                for section in SECTIONS:
-                    section(demo)
-        except ValidationError as exc:
-            raise CommandError(f"Demo data not created (nothing was written): {exc}") from exc
-        with translation.override("en"):
-            self._report(demo)
-
-    def _report(self, demo: Demo) -> None:
-        if any(demo.created.values()):
-            made = ", ".join(f"{count} {what}" for what, count in demo.created.items() if count)
-            self.stdout.write(self.style.SUCCESS(f"Demo region Jämtland–Trøndelag created: {made}."))
-        else:
-            self.stdout.write("Demo data already present: nothing new created.")
-        headers = ("Sign in with (e-mail)", "Name", "Role", "Organisation")
-        rows = [tuple(str(cell) for cell in row) for row in demo.logins]
-        widths = [max(len(row[i]) for row in (headers, *rows)) for i in range(len(headers))]
-        line = "  ".join("-" * width for width in widths)
-        self.stdout.write("")
-        self.stdout.write("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip())
-        self.stdout.write(line)
-        for row in rows:
-            self.stdout.write("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
-        self.stdout.write(line)
-        self.stdout.write(f"Password for every demo account: {DEMO_PASSWORD}")
+#: This app's part of the demo region, run by the project's `framja seed_demo` in this order.
+SECTIONS: list[Callable[[Demo], None]] = [seed_organisations, seed_users]
