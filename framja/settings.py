@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "framja.audit",
     "framja.notifications",
     "framja.ideas",
+    "framja.catalogue",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -15,6 +15,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/setlang/", set_language, name="set_language"),
     path("healthz", views.healthz, name="healthz"),
+    path("", include("framja.catalogue.urls_feeds")),
 ]
 
 urlpatterns += i18n_patterns(
@@ -23,6 +24,7 @@ urlpatterns += i18n_patterns(
     path("places/", include("framja.places.urls")),
     path("audit/", include("framja.audit.urls")),
     path("ideas/", include("framja.ideas.urls")),
+    path("catalogue/", include("framja.catalogue.urls")),
     path("admin/", admin.site.urls),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     prefix_default_language=False,

@@ -1,0 +1,40 @@
+from django.contrib import admin
+
+from framja.catalogue.models import Event, Offering, Registration
+
+
+@admin.register(Offering)
+class OfferingAdmin(admin.ModelAdmin[Offering]):
+    list_display = ("name_sv", "organisation", "offering_type", "status", "last_reviewed_on")
+    list_filter = ("offering_type", "status", "area_country")
+    search_fields = ("name_sv", "name_nb", "name_en", "organisation__name")
+    list_select_related = ("organisation",)
+    filter_horizontal = ("sni_sections", "sni_divisions", "area_counties", "area_municipalities")
+    autocomplete_fields = ("organisation",)
+
+
+class RegistrationInline(admin.TabularInline[Registration, Event]):
+    model = Registration
+    extra = 0
+    fields = ("name", "email", "status", "created_at", "promoted_at", "cancelled_at")
+    readonly_fields = ("created_at", "promoted_at", "cancelled_at")
+
+
+@admin.register(Event)
+class EventAdmin(admin.ModelAdmin[Event]):
+    list_display = ("title", "organiser", "start", "time_zone", "status", "sequence")
+    list_filter = ("status", "time_zone", "registration_mode")
+    search_fields = ("title", "organiser__name")
+    list_select_related = ("organiser",)
+    readonly_fields = ("uuid", "sequence", "series_end")
+    filter_horizontal = ("co_organisers", "offerings")
+    inlines = [RegistrationInline]
+
+
+@admin.register(Registration)
+class RegistrationAdmin(admin.ModelAdmin[Registration]):
+    list_display = ("name", "email", "event", "status", "created_at")
+    list_filter = ("status",)
+    search_fields = ("name", "email", "event__title")
+    list_select_related = ("event",)
+    exclude = ("token_hash",)
