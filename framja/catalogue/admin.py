@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from framja.catalogue.models import Event, Offering, Registration
 
@@ -11,6 +12,7 @@ class OfferingAdmin(admin.ModelAdmin[Offering]):
     list_select_related = ("organisation",)
     filter_horizontal = ("sni_sections", "sni_divisions", "area_counties", "area_municipalities")
     autocomplete_fields = ("organisation",)
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 class RegistrationInline(admin.TabularInline[Registration, Event]):
@@ -29,6 +31,7 @@ class EventAdmin(admin.ModelAdmin[Event]):
     readonly_fields = ("uuid", "sequence", "series_end")
     filter_horizontal = ("co_organisers", "offerings")
     inlines = [RegistrationInline]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Registration)

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from django import forms
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -19,6 +20,14 @@ from framja.catalogue.models import (
     ServiceLanguage,
 )
 from framja.places.models import County, Municipality, SniSection
+
+
+def _https_urls(field: models.Field[Any, Any], **kwargs: Any) -> forms.Field | None:
+    """Model form fields, with web addresses typed without a scheme read as https."""
+    if isinstance(field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return field.formfield(**kwargs)
+
 
 OFFERING_FORM_FIELDS = [
     "name_sv",
@@ -52,6 +61,7 @@ OFFERING_FORM_FIELDS = [
 
 
 class OfferingForm(forms.ModelForm[Offering]):
+    formfield_callback = _https_urls
     stage_choices = forms.MultipleChoiceField(
         label=_("Company stages"),
         choices=CompanyStage.choices,
@@ -117,6 +127,7 @@ EVENT_FORM_FIELDS = [
 
 
 class EventForm(forms.ModelForm[Event]):
+    formfield_callback = _https_urls
     start = forms.DateTimeField(label=_("Starts"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
     end = forms.DateTimeField(label=_("Ends"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
     exdates_text = forms.CharField(
