@@ -66,7 +66,8 @@ def catalogue(organisation, other_organisation, municipality):
 
 def test_services_and_organisations_are_valid_hsds(catalogue):
     document = hsds.bundle()
-    assert len(document["services"]) == 2 and len(document["organizations"]) == 2
+    assert len(document["services"]) == 2
+    assert len(document["organizations"]) == 2
     for service in document["services"]:
         assert _errors("service.json", service) == []
     for organization in document["organizations"]:
@@ -102,7 +103,8 @@ def test_api_pages_as_the_hsds_openapi(client, catalogue):
         "empty": False,
     }
     second = client.get("/api/v1/hsds/services?per_page=1&page=2").json()
-    assert second["last_page"] and second["contents"][0]["id"] != first["contents"][0]["id"]
+    assert second["last_page"]
+    assert second["contents"][0]["id"] != first["contents"][0]["id"]
     one = client.get(f"/api/v1/hsds/services/{first['contents'][0]['id']}").json()
     assert _errors("service.json", one) == []
     organisations = client.get("/api/v1/hsds/organizations").json()

@@ -25,7 +25,8 @@ def test_serving_covers_municipality_county_and_whole_country(organisation, muni
     found = set(Offering.objects.active().serving(municipality))
 
     assert found == {by_municipality, by_county, by_country}
-    assert elsewhere not in found and far not in found
+    assert elsewhere not in found
+    assert far not in found
 
 
 def test_active_leaves_out_closed_offerings(organisation, municipality):
@@ -64,7 +65,8 @@ def test_due_for_review_after_twelve_months(organisation):
     fresh = make_offering(organisation, last_reviewed_on=date.today() - timedelta(days=30))
     make_offering(organisation, last_reviewed_on=date.today() - timedelta(days=400), status=OfferingStatus.DEFUNCT)
     assert list(Offering.objects.due_for_review()) == [old]
-    assert old.is_due_for_review and not fresh.is_due_for_review
+    assert old.is_due_for_review
+    assert not fresh.is_due_for_review
 
 
 def test_weekly_series_keeps_local_time_across_daylight_saving(organisation):
@@ -92,7 +94,8 @@ def test_endless_series_is_always_upcoming(organisation):
     endless = make_event(organisation, start=past_start, end=past_start + timedelta(hours=1), rrule="FREQ=MONTHLY")
     over = make_event(organisation, start=past_start, end=past_start + timedelta(hours=1))
     upcoming = set(Event.objects.upcoming())
-    assert endless in upcoming and over not in upcoming
+    assert endless in upcoming
+    assert over not in upcoming
     assert endless.next_occurrence() is not None
 
 

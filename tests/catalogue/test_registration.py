@@ -24,7 +24,8 @@ def test_full_event_puts_people_on_the_waiting_list(small_event):
     third, _ = _register(small_event, 3)
     assert [first.status, second.status, third.status] == ["confirmed", "confirmed", "waiting"]
     subjects = list(OutboundEmail.objects.order_by("pk").values_list("subject", flat=True))
-    assert len(subjects) == 3 and "väntelistan" in subjects[2]
+    assert len(subjects) == 3
+    assert "väntelistan" in subjects[2]
 
 
 def test_cancellation_moves_the_oldest_waiting_person_up(small_event):
@@ -38,7 +39,8 @@ def test_cancellation_moves_the_oldest_waiting_person_up(small_event):
     assert [r.pk for r in promoted] == [third.pk]
     third.refresh_from_db()
     fourth.refresh_from_db()
-    assert third.status == RegistrationStatus.CONFIRMED and third.promoted_at is not None
+    assert third.status == RegistrationStatus.CONFIRMED
+    assert third.promoted_at is not None
     assert fourth.status == RegistrationStatus.WAITING
     assert OutboundEmail.objects.filter(to="p3@example.org").count() == 2  # registered, then promoted
 
@@ -76,7 +78,8 @@ def test_no_registration_for_cancelled_event(small_event):
 
 def test_token_is_stored_only_as_hash(small_event):
     registration, raw = _register(small_event, 1)
-    assert registration.token_hash == hash_token(raw) and raw not in registration.token_hash
+    assert registration.token_hash == hash_token(raw)
+    assert raw not in registration.token_hash
     assert Registration.find_by_token(raw) == registration
     assert Registration.find_by_token("x" * 500) is None
 
@@ -108,7 +111,8 @@ def test_event_cancellation_mails_everyone_registered_and_raises_sequence(small_
     OutboundEmail.objects.all().delete()
     services.event_cancel(event=small_event)
     small_event.refresh_from_db()
-    assert small_event.status == EventStatus.CANCELLED and small_event.sequence == before + 1
+    assert small_event.status == EventStatus.CANCELLED
+    assert small_event.sequence == before + 1
     assert sorted(OutboundEmail.objects.values_list("to", flat=True)) == [
         "p1@example.org",
         "p2@example.org",
