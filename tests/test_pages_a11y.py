@@ -33,7 +33,7 @@ ANONYMOUS_REDIRECTS = {"ideas-receipt": "ideas-submit"}
 # of an idea holds five forms (assign, note, answer, gate decision with criteria, invitation) and
 # seven lists (participants, duplicates, tags, attachments, timeline, decisions with scores),
 # here also the results of a search for the original.
-QUERY_BUDGET = {"ideas-casework-detail": 16}
+QUERY_BUDGET = {"ideas-casework-detail": 16, "catalogue-offering-edit": 14}  # the offering form: 4 choice lists
 # What the administrator gets where it is not the page itself (200): the targets of forms
 # (POST only) answer GET with 405; three pages rightly send a signed-in person elsewhere.
 POST_ONLY = {
@@ -41,6 +41,7 @@ POST_ONLY = {
     "accounts-invitation-revoke", "ideas-support", "ideas-status-information", "ideas-casework-assign",
     "ideas-casework-note", "ideas-casework-answer", "ideas-casework-decide", "ideas-casework-duplicate-link",
     "ideas-casework-duplicate-unlink", "ideas-casework-invite", "ideas-regional-judge",
+    "catalogue-event-register", "catalogue-event-cancel",
 }  # fmt: skip
 ADMIN_STATUSES: dict[str, int] = {
     **dict.fromkeys(POST_ONLY, 405),
