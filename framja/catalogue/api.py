@@ -5,8 +5,6 @@ organisation; outsiders get 404. Registration is open to anyone; the organiser's
 and cancel registrations. Every write is one atomic service call: nothing is half-written.
 """
 
-from __future__ import annotations
-
 import zoneinfo
 from typing import Any
 
