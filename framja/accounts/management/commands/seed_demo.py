@@ -449,7 +449,15 @@ def seed_demo_ideas(demo: Demo) -> None:
     seed_ideas(demo)
 
 
+def seed_demo_catalogue(demo: Demo) -> None:
+    """The support catalogue's offerings and events (moves to the project-level demo discovery)."""
+    from framja.catalogue.demo import seed_catalogue
+
+    seed_catalogue(demo)
+
+
 SECTIONS: list[Callable[[Demo], None]] = [seed_organisations, seed_users, seed_demo_ideas]
+SECTIONS.append(seed_demo_catalogue)  # CATALOGUE (issue 11): move to the project-level demo discovery on merge
 
 
 class Command(BaseCommand):
