@@ -97,7 +97,7 @@ class OfferingForm(forms.ModelForm[Offering]):
     def _post_clean(self) -> None:
         self.instance.stages = " ".join(self.cleaned_data.get("stage_choices") or [])
         self.instance.languages = " ".join(self.cleaned_data.get("language_choices") or [])
-        super()._post_clean()
+        super()._post_clean()  # type: ignore[misc]
 
     def service_fields(self) -> dict[str, Any]:
         fields = {name: self.cleaned_data[name] for name in OFFERING_FORM_FIELDS}
@@ -164,8 +164,8 @@ class EventForm(forms.ModelForm[Event]):
         data = super().clean() or {}
         data["start"] = self._in_zone(data.get("start"))
         data["end"] = self._in_zone(data.get("end"))
-        self.instance.start = data["start"]  # type: ignore[assignment]
-        self.instance.end = data["end"]  # type: ignore[assignment]
+        self.instance.start = data["start"]
+        self.instance.end = data["end"]
         data["exdates"] = [line.strip() for line in (data.get("exdates_text") or "").splitlines() if line.strip()]
         self.instance.exdates = data["exdates"]
         return data

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from dateutil import rrule
+from dateutil.rrule import rrule as recurrence_rule
+from dateutil.rrule import rrulestr
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -431,10 +432,10 @@ class Event(models.Model):
             result.append(value.replace(tzinfo=self.zone) if value.tzinfo is None else value.astimezone(self.zone))
         return result
 
-    def _rule(self) -> rrule.rrule:
+    def _rule(self) -> recurrence_rule:
         # Expanded in local wall-clock time so that a weekly 10:00 stays 10:00 across daylight saving.
         local = self.local_start.replace(tzinfo=None)
-        return rrule.rrulestr(self.rrule, dtstart=local, ignoretz=True)  # type: ignore[return-value]
+        return rrulestr(self.rrule, dtstart=local, ignoretz=True)
 
     def occurrences(self, start: datetime | None = None, end: datetime | None = None) -> Iterator[Occurrence]:
         """Occurrences overlapping [start, end), in order, at most MAX_OCCURRENCES."""
@@ -477,7 +478,7 @@ class Event(models.Model):
                 if self.start:
                     self._rule()
                 else:
-                    rrule.rrulestr(self.rrule, dtstart=datetime(2000, 1, 1))
+                    rrulestr(self.rrule, dtstart=datetime(2000, 1, 1))
             except (ValueError, TypeError):
                 errors["rrule"] = ValidationError(_("This is not a valid repetition rule."), code="invalid")
         for text in self.exdates or []:

@@ -170,11 +170,11 @@ class EventOut(Schema):
 
     @staticmethod
     def resolve_start(obj: Any) -> datetime:
-        return obj.local_start  # type: ignore[no-any-return]
+        return obj.local_start
 
     @staticmethod
     def resolve_end(obj: Any) -> datetime:
-        return obj.local_end  # type: ignore[no-any-return]
+        return obj.local_end
 
 
 class EventIn(Schema):

@@ -69,7 +69,7 @@ def event_save(*, organiser: Organisation, event: Event | None = None, **fields:
     m2m = _apply(event, fields, EVENT_M2M)
     event.full_clean()
     if not creating:
-        event.sequence = F("sequence") + 1  # type: ignore[assignment]
+        event.sequence = F("sequence") + 1
     event.save()
     event.refresh_from_db(fields=["sequence"])
     for name, value in m2m.items():

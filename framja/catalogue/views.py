@@ -352,9 +352,9 @@ def participants(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
         workbook = Workbook()
         sheet = workbook.active
-        sheet.append(_participant_header())  # type: ignore[union-attr]
+        sheet.append(_participant_header())
         for row in _participant_rows(event):
-            sheet.append(row)  # type: ignore[union-attr]
+            sheet.append(row)
         out = io.BytesIO()
         workbook.save(out)
         response = HttpResponse(
