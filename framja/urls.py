@@ -6,6 +6,7 @@ from django.views.i18n import JavaScriptCatalog
 from framja import views
 from framja.accounts.converters import DatabaseIdConverter
 from framja.api import api
+from framja.catalogue import views as catalogue_views
 from framja.languages.views import set_language
 
 # <dbid:pk> instead of <int:pk> everywhere: ids that cannot fit a BIGINT simply do not match (404).
@@ -25,6 +26,7 @@ urlpatterns += i18n_patterns(
     path("audit/", include("framja.audit.urls")),
     path("ideas/", include("framja.ideas.urls")),
     path("catalogue/", include("framja.catalogue.urls")),
+    path("start/", catalogue_views.start, name="catalogue-start"),
     path("admin/", admin.site.urls),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     prefix_default_language=False,

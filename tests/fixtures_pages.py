@@ -173,7 +173,10 @@ def page_parameters(
             "ideas-status-information": {"token": submitted.status_token},
             "ideas-status-withdraw": {"token": submitted.status_token},
             "ideas-status-anonymise": {"token": submitted.status_token},
-            **{key: {"pk": offering.pk} for key in ("catalogue-offering-detail", "catalogue-offering-edit")},
+            **{
+                key: {"pk": offering.pk}
+                for key in ("catalogue-offering-detail", "catalogue-offering-edit", "catalogue-contact")
+            },
             **{
                 key: {"pk": catalogue_event.pk}
                 for key in (
@@ -202,6 +205,7 @@ def page_parameters(
                 f"organisation={organisation.slug}",
             ),
             "ideas-casework-detail": "dq=snöskotrar",
+            "catalogue-start": f"need=affärsplan+och+finansiering&municipality={ostersund.pk}",
         },
         # Django's reset link stores the token in the session and redirects to the form.
         follow={"accounts-password-reset-confirm"},

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.db import models
 
-from framja.catalogue.models import Event, Offering, Registration
+from framja.catalogue.models import ContactRequest, Event, Offering, Registration
 
 
 @admin.register(Offering)
@@ -41,3 +41,11 @@ class RegistrationAdmin(admin.ModelAdmin[Registration]):
     search_fields = ("name", "email", "event__title")
     list_select_related = ("event",)
     exclude = ("token_hash",)
+
+
+@admin.register(ContactRequest)
+class ContactRequestAdmin(admin.ModelAdmin[ContactRequest]):
+    list_display = ("name", "organisation", "offering", "created_at", "answered_at")
+    list_filter = ("answered_at",)
+    search_fields = ("name", "email", "organisation__name")
+    list_select_related = ("organisation", "offering")

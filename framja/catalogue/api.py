@@ -20,12 +20,14 @@ from framja.accounts.api import MAX_ID, resolve_municipalities
 from framja.accounts.auth import optional_auth
 from framja.accounts.models import Organisation, Role
 from framja.accounts.permissions import has_role, require
-from framja.catalogue import hsds, services
+from framja.catalogue import hsds, matching, services
 from framja.catalogue.models import Event, Offering, Registration
 from framja.catalogue.schemas import (
     EventFilter,
     EventIn,
     EventOut,
+    MatchFilter,
+    MatchOut,
     NewRegistrationOut,
     OfferingFilter,
     OfferingIn,
@@ -234,6 +236,22 @@ def registration_delete(request: HttpRequest, registration_id: int = Path(..., g
     _editable(request, registration.event.organiser)
     services.registration_cancel(registration=registration)
     return Status(204, None)
+
+
+# --- the front door ------------------------------------------------------------------------------
+
+
+@router.get("/match", response=MatchOut, auth=optional_auth, summary="Rank offerings and events for a need")
+def match(request: HttpRequest, filters: Query[MatchFilter]) -> Any:
+    """Active offerings serving the municipality (and stage, sector), ranked, with the reasons."""
+    municipality = resolve_municipalities([filters.municipality], field="municipality")[0]
+    sector = None
+    if filters.sector:
+        sector = SniSection.objects.filter(code=filters.sector.upper()).first()
+        if sector is None:
+            raise ValidationError({"sector": _("Unknown SNI section.")})
+    found = matching.rank(need=filters.text, municipality=municipality, stage=filters.stage or "", sector=sector)
+    return {"offerings": found, "events": matching.upcoming_events(found, municipality)}
 
 
 # --- HSDS 3.0 ----------------------------------------------------------------------------------

@@ -19,3 +19,4 @@ class CatalogueConfig(AppConfig):
             exclude={"token_hash"},
             redact={"name", "email"},
         )
+        audit.register(m.ContactRequest, organisation=lambda c: c.organisation_id, redact={"name", "email", "need"})

@@ -208,3 +208,30 @@ class DirectoryFilterForm(forms.Form):
         label=_("Company stage"), choices=[("", _("All stages")), *CompanyStage.choices], required=False
     )
     sector = forms.ModelChoiceField(label=_("Sector"), queryset=SniSection.objects.all(), required=False)
+
+
+class StartForm(forms.Form):
+    """The front door: a need in one's own words, the municipality, optionally stage and sector."""
+
+    need = forms.CharField(
+        label=_("What do you want to do, or what do you need?"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Write in your own words, in Swedish, Norwegian or English."),
+    )
+    municipality = forms.ModelChoiceField(
+        label=_("Your municipality"), queryset=Municipality.objects.select_related("county")
+    )
+    stage = forms.ChoiceField(
+        label=_("Company stage"), choices=[("", _("Not stated")), *CompanyStage.choices], required=False
+    )
+    sector = forms.ModelChoiceField(label=_("Sector"), queryset=SniSection.objects.all(), required=False)
+
+
+class ContactForm(forms.Form):
+    name = forms.CharField(label=_("Your name"), max_length=200)
+    email = forms.EmailField(label=_("Your e-mail address"))
+    need = forms.CharField(label=_("Your request"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
+    consent = forms.BooleanField(
+        label=_("I agree that my request and contact details are passed on to the organisation."), required=True
+    )

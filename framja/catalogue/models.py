@@ -571,3 +571,45 @@ def month_bounds(year: int, month: int, zone: zoneinfo.ZoneInfo) -> tuple[dateti
 
 def today_in(zone: zoneinfo.ZoneInfo) -> date:
     return timezone.now().astimezone(zone).date()
+
+
+class ContactRequestQuerySet(models.QuerySet["ContactRequest"]):
+    def unanswered(self) -> ContactRequestQuerySet:
+        """What lands in the organisation's workspace as something to answer."""
+        return self.filter(answered_at=None)
+
+    def for_organisation(self, organisation: Organisation | int) -> ContactRequestQuerySet:
+        return self.filter(organisation=organisation)
+
+
+class ContactRequest(models.Model):
+    """A need sent from the front door (/start) to one organisation, with the person's consent."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="contact_requests", verbose_name=_("organisation")
+    )
+    offering = models.ForeignKey(
+        Offering, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("offering")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    email = models.EmailField(_("e-mail"))
+    need = models.TextField(_("what you want to do or need"), max_length=5000)
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("municipality")
+    )
+    stage = models.CharField(_("company stage"), max_length=20, choices=CompanyStage.choices, blank=True)
+    language = models.CharField(_("language"), max_length=5, blank=True)
+    consent = models.BooleanField(_("consent"), default=False)
+    created_at = models.DateTimeField(_("sent"), default=timezone.now)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+
+    objects = ContactRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("contact request")
+        verbose_name_plural = _("contact requests")
+        ordering = ["-created_at", "-pk"]
+        constraints = [models.CheckConstraint(condition=Q(consent=True), name="catalogue_contact_request_consent")]
+
+    def __str__(self) -> str:
+        return f"{self.name} → {self.organisation}"

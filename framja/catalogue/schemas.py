@@ -224,3 +224,37 @@ class NewRegistrationOut(Schema):
     id: int
     status: RegistrationStatus
     cancel_token: str = Field(..., description="Shown once: the private cancellation token (also e-mailed).")
+
+
+class MatchFilter(Schema):
+    text: str = Field(..., min_length=1, max_length=5000, description="The need, in the person's own words.")
+    municipality: str = Field(..., max_length=10, description="2380, SE-2380 or NO-5001")
+    stage: CompanyStage | None = None
+    sector: str | None = Field(None, max_length=1, description="SNI section letter, e.g. J")
+
+
+class OfferingSummary(Schema):
+    id: int
+    name: str
+    offering_type: OfferingType
+    organisation: OrganisationRef
+    url: str = Field(..., alias="get_absolute_url")
+
+
+class MatchItem(Schema):
+    offering: OfferingSummary
+    score: int
+    reasons: list[str]
+    words: list[str]
+
+
+class EventSummary(Schema):
+    id: int
+    title: str
+    start: datetime
+    organiser: OrganisationRef
+
+
+class MatchOut(Schema):
+    offerings: list[MatchItem]
+    events: list[EventSummary]

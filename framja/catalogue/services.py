@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from framja.accounts.models import Organisation
 from framja.catalogue.models import (
+    ContactRequest,
     Event,
     EventStatus,
     Offering,
@@ -211,3 +212,42 @@ def offerings_due_for_review(*, now: datetime | None = None) -> dict[int, list[O
     for offering in Offering.objects.due_for_review(now).select_related("organisation"):
         grouped.setdefault(offering.organisation_id, []).append(offering)
     return grouped
+
+
+@transaction.atomic
+def contact_request_send(
+    *,
+    organisation: Organisation,
+    name: str,
+    email: str,
+    need: str,
+    consent: bool,
+    offering: Offering | None = None,
+    municipality: Any = None,
+    stage: str = "",
+    language: str = "",
+) -> ContactRequest:
+    """Store a need sent from the front door to one organisation, tell the organisation and send
+    the person a receipt."""
+    if not consent:
+        raise ValidationError({"consent": _("Without your consent we cannot pass your request on.")})
+    if offering is not None and offering.organisation_id != organisation.pk:
+        raise ValidationError({"offering": _("The offering belongs to another organisation.")})
+    request = ContactRequest(
+        organisation=organisation,
+        offering=offering,
+        name=name.strip(),
+        email=email.strip(),
+        need=need.strip(),
+        municipality=municipality,
+        stage=stage,
+        language=language[:5],
+        consent=True,
+    )
+    request.full_clean()
+    request.save()
+    context = {"contact": request, "organisation": organisation}
+    queue_templated_email(to=request.email, template="catalogue_contact_receipt", context=context, language=language)
+    if organisation.email:
+        queue_templated_email(to=organisation.email, template="catalogue_contact_new", context=context)
+    return request

@@ -10,6 +10,7 @@ urlpatterns = [
     path("events/<dbid:pk>/", views.event_detail, name="catalogue-event-detail"),
     path("events/<dbid:pk>/register/", views.event_register, name="catalogue-event-register"),
     path("registrations/<str:token>/cancel/", views.registration_cancel, name="catalogue-registration-cancel"),
+    path("start/contact/<dbid:pk>/", views.contact, name="catalogue-contact"),
     path("manage/<slug:slug>/", views.manage, name="catalogue-manage"),
     path("manage/<slug:slug>/offerings/new/", views.offering_edit, name="catalogue-offering-create"),
     path("manage/<slug:slug>/offerings/<dbid:pk>/", views.offering_edit, name="catalogue-offering-edit"),

@@ -24,13 +24,15 @@ from django.views.decorators.http import require_POST
 
 from framja.accounts.models import Organisation, Role
 from framja.accounts.permissions import has_role, require
-from framja.catalogue import ical, jsonld, services
+from framja.catalogue import ical, jsonld, matching, services
 from framja.catalogue.forms import (
     CalendarFilterForm,
+    ContactForm,
     DirectoryFilterForm,
     EventForm,
     OfferingForm,
     RegistrationForm,
+    StartForm,
 )
 from framja.catalogue.models import Event, Occurrence, Offering, Registration, RegistrationMode, month_bounds
 
@@ -364,3 +366,49 @@ def participants(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         return response
     context = {"organisation": organisation, "event": event, "registrations": event.registrations.all()}
     return render(request, "catalogue/participants.html", context)
+
+
+# --- the front door ----------------------------------------------------------------------------
+
+
+def start(request: HttpRequest) -> HttpResponse:
+    """One free-text need, the municipality and optionally stage and sector: the offerings that
+    serve it, with the reasons they matched, and upcoming events."""
+    form = StartForm(request.GET or None)
+    context: dict[str, Any] = {"form": form, "matches": None}
+    if form.is_valid():
+        data = form.cleaned_data
+        matches = matching.rank(
+            need=data["need"], municipality=data["municipality"], stage=data["stage"], sector=data["sector"]
+        )
+        context["matches"] = matches
+        context["events"] = matching.upcoming_events(matches, data["municipality"])
+    return render(request, "catalogue/start.html", context)
+
+
+def contact(request: HttpRequest, pk: int) -> HttpResponse:
+    """Send the need to the organisation behind one offering (name, e-mail, consent)."""
+    offering = get_object_or_404(Offering.objects.active().select_related("organisation"), pk=pk)
+    form = ContactForm(request.POST or None, initial={"need": request.GET.get("need", "")[:5000]})
+    if request.method == "POST" and form.is_valid():
+        municipality = (
+            StartForm(request.GET)
+            .fields["municipality"]
+            .queryset.filter(  # type: ignore[attr-defined]
+                pk=request.GET.get("municipality") if str(request.GET.get("municipality", "")).isdigit() else None
+            )
+            .first()
+        )
+        try:
+            sent = services.contact_request_send(
+                organisation=offering.organisation,
+                offering=offering,
+                municipality=municipality,
+                language=get_language() or "sv",
+                **form.cleaned_data,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return render(request, "catalogue/contact_done.html", {"contact": sent, "offering": offering})
+    return render(request, "catalogue/contact.html", {"form": form, "offering": offering})
