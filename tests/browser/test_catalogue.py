@@ -60,3 +60,31 @@ def test_waiting_list_moves_up_when_someone_cancels(page, visit, assert_accessib
     assert_accessible(page)
     assert Registration.objects.get(email="johan@example.org").status == "confirmed"
     assert Registration.objects.get(email="anna@example.org").status == "cancelled"
+
+
+def test_front_door_to_contact_request(page, visit, assert_accessible):
+    from framja.catalogue.models import ContactRequest, Offering
+    from tests.factories import MunicipalityFactory
+
+    municipality = MunicipalityFactory.create(code="2380", name="Östersund")
+    almi = OrganisationFactory.create(name="Almi Mitt", email="info@almi.example.org")
+    loan = Offering.objects.create(
+        organisation=almi,
+        name_sv="Mikrolån",
+        description_sv="Finansiering av maskiner när banken säger nej.",
+        offering_type="loan",
+        area_country="SE",
+    )
+    visit(page, "/start/")
+    page.locator("textarea[name=need]").fill("Jag behöver finansiering av maskiner")
+    page.locator("select[name=municipality]").select_option(str(municipality.pk))
+    page.locator("main form [type=submit]").click()
+    assert_accessible(page)
+    page.locator(f"a[href^='/catalogue/start/contact/{loan.pk}/']").click()
+    assert_accessible(page)
+    page.locator("input[name=name]").fill("Kim Karlsson")
+    page.locator("input[name=email]").fill("kim@example.org")
+    page.locator("input[name=consent]").check()
+    page.locator("main form [type=submit]").click()
+    assert_accessible(page)
+    assert ContactRequest.objects.get().organisation == almi
