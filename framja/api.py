@@ -19,6 +19,8 @@ from ninja.errors import AuthenticationError
 from framja.accounts.api import audit_router
 from framja.accounts.api import router as accounts_router
 from framja.accounts.auth import bearer_auth, session_auth
+from framja.catalogue.api import hsds_router
+from framja.catalogue.api import router as catalogue_router
 from framja.ideas.api import router as ideas_router
 from framja.places.api import router as places_router
 
@@ -68,3 +70,5 @@ api.add_router("/", accounts_router)
 api.add_router("/audit", audit_router)
 api.add_router("/places", places_router)
 api.add_router("/ideas", ideas_router)
+api.add_router("/catalogue", catalogue_router)
+api.add_router("/hsds", hsds_router)

@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "framja.jobs",
     "framja.notifications",
     "framja.ideas",
+    "framja.catalogue",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -6,6 +6,7 @@ from django.views.i18n import JavaScriptCatalog
 from framja import views
 from framja.accounts.converters import DatabaseIdConverter
 from framja.api import api
+from framja.catalogue import views as catalogue_views
 from framja.languages.views import set_language
 
 # <dbid:pk> instead of <int:pk> everywhere: ids that cannot fit a BIGINT simply do not match (404).
@@ -15,6 +16,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/setlang/", set_language, name="set_language"),
     path("healthz", views.healthz, name="healthz"),
+    path("", include("framja.catalogue.urls_feeds")),
 ]
 
 urlpatterns += i18n_patterns(
@@ -23,6 +25,8 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("framja.accounts.urls")),
     path("places/", include("framja.places.urls")),
     path("ideas/", include("framja.ideas.urls")),
+    path("catalogue/", include("framja.catalogue.urls")),
+    path("start/", catalogue_views.start, name="catalogue-start"),
     path("admin/", admin.site.urls),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     prefix_default_language=False,

@@ -15,16 +15,19 @@ Registered as a plugin in tests/conftest.py.
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth.tokens import default_token_generator
 from django.core import mail
 from django.core.files.base import ContentFile
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from framja.accounts import services as account_services
 from framja.accounts.models import ApiToken, Organisation, Role, User
+from framja.catalogue import services as catalogue_services
 from framja.ideas.models import Attachment, DuplicateCandidate, GateDecision, Participant, Sluice
 from framja.ideas.services import casework, public
 from tests.factories import (
@@ -141,6 +144,30 @@ def page_parameters(
     attachment = Attachment(idea=idea, original_name="skiss.txt", content_type="text/plain", size=5)
     attachment.file.save("skiss.txt", ContentFile(b"skiss"), save=True)
 
+    # The catalogue: an offering serving Östersund, an event with built-in registration, one person registered.
+    offering = catalogue_services.offering_save(
+        organisation=organisation,
+        name_sv="Affärsrådgivning för nya företag",
+        description_sv="Kostnadsfri rådgivning om affärsplan, finansiering och marknad.",
+        offering_type="advice",
+        area_municipalities=[ostersund],
+    )
+    starts = (timezone.now() + timedelta(days=5)).replace(hour=8, minute=0, second=0, microsecond=0)
+    catalogue_event = catalogue_services.event_save(
+        organiser=organisation,
+        title="Frukostmöte om finansiering",
+        start=starts,
+        end=starts + timedelta(hours=2),
+        venue="Stadshuset, Östersund",
+        municipality=ostersund,
+        registration_mode="built_in",
+        capacity=20,
+        offerings=[offering],
+    )
+    _registration, cancel_token = catalogue_services.register(
+        event=catalogue_event, name="Kim Karlsson", email="kim.karlsson@example.org"
+    )
+
     return PageParameters(
         values={"slug": organisation.slug, "user_id": member.pk, "fmt": "csv", "pk": idea.pk},
         routes={
@@ -153,6 +180,21 @@ def page_parameters(
             "ideas-status-information": {"token": submitted.status_token},
             "ideas-status-withdraw": {"token": submitted.status_token},
             "ideas-status-anonymise": {"token": submitted.status_token},
+            **{
+                key: {"pk": offering.pk}
+                for key in ("catalogue-offering-detail", "catalogue-offering-edit", "catalogue-contact")
+            },
+            **{
+                key: {"pk": catalogue_event.pk}
+                for key in (
+                    "catalogue-event-detail",
+                    "catalogue-event-register",
+                    "catalogue-event-edit",
+                    "catalogue-event-cancel",
+                    "catalogue-participants",
+                )
+            },
+            "catalogue-registration-cancel": {"token": cancel_token},
             "accounts-token-revoke": {"pk": api_token.pk},
             "accounts-invitation-revoke": {"pk": invitation.pk},
             "accounts-invitation-accept": {"token": found.group(1)},
@@ -170,6 +212,7 @@ def page_parameters(
                 f"organisation={organisation.slug}",
             ),
             "ideas-casework-detail": "dq=snöskotrar",
+            "catalogue-start": f"need=affärsplan+och+finansiering&municipality={ostersund.pk}",
         },
         # Django's reset link stores the token in the session and redirects to the form.
         follow={"accounts-password-reset-confirm"},

@@ -34,7 +34,7 @@ ANONYMOUS_REDIRECTS = {"ideas-receipt": "ideas-submit"}
 # seven lists (participants, duplicates, tags, attachments, timeline, decisions with scores),
 # here also the results of a search for the original; and, as on every page of a person who
 # decides, the main menu's two: their memberships and the sluices they may configure.
-QUERY_BUDGET = {"ideas-casework-detail": 18}
+QUERY_BUDGET = {"ideas-casework-detail": 18, "catalogue-offering-edit": 16}  # the offering form: 4 choice lists
 # What the administrator gets where it is not the page itself (200): the targets of forms
 # (POST only) answer GET with 405; three pages rightly send a signed-in person elsewhere.
 POST_ONLY = {
@@ -42,7 +42,7 @@ POST_ONLY = {
     "accounts-invitation-revoke", "ideas-support", "ideas-status-information", "ideas-casework-assign",
     "ideas-casework-note", "ideas-casework-answer", "ideas-casework-decide", "ideas-casework-duplicate-link",
     "ideas-casework-duplicate-unlink", "ideas-casework-invite", "ideas-regional-judge", "accounts-claim-verify",
-    "accounts-claim-reject",
+    "accounts-claim-reject", "catalogue-event-register", "catalogue-event-cancel",
 }  # fmt: skip
 ADMIN_STATUSES: dict[str, int] = {
     **dict.fromkeys(POST_ONLY, 405),

@@ -1,0 +1,237 @@
+"""Forms of the catalogue pages: they validate input; the writes happen in services.py."""
+
+from __future__ import annotations
+
+import zoneinfo
+from datetime import datetime
+from typing import Any
+
+from django import forms
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from framja.accounts.models import Organisation
+from framja.catalogue.models import (
+    CompanyStage,
+    Event,
+    Offering,
+    OfferingType,
+    ServiceLanguage,
+)
+from framja.places.models import County, Municipality, SniSection
+
+
+def _https_urls(field: models.Field[Any, Any], **kwargs: Any) -> forms.Field | None:
+    """Model form fields, with web addresses typed without a scheme read as https."""
+    if isinstance(field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return field.formfield(**kwargs)
+
+
+OFFERING_FORM_FIELDS = [
+    "name_sv",
+    "name_nb",
+    "name_en",
+    "description_sv",
+    "description_nb",
+    "description_en",
+    "offering_type",
+    "all_sectors",
+    "sni_sections",
+    "sni_divisions",
+    "area_country",
+    "area_counties",
+    "area_municipalities",
+    "eligibility",
+    "minimum_age",
+    "maximum_age",
+    "amount_min",
+    "amount_max",
+    "currency",
+    "cost",
+    "cost_details",
+    "url",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+    "status",
+    "last_reviewed_on",
+]
+
+
+class OfferingForm(forms.ModelForm[Offering]):
+    formfield_callback = _https_urls
+    stage_choices = forms.MultipleChoiceField(
+        label=_("Company stages"),
+        choices=CompanyStage.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None ticked: every stage."),
+    )
+    language_choices = forms.MultipleChoiceField(
+        label=_("Languages of service"),
+        choices=ServiceLanguage.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Offering
+        fields = OFFERING_FORM_FIELDS
+        widgets = {"last_reviewed_on": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["stage_choices"].initial = self.instance.stage_list
+            self.fields["language_choices"].initial = self.instance.language_list
+        self.fields["area_municipalities"].queryset = Municipality.objects.select_related("county")  # type: ignore[attr-defined]
+        for name in ("sni_sections", "sni_divisions", "area_counties", "area_municipalities"):
+            self.fields[name].widget.attrs["size"] = 6
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        return data
+
+    def _post_clean(self) -> None:
+        self.instance.stages = " ".join(self.cleaned_data.get("stage_choices") or [])
+        self.instance.languages = " ".join(self.cleaned_data.get("language_choices") or [])
+        super()._post_clean()  # type: ignore[misc]
+
+    def service_fields(self) -> dict[str, Any]:
+        fields = {name: self.cleaned_data[name] for name in OFFERING_FORM_FIELDS}
+        fields["stages"] = " ".join(self.cleaned_data.get("stage_choices") or [])
+        fields["languages"] = " ".join(self.cleaned_data.get("language_choices") or [])
+        return fields
+
+
+EVENT_FORM_FIELDS = [
+    "title",
+    "description",
+    "language",
+    "time_zone",
+    "start",
+    "end",
+    "venue",
+    "municipality",
+    "online_url",
+    "audience",
+    "offerings",
+    "co_organisers",
+    "rrule",
+    "registration_mode",
+    "registration_url",
+    "capacity",
+]
+
+
+class EventForm(forms.ModelForm[Event]):
+    formfield_callback = _https_urls
+    start = forms.DateTimeField(label=_("Starts"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    end = forms.DateTimeField(label=_("Ends"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    exdates_text = forms.CharField(
+        label=_("Left-out dates"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("For a repeating event: one local start time per line, e.g. 2026-05-04T10:00."),
+    )
+
+    class Meta:
+        model = Event
+        fields = EVENT_FORM_FIELDS
+
+    def __init__(self, *args: Any, organiser: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.organiser = organiser
+        self.fields["offerings"].queryset = Offering.objects.filter(organisation=organiser)  # type: ignore[attr-defined]
+        self.fields["co_organisers"].queryset = Organisation.objects.active().exclude(pk=organiser.pk)  # type: ignore[attr-defined]
+        self.fields["municipality"].queryset = Municipality.objects.select_related("county")  # type: ignore[attr-defined]
+        if self.instance.pk:
+            zone = self.instance.zone
+            self.initial["start"] = self.instance.start.astimezone(zone).replace(tzinfo=None)
+            self.initial["end"] = self.instance.end.astimezone(zone).replace(tzinfo=None)
+            self.initial["exdates_text"] = "\n".join(str(d) for d in self.instance.exdates or [])
+
+    def _in_zone(self, value: datetime | None) -> datetime | None:
+        if value is None:
+            return None
+        zone = zoneinfo.ZoneInfo(self.cleaned_data.get("time_zone") or "Europe/Stockholm")
+        naive = timezone.make_naive(value) if timezone.is_aware(value) else value
+        return naive.replace(tzinfo=zone)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        data["start"] = self._in_zone(data.get("start"))
+        data["end"] = self._in_zone(data.get("end"))
+        self.instance.start = data["start"]
+        self.instance.end = data["end"]
+        data["exdates"] = [line.strip() for line in (data.get("exdates_text") or "").splitlines() if line.strip()]
+        self.instance.exdates = data["exdates"]
+        return data
+
+    def service_fields(self) -> dict[str, Any]:
+        fields = {name: self.cleaned_data[name] for name in EVENT_FORM_FIELDS}
+        fields["exdates"] = self.cleaned_data["exdates"]
+        return fields
+
+
+class RegistrationForm(forms.Form):
+    name = forms.CharField(label=_("Your name"), max_length=200)
+    email = forms.EmailField(label=_("Your e-mail address"))
+    organisation_name = forms.CharField(label=_("Company or organisation"), max_length=200, required=False)
+
+
+class CalendarFilterForm(forms.Form):
+    """The calendar's filters; invalid values are simply ignored (a filter page never fails)."""
+
+    organisation = forms.ModelChoiceField(
+        label=_("Organiser"), queryset=Organisation.objects.active(), required=False, to_field_name="slug"
+    )
+    county = forms.ModelChoiceField(label=_("County"), queryset=County.objects.all(), required=False)
+    offering_type = forms.ChoiceField(
+        label=_("Type of support"), choices=[("", _("All types")), *OfferingType.choices], required=False
+    )
+    start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    month = forms.CharField(required=False, widget=forms.HiddenInput)
+    view = forms.ChoiceField(
+        choices=[("list", _("List")), ("month", _("Month"))], required=False, widget=forms.HiddenInput
+    )
+
+
+class DirectoryFilterForm(forms.Form):
+    municipality = forms.ModelChoiceField(label=_("Municipality"), queryset=Municipality.objects.all(), required=False)
+    offering_type = forms.ChoiceField(
+        label=_("Type of support"), choices=[("", _("All types")), *OfferingType.choices], required=False
+    )
+    stage = forms.ChoiceField(
+        label=_("Company stage"), choices=[("", _("All stages")), *CompanyStage.choices], required=False
+    )
+    sector = forms.ModelChoiceField(label=_("Sector"), queryset=SniSection.objects.all(), required=False)
+
+
+class StartForm(forms.Form):
+    """The front door: a need in one's own words, the municipality, optionally stage and sector."""
+
+    need = forms.CharField(
+        label=_("What do you want to do, or what do you need?"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Write in your own words, in Swedish, Norwegian or English."),
+    )
+    municipality = forms.ModelChoiceField(
+        label=_("Your municipality"), queryset=Municipality.objects.select_related("county")
+    )
+    stage = forms.ChoiceField(
+        label=_("Company stage"), choices=[("", _("Not stated")), *CompanyStage.choices], required=False
+    )
+    sector = forms.ModelChoiceField(label=_("Sector"), queryset=SniSection.objects.all(), required=False)
+
+
+class ContactForm(forms.Form):
+    name = forms.CharField(label=_("Your name"), max_length=200)
+    email = forms.EmailField(label=_("Your e-mail address"))
+    need = forms.CharField(label=_("Your request"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
+    consent = forms.BooleanField(
+        label=_("I agree that my request and contact details are passed on to the organisation."), required=True
+    )
