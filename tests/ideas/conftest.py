@@ -99,22 +99,19 @@ def idea(make_idea) -> Idea:
 @pytest.fixture
 def public_side(settings, tmp_path, monkeypatch):
     """Isolation for submission-side tests: mail sent synchronously after commit, a fresh
-    similarity index with its snapshot in a temporary directory, empty rate-limit counters,
-    and no background duplicate-candidate threads (they cannot see the test transaction)."""
-    from django.core.cache import cache
-
+    similarity index with its snapshot in a temporary directory, and no background
+    duplicate-candidate threads (they cannot see the test transaction). Rate-limit counters
+    start empty in every test (tests/conftest.py)."""
     from framja.ideas import matching
     from framja.ideas.services import casework
 
     settings.FRAMJA_MAIL_SYNC = True
     settings.DATA_DIR = tmp_path / "data"
     settings.SITE_URL = "https://framja.test"
-    cache.clear()
     matching.reset()
     monkeypatch.setattr(casework, "schedule_candidate_refresh", lambda idea_id: None, raising=False)
     yield
     matching.reset()
-    cache.clear()
 
 
 @pytest.fixture
