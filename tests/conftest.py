@@ -14,7 +14,6 @@ from collections.abc import Iterator
 
 import pytest
 from django.conf import settings as django_settings
-from django.core.cache import cache
 from django.test import Client, override_settings
 
 from framja.accounts.models import Organisation, Role, User
@@ -36,17 +35,27 @@ def _own_cache_keys() -> Iterator[str]:
     if not _uses_redis():
         yield ""
         return
+    global _REDIS_URL  # the session's Redis, whatever a test does to settings.CACHES
+    _REDIS_URL = django_settings.CACHES["default"]["LOCATION"]
     prefix = f"framja-test-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     with override_settings(CACHES={"default": {**django_settings.CACHES["default"], "KEY_PREFIX": prefix}}):
         yield prefix
         _delete_redis_keys(prefix)
 
 
+_REDIS_URL = ""
+
+
 def _delete_redis_keys(prefix: str) -> None:
-    client = cache._cache.get_client(None, write=True)  # type: ignore[attr-defined]
-    keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
-    if keys:
-        client.delete(*keys)
+    import redis
+
+    client = redis.Redis.from_url(_REDIS_URL)
+    try:
+        keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
+        if keys:
+            client.delete(*keys)
+    finally:
+        client.close()
 
 
 @pytest.fixture(autouse=True)
