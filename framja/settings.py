@@ -260,13 +260,13 @@ AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False
 
 # Sessions end after FRAMJA_SESSION_IDLE_MINUTES without a request and FRAMJA_SESSION_MAX_HOURS
-# after signing in (framja.accounts.middleware.SessionTimeoutMiddleware). The cookie and the stored
-# session live as long as the idle time; activity renews them at most once a minute.
+# after signing in (framja.accounts.middleware.SessionTimeoutMiddleware, which also tells the person
+# why). The cookie lives at most the whole session; activity is noted at most once a minute.
 FRAMJA_SESSION_IDLE_MINUTES = env_int("FRAMJA_SESSION_IDLE_MINUTES", 30)
 FRAMJA_SESSION_MAX_HOURS = env_int("FRAMJA_SESSION_MAX_HOURS", 12)
 if FRAMJA_SESSION_IDLE_MINUTES < 1 or FRAMJA_SESSION_MAX_HOURS < 1:
     raise ImproperlyConfigured("FRAMJA_SESSION_IDLE_MINUTES and FRAMJA_SESSION_MAX_HOURS must be at least 1")
-SESSION_COOKIE_AGE = FRAMJA_SESSION_IDLE_MINUTES * 60
+SESSION_COOKIE_AGE = FRAMJA_SESSION_MAX_HOURS * 3600
 SESSION_SAVE_EVERY_REQUEST = False
 
 # Content-Security-Policy (django-csp 4): scripts and styles only from our own static files, no
