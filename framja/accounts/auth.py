@@ -111,4 +111,4 @@ class LockoutBackend(AxesStandaloneBackend):
     ) -> User | None:
         if request is None:
             return None
-        return super().authenticate(request, username, password, **kwargs)  # type: ignore[no-any-return]
+        return super().authenticate(request, username, password, **kwargs)

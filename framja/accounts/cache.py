@@ -20,14 +20,14 @@ class DatabaseCache(DjangoDatabaseCache):
     def incr(self, key: Any, delta: int = 1, version: int | None = None) -> Any:
         db = router.db_for_write(self.cache_model_class)
         connection = connections[db]
-        table = connection.ops.quote_name(self._table)
+        table = connection.ops.quote_name(self._table)  # type: ignore[attr-defined]
         made = self.make_and_validate_key(key, version=version)
         lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
         with transaction.atomic(using=db):
             with connection.cursor() as cursor:
                 cursor.execute(f"SELECT cache_key FROM {table} WHERE cache_key = %s{lock}", [made])  # noqa: S608
-            value = self.get(key, self._missing_key, version=version)  # type: ignore[attr-defined]
-            if value is self._missing_key:  # type: ignore[attr-defined]
+            value = self.get(key, self._missing_key, version=version)
+            if value is self._missing_key:
                 raise ValueError(f"Key '{made}' not found")
             value += delta
             pickled = base64.b64encode(pickle.dumps(value, self.pickle_protocol)).decode("latin1")
