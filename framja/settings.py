@@ -243,6 +243,9 @@ else:
             "BACKEND": "framja.accounts.cache.DatabaseCache",
             "LOCATION": "framja_cache",
             "KEY_PREFIX": env_str("FRAMJA_CACHE_KEY_PREFIX", "framja"),
+            # Django culls a third of the rows past MAX_ENTRIES (default 300): that must not throw
+            # away live rate-limit counters while many clients are counted at once.
+            "OPTIONS": {"MAX_ENTRIES": 50_000},
         }
     }
 
