@@ -229,6 +229,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # configured, else a table of the database. A per-process cache is refused when FRAMJA_DEBUG=0
 # (framja.accounts.checks).
 _redis_url = env_str("FRAMJA_REDIS_URL")
+CACHES: dict[str, dict[str, Any]]
 if _redis_url:
     CACHES = {
         "default": {
