@@ -8,10 +8,12 @@ FRAMJA_ALLOWED_HOSTS (and usually DATABASE_URL).
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -108,6 +110,8 @@ INSTALLED_APPS = [
     "ninja",
     "django_tasks",
     "django_tasks_db",
+    "axes",
+    "csp",
     # The project itself, last: its `seed_demo` runs every app's demo.py (lower layers first).
     "framja",
 ]
@@ -125,6 +129,11 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "framja.audit.middleware.AuditActorMiddleware",
+    "framja.accounts.middleware.SessionTimeoutMiddleware",
+    "framja.accounts.middleware.PrivateResponseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "framja.urls"
@@ -180,7 +189,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-AUTHENTICATION_BACKENDS = ["framja.accounts.auth.EmailOrUsernameBackend"]
+AUTHENTICATION_BACKENDS = [
+    # First: refuses every attempt of a locked-out username + address before a password is checked.
+    "framja.accounts.auth.LockoutBackend",
+    "framja.accounts.auth.EmailOrUsernameBackend",
+]
 LOGIN_URL = "accounts-login"
 LOGIN_REDIRECT_URL = "workspace"
 LOGOUT_REDIRECT_URL = "home"
@@ -217,11 +230,70 @@ WHITENOISE_MANIFEST_STRICT = False
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# One cache shared by every worker and process (rate-limit counters live in it): Redis when
+# configured, else a table of the database. A per-process cache is refused when FRAMJA_DEBUG=0
+# (framja.accounts.checks).
 _redis_url = env_str("FRAMJA_REDIS_URL")
+CACHES: dict[str, dict[str, Any]]
 if _redis_url:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _redis_url}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _redis_url,
+            "KEY_PREFIX": env_str("FRAMJA_CACHE_KEY_PREFIX", "framja"),
+        }
+    }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "framja.accounts.cache.DatabaseCache",
+            "LOCATION": "framja_cache",
+            "KEY_PREFIX": env_str("FRAMJA_CACHE_KEY_PREFIX", "framja"),
+            # Django culls a third of the rows past MAX_ENTRIES (default 300): that must not throw
+            # away live rate-limit counters while many clients are counted at once.
+            "OPTIONS": {"MAX_ENTRIES": 50_000},
+        }
+    }
+
+# Sign-in lockout (django-axes): 5 wrong passwords for one account from one address lock that
+# pair for 15 minutes (not the account everywhere, so one attacker cannot lock everybody out).
+# A successful sign-in resets the count; staff unlock in the admin (Axes: access attempts).
+AXES_FAILURE_LIMIT = env_int("FRAMJA_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("FRAMJA_LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "framja.accounts.auth.lockout_username"
+AXES_CLIENT_IP_CALLABLE = "framja.accounts.ratelimit.client_address"
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
+
+# Sessions end after FRAMJA_SESSION_IDLE_MINUTES without a request and FRAMJA_SESSION_MAX_HOURS
+# after signing in (framja.accounts.middleware.SessionTimeoutMiddleware, which also tells the person
+# why). The cookie lives at most the whole session; activity is noted at most once a minute.
+FRAMJA_SESSION_IDLE_MINUTES = env_int("FRAMJA_SESSION_IDLE_MINUTES", 30)
+FRAMJA_SESSION_MAX_HOURS = env_int("FRAMJA_SESSION_MAX_HOURS", 12)
+if FRAMJA_SESSION_IDLE_MINUTES < 1 or FRAMJA_SESSION_MAX_HOURS < 1:
+    raise ImproperlyConfigured("FRAMJA_SESSION_IDLE_MINUTES and FRAMJA_SESSION_MAX_HOURS must be at least 1")
+SESSION_COOKIE_AGE = FRAMJA_SESSION_MAX_HOURS * 3600
+SESSION_SAVE_EVERY_REQUEST = False
+
+# Content-Security-Policy (django-csp 4): scripts and styles only from our own static files, no
+# inline code, no eval (htmx is configured in base.html not to need it).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 EMAIL_BACKEND = env_str(
     "FRAMJA_EMAIL_BACKEND",

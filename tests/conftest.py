@@ -8,8 +8,13 @@
 
 from __future__ import annotations
 
+import os
+import uuid
+from collections.abc import Iterator
+
 import pytest
-from django.test import Client
+from django.conf import settings as django_settings
+from django.test import Client, override_settings
 
 from framja.accounts.models import Organisation, Role, User
 from tests.factories import PASSWORD, MembershipFactory, OrganisationFactory, UserFactory
@@ -17,6 +22,49 @@ from tests.factories import PASSWORD, MembershipFactory, OrganisationFactory, Us
 # Browser fixtures (browser, page, visit, assert_accessible, login) for any test directory;
 # page_parameters: the data that fills the URLs of the site-wide page checks.
 pytest_plugins = ["tests.browser.fixtures", "tests.fixtures_pages"]
+
+
+def _uses_redis() -> bool:
+    return "redis" in django_settings.CACHES["default"]["BACKEND"].lower()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _own_cache_keys() -> Iterator[str]:
+    """With Redis as the cache (FRAMJA_REDIS_URL), each test process writes under its own key
+    prefix, so parallel workers and parallel runs on one Redis never see each other's counters."""
+    if not _uses_redis():
+        yield ""
+        return
+    global _REDIS_URL  # the session's Redis, whatever a test does to settings.CACHES
+    _REDIS_URL = django_settings.CACHES["default"]["LOCATION"]
+    prefix = f"framja-test-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    with override_settings(CACHES={"default": {**django_settings.CACHES["default"], "KEY_PREFIX": prefix}}):
+        yield prefix
+        _delete_redis_keys(prefix)
+
+
+_REDIS_URL = ""
+
+
+def _delete_redis_keys(prefix: str) -> None:
+    import redis
+
+    client = redis.Redis.from_url(_REDIS_URL)
+    try:
+        keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
+        if keys:
+            client.delete(*keys)
+    finally:
+        client.close()
+
+
+@pytest.fixture(autouse=True)
+def _rate_limits_start_empty(_own_cache_keys: str) -> Iterator[None]:
+    """No test sees another's rate-limit counters. The database cache is rolled back (or flushed)
+    with each test's data; Redis keys of this process are deleted after each test."""
+    yield
+    if _own_cache_keys:
+        _delete_redis_keys(_own_cache_keys)
 
 
 @pytest.fixture(autouse=True)

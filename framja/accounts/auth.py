@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from axes.backends import AxesStandaloneBackend
 from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest
 from ninja.security import APIKeyCookie, HttpBearer
@@ -70,12 +71,44 @@ class EmailOrUsernameBackend(ModelBackend):
             username = kwargs.get(User.USERNAME_FIELD)
         if not username or password is None:
             return None
-        user = User._default_manager.filter(username=username).first()
-        if user is None and "@" in username:
-            user = User._default_manager.filter(email__iexact=username).first()
+        user = _account_for(username)
         if user is None:
             User().set_password(password)  # as slow as a real check: do not reveal which accounts exist
             return None
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
+
+
+def _account_for(username: str) -> User | None:
+    user = User._default_manager.filter(username=username).first()
+    if user is None and "@" in username:
+        user = User._default_manager.filter(email__iexact=username).first()
+    return user
+
+
+def lockout_username(request: HttpRequest | None, credentials: dict[str, Any] | None) -> str:
+    """What django-axes counts failures against: the account, however it was named.
+
+    People sign in with the username or the e-mail address (any case), so the count goes to the
+    account's username; an unknown name is counted as typed, folded to lower case."""
+    typed = (credentials or {}).get("username")
+    if typed is None and request is not None:
+        typed = request.POST.get("username", "")
+    typed = str(typed or "").strip()
+    user = _account_for(typed) if typed else None
+    return user.username if user is not None else typed.lower()[:150]
+
+
+class LockoutBackend(AxesStandaloneBackend):
+    """django-axes' check before any password is looked at.
+
+    A sign-in without a request (the test client's login(), a shell) has no client to count or
+    lock, so it is left to the next backend instead of failing as django-axes does by default."""
+
+    def authenticate(
+        self, request: HttpRequest | None, username: str | None = None, password: str | None = None, **kwargs: Any
+    ) -> User | None:
+        if request is None:
+            return None
+        return super().authenticate(request, username, password, **kwargs)

@@ -500,3 +500,24 @@ class ApiToken(models.Model):
         if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
             cls.objects.filter(pk=token.pk).update(last_used_at=now)
         return token.user
+
+
+class CacheEntry(models.Model):
+    """A row of the shared database cache (`framja.accounts.cache.DatabaseCache`, table framja_cache).
+
+    Declared as a model so that `migrate` creates the table on SQLite and PostgreSQL alike and the
+    test databases have it: `make run` and `make test` need no `createcachetable` step. Rate-limit
+    counters live here when no Redis is configured; nothing else reads the table.
+    """
+
+    cache_key = models.CharField(max_length=255, primary_key=True)
+    value = models.TextField()
+    expires = models.DateTimeField(db_index=True)
+
+    class Meta:
+        db_table = "framja_cache"
+        verbose_name = _("shared cache entry")
+        verbose_name_plural = _("shared cache entries")
+
+    def __str__(self) -> str:
+        return self.cache_key

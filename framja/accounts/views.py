@@ -23,9 +23,10 @@ from django.urls.base import translate_url
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from framja.accounts import services
+from framja.accounts import ratelimit, services
 from framja.accounts.forms import (
     AcceptInvitationForm,
     ApiTokenForm,
@@ -78,10 +79,22 @@ class SignInView(auth_views.LoginView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    """Ask for a reset link; limited per client address and per e-mail address (no mail bombing)."""
+
     form_class = TranslatedPasswordResetForm
     template_name = "accounts/password_reset_form.html"
     email_template_name = "accounts/email/password_reset.txt"
     subject_template_name = "accounts/email/password_reset_subject.txt"
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        email = form.cleaned_data["email"].strip().lower()
+        if not (
+            ratelimit.allow(self.request, "password-reset", ratelimit.PASSWORD_RESETS_PER_ADDRESS)
+            and ratelimit.hit("password-reset-email", email, ratelimit.PASSWORD_RESETS_PER_EMAIL)
+        ):
+            form.add_error(None, _("Too many requests for a new password in a short time. Wait an hour and try again."))
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().form_valid(form)
 
     def get_success_url(self) -> str:
         return reverse("accounts-password-reset-done")
@@ -351,6 +364,7 @@ def invitation_revoke(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return redirect("accounts-member-list", slug=slug)
 
 
+@never_cache  # the private invitation link, often opened before signing in
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     """The link in the invitation e-mail: join (signed in), create an account, or explain why not."""
     invitation = Invitation.find_by_token(token)

@@ -6,7 +6,8 @@ with axe-core checking every page a test visits. Mark such tests `@pytest.mark.b
   Chromium skips the browser tests with a reason, except in CI (env CI set), where it fails.
 - `page`: a fresh browser context and page per test, opened at the live server. Every page
   the test navigates to must be checked with `assert_accessible(page)` (or reached through
-  `visit`): the fixture fails the test otherwise, and on JavaScript errors. On failure a
+  `visit`): the fixture fails the test otherwise, on JavaScript errors, and on anything the
+  Content-Security-Policy blocks. On failure a
   screenshot and the HTML go to test-results/.
 - `visit(page, path)`: open a path of the live server and run axe on it.
 - `login(page, user)`: sign in through the real sign-in form.
@@ -37,6 +38,11 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(`CSP violation: ${event.violatedDirective} blocked ${event.blockedURI || "inline code"}`);
+});
+"""
 RESULTS = Path(__file__).resolve().parents[2] / "test-results"
 TIMEOUT_MS = 15_000
 
@@ -107,6 +113,8 @@ _WATCHES: dict[int, PageWatch] = {}
 def page(browser: Any, live_server: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
     context = browser.new_context(base_url=live_server.url, locale="sv-SE", viewport={"width": 1280, "height": 900})
     context.set_default_timeout(TIMEOUT_MS)
+    # Report every Content-Security-Policy violation (blocked inline code, eval, foreign origins).
+    context.add_init_script(CSP_LISTENER)
     tab = context.new_page()
     watch = _WATCHES[id(tab)] = PageWatch()
 
@@ -114,8 +122,13 @@ def page(browser: Any, live_server: Any, request: pytest.FixtureRequest) -> Iter
         if loaded.url.startswith(live_server.url):
             watch.unchecked.append(loaded.url)
 
+    def on_console(message: Any) -> None:  # Chromium reports what the CSP blocked as console errors
+        if message.type == "error" and ("Content Security Policy" in message.text or "CSP violation" in message.text):
+            watch.errors.append(f"{message.text} ({tab.url})")
+
     tab.on("load", on_load)
     tab.on("pageerror", lambda error: watch.errors.append(str(error)))
+    tab.on("console", on_console)
     try:
         yield tab
         failed = getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed

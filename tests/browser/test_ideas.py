@@ -22,7 +22,6 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import translation
@@ -74,7 +73,6 @@ def sluices(settings: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch, live_
     commit into `mail.outbox`; links in it point at the live server."""
     settings.DATA_DIR = tmp_path / "data"
     settings.SITE_URL = live_server.url
-    cache.clear()  # the anonymous rate limits
     matching.reset()
     # The duplicate-candidate job would write while the test's live server does; not needed here.
     monkeypatch.setattr(casework, "schedule_candidate_refresh", lambda idea_id: None)
@@ -122,7 +120,6 @@ def sluices(settings: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch, live_
     mail.outbox.clear()
     yield Sluices(ostersund, trondheim, ostersund_org, trondheim_org, sara, ingrid, norwegian, unrelated)
     matching.reset()
-    cache.clear()
 
 
 def _path(url: str) -> str:

@@ -99,21 +99,17 @@ def idea(make_idea) -> Idea:
 @pytest.fixture
 def public_side(settings, tmp_path, monkeypatch):
     """Isolation for submission-side tests: a fresh similarity index with its snapshot in a
-    temporary directory, empty rate-limit counters, and no duplicate-candidate jobs (tested in
-    test_regional.py)."""
-    from django.core.cache import cache
-
+    temporary directory and no duplicate-candidate jobs (tested in test_regional.py). Rate-limit
+    counters start empty in every test (tests/conftest.py)."""
     from framja.ideas import matching
     from framja.ideas.services import casework
 
     settings.DATA_DIR = tmp_path / "data"
     settings.SITE_URL = "https://framja.test"
-    cache.clear()
     matching.reset()
     monkeypatch.setattr(casework, "schedule_candidate_refresh", lambda idea_id: None, raising=False)
     yield
     matching.reset()
-    cache.clear()
 
 
 @pytest.fixture

@@ -12,7 +12,9 @@ from django.core.validators import validate_email
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from ninja import Field, Router, Schema, Status
+from ninja.decorators import decorate_view
 from ninja.errors import AuthenticationError, HttpError
 from ninja.utils import check_csrf
 
@@ -222,8 +224,13 @@ def support_idea(request: HttpRequest, idea_id: int, payload: SupportIn) -> Stat
 # --- the private status link ---------------------------------------------------------------
 
 
-def _by_token(token: str) -> Idea:
-    idea = services.idea_by_status_token(token)
+def _by_token(request: HttpRequest, token: str) -> Idea:
+    try:
+        idea = services.idea_for_status_link(request, token)
+    except services.TooManyAttemptsError as exc:
+        raise HttpError(
+            429, _("Too many unknown status links from your connection. Wait a quarter of an hour and try again.")
+        ) from exc
     if idea is None:
         raise HttpError(404, _("Not found."))
     return idea
@@ -255,25 +262,30 @@ def _status(idea: Idea) -> dict[str, Any]:
 
 
 @router.get("status/{token}", auth=None, response=StatusOut, summary="The submitter's status page")
+@decorate_view(never_cache)
 def idea_status(request: HttpRequest, token: str) -> dict[str, Any]:
-    """The idea behind the private status link: public timeline and the information you added."""
-    return _status(_by_token(token))
+    """The idea behind the private status link: public timeline and the information you added.
+    Answers 429 to a client that has tried too many unknown links."""
+    return _status(_by_token(request, token))
 
 
 @router.post("status/{token}/information", auth=None, response={201: StatusOut}, summary="Add information")
+@decorate_view(never_cache)
 def idea_add_information(request: HttpRequest, token: str, payload: InformationIn) -> Status:
-    idea = _by_token(token)
+    idea = _by_token(request, token)
     services.submitter_add_information(idea=idea, text=payload.text)
     return Status(201, _status(idea))
 
 
 @router.post("status/{token}/withdraw", auth=None, response=StatusOut, summary="Withdraw the idea")
+@decorate_view(never_cache)
 def idea_withdraw(request: HttpRequest, token: str) -> dict[str, Any]:
     """Withdraw the idea: it leaves public lists and suggestions. Cannot be undone."""
-    return _status(services.idea_withdraw(idea=_by_token(token)))
+    return _status(services.idea_withdraw(idea=_by_token(request, token)))
 
 
 @router.post("status/{token}/anonymise", auth=None, response=StatusOut, summary="Remove my personal data")
+@decorate_view(never_cache)
 def idea_anonymise(request: HttpRequest, token: str) -> dict[str, Any]:
     """Delete the submitter's name, e-mail address and consent; the idea stays."""
-    return _status(services.idea_anonymise(idea=_by_token(token)))
+    return _status(services.idea_anonymise(idea=_by_token(request, token)))

@@ -19,7 +19,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
@@ -31,6 +30,7 @@ from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from framja.accounts import ratelimit
 from framja.accounts.models import Membership, Organisation, Role, User
 from framja.ideas.models import (
     Attachment,
@@ -118,27 +118,30 @@ def casework_url(idea: Idea, *, language: str = "") -> str:
             return settings.SITE_URL + reverse("ideas-public-detail", args=[idea.pk])
 
 
-def client_address(request: HttpRequest) -> str:
-    """The client's address. Behind a trusted proxy (FRAMJA_BEHIND_PROXY) the last hop it added."""
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if forwarded and getattr(settings, "USE_X_FORWARDED_HOST", False):
-        return forwarded.split(",")[-1].strip()[:64]
-    return str(request.META.get("REMOTE_ADDR", ""))[:64]
-
-
 def allow_anonymous(request: HttpRequest, scope: str, limit: tuple[int, int]) -> bool:
     """Count one anonymous action of `scope` for the client; False once over the limit.
 
-    Pages and the API share the counter, so switching between them does not double the quota."""
-    count, window = limit
-    key = f"ideas-rate:{scope}:{hashlib.sha256(client_address(request).encode()).hexdigest()[:32]}"
-    cache.add(key, 0, timeout=window)
-    try:
-        used = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window)
-        used = 1
-    return used <= count
+    Pages and the API share the counter, so switching between them does not double the quota;
+    the counter lives in the shared cache, so all workers count together."""
+    return ratelimit.allow(request, scope, limit)
+
+
+class TooManyAttemptsError(Exception):
+    """This client has tried too many unknown status links: it is guessing."""
+
+
+def idea_for_status_link(request: HttpRequest, raw: str) -> Idea | None:
+    """The idea behind a private status link, for a client that is not guessing links.
+
+    Unknown links count against the client's address (ratelimit.STATUS_LINK_MISSES); once over,
+    every lookup raises TooManyAttemptsError until the window ends, even for a real link."""
+    address = ratelimit.client_address(request)
+    if ratelimit.exceeded("status-link-miss", address, ratelimit.STATUS_LINK_MISSES):
+        raise TooManyAttemptsError
+    idea = idea_by_status_token(raw)
+    if idea is None:
+        ratelimit.hit("status-link-miss", address, ratelimit.STATUS_LINK_MISSES)
+    return idea
 
 
 # --- attachments ---------------------------------------------------------------------------

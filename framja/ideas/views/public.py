@@ -4,6 +4,8 @@ shows a submitter's personal data."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.contrib import messages
@@ -13,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from framja.ideas import matching
@@ -102,6 +105,7 @@ def similar(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@never_cache  # shows the private status link
 def receipt(request: HttpRequest) -> HttpResponse:
     """Shown once after submitting: the reference, and where the private link went."""
     data = request.session.get(RECEIPT_SESSION_KEY)
@@ -181,11 +185,25 @@ def _supported(request: HttpRequest, idea: Idea, *, created: bool, compact: bool
 # --- the private status page ---------------------------------------------------------------
 
 
-def _idea_for_token(token: str) -> Idea:
-    idea = services.idea_by_status_token(token)
+def _idea_for_token(request: HttpRequest, token: str) -> Idea:
+    idea = services.idea_for_status_link(request, token)
     if idea is None:
         raise Http404
     return idea
+
+
+def _status_link(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A page behind the private status link: never stored by a browser or proxy, and closed to
+    a client that has tried too many unknown links."""
+
+    @wraps(view)
+    def guarded(request: HttpRequest, token: str) -> HttpResponse:
+        try:
+            return view(request, token)
+        except services.TooManyAttemptsError:
+            return render(request, "ideas/public/status_limited.html", status=429)
+
+    return never_cache(guarded)
 
 
 def _status_context(idea: Idea, token: str, info_form: InformationForm | None = None) -> dict[str, Any]:
@@ -200,15 +218,17 @@ def _status_context(idea: Idea, token: str, info_form: InformationForm | None = 
 
 
 @require_GET
+@_status_link
 def status(request: HttpRequest, token: str) -> HttpResponse:
     """The submitter's view behind the private link: timeline, answers and actions."""
-    idea = _idea_for_token(token)
+    idea = _idea_for_token(request, token)
     return render(request, "ideas/public/status.html", _status_context(idea, token))
 
 
 @require_POST
+@_status_link
 def status_information(request: HttpRequest, token: str) -> HttpResponse:
-    idea = _idea_for_token(token)
+    idea = _idea_for_token(request, token)
     form = InformationForm(request.POST)
     if form.is_valid():
         try:
@@ -222,7 +242,7 @@ def status_information(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _confirmed_action(request: HttpRequest, token: str, template: str, action: Any, done: str) -> HttpResponse:
-    idea = _idea_for_token(token)
+    idea = _idea_for_token(request, token)
     form = ConfirmForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         action(idea=idea)
@@ -232,6 +252,7 @@ def _confirmed_action(request: HttpRequest, token: str, template: str, action: A
 
 
 @require_http_methods(["GET", "POST"])
+@_status_link
 def status_withdraw(request: HttpRequest, token: str) -> HttpResponse:
     """Withdraw the idea, after a confirmation."""
     return _confirmed_action(
@@ -240,6 +261,7 @@ def status_withdraw(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@_status_link
 def status_anonymise(request: HttpRequest, token: str) -> HttpResponse:
     """Remove the submitter's personal data (the idea stays), after a confirmation."""
     return _confirmed_action(
