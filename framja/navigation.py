@@ -58,7 +58,8 @@ class Viewer:
         return [
             organisation
             for organisation, role in self.memberships.values()
-            if (not wanted_roles or role in wanted_roles) and (not wanted_kinds or organisation.verified_kind in wanted_kinds)
+            if (not wanted_roles or role in wanted_roles)
+            and (not wanted_kinds or organisation.verified_kind in wanted_kinds)
         ]
 
 
