@@ -34,7 +34,11 @@ ANONYMOUS_REDIRECTS = {"ideas-receipt": "ideas-submit"}
 # seven lists (participants, duplicates, tags, attachments, timeline, decisions with scores),
 # here also the results of a search for the original; and, as on every page of a person who
 # decides, the main menu's two: their memberships and the sluices they may configure.
-QUERY_BUDGET = {"ideas-casework-detail": 18, "catalogue-offering-edit": 16}  # the offering form: 4 choice lists
+QUERY_BUDGET = {
+    "ideas-casework-detail": 18,
+    "catalogue-offering-edit": 16,  # the offering form: 4 choice lists
+    "catalogue-organisation-detail": 14,  # offerings and events, each with their prefetched lists
+}
 # What the administrator gets where it is not the page itself (200): the targets of forms
 # (POST only) answer GET with 405; three pages rightly send a signed-in person elsewhere.
 POST_ONLY = {

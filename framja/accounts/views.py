@@ -119,11 +119,15 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    # The same (cached) query as the menu's: one query for both.
-    claims = Organisation.objects.claims_verifiable_by(request.user).count()
-    return render(
-        request, "accounts/home.html", {"memberships": memberships_of(request.user), "claims_to_verify": claims}
+    # The same (cached) query as the menu's: one query for both. Claims to verify are counted
+    # only for those who may verify any: platform staff and coordinators of a verified region.
+    memberships = memberships_of(request.user)
+    may_verify = request.user.is_staff or any(
+        m.role in (Role.ADMIN, Role.COORDINATOR) and m.organisation.verified_kind == Organisation.Kind.REGION
+        for m in memberships
     )
+    claims = Organisation.objects.claims_verifiable_by(request.user).count() if may_verify else 0
+    return render(request, "accounts/home.html", {"memberships": memberships, "claims_to_verify": claims})
 
 
 def organisation_list(request: HttpRequest) -> HttpResponse:

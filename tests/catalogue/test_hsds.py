@@ -17,7 +17,8 @@ from tests.catalogue.conftest import make_offering
 
 pytestmark = pytest.mark.django_db
 
-SCHEMA_DIR = Path(__file__).resolve().parents[2] / "data" / "hsds" / "v3.0" / "schema"
+# A copy of the Open Referral HSDS 3.0 schemas (CC BY-SA 4.0, see hsds/SOURCE.txt).
+SCHEMA_DIR = Path(__file__).resolve().parent / "hsds" / "v3.0" / "schema"
 
 
 def _validator(name: str) -> Draft202012Validator:
