@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "framja.places",
     "framja.audit",
     "framja.notifications",
+    "framja.indexes",
     "framja.ideas",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -109,6 +110,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "framja.health.ProbeMiddleware",  # /healthz, /readyz: JSON before anything touches the database
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

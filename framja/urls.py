@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path, register_converter
 from django.views.i18n import JavaScriptCatalog
 
-from framja import views
+from framja import health, views
 from framja.accounts.converters import DatabaseIdConverter
 from framja.api import api
 from framja.languages.views import set_language
@@ -14,7 +14,8 @@ register_converter(DatabaseIdConverter, "dbid")
 urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/setlang/", set_language, name="set_language"),
-    path("healthz", views.healthz, name="healthz"),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
 ]
 
 urlpatterns += i18n_patterns(

@@ -97,9 +97,9 @@ def idea(make_idea) -> Idea:
 
 
 @pytest.fixture
-def public_side(settings, tmp_path, monkeypatch):
-    """Isolation for submission-side tests: mail sent synchronously after commit, a fresh
-    similarity index with its snapshot in a temporary directory, empty rate-limit counters,
+def public_side(settings, tmp_path, monkeypatch, similarity_snapshot):
+    """Isolation for submission-side tests: mail sent synchronously after commit, a published
+    (empty) similarity snapshot in a temporary directory, empty rate-limit counters,
     and no background duplicate-candidate threads (they cannot see the test transaction)."""
     from django.core.cache import cache
 
