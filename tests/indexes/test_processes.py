@@ -140,7 +140,8 @@ def test_two_web_workers_and_the_writer_share_one_index(tmp_path, workers):
     workers.append(second)
     query = "Cykelparkering med tak vid resecentrum"
     from_a, from_b = _similar(a, query), _similar(b, query)
-    assert from_a and from_a == from_b
+    assert from_a
+    assert from_a == from_b
     for base in (a, b):
         status, body, _ = _get(base + "/readyz")
         assert status == 200, body
