@@ -219,7 +219,12 @@ def read_snapshot_dir(
     if not isinstance(meta, dict) or meta.get("version") != _SNAPSHOT_VERSION:
         raise ValueError(f"{path}: not a similarity snapshot of version {_SNAPSHOT_VERSION}")
     files = meta.pop("files")
-    arrays = {key: np.load(folder / name, mmap_mode=mmap_mode, allow_pickle=False) for key, name in files.items()}  # type: ignore[arg-type]
+    # Plain ndarray views of the maps: numpy.memmap's Python-level __getitem__ would cost more
+    # than the query itself; the views keep the maps (and the shared pages) alive.
+    arrays = {
+        key: np.asarray(np.load(folder / name, mmap_mode=mmap_mode, allow_pickle=False))  # type: ignore[arg-type]
+        for key, name in files.items()
+    }
     return meta, arrays
 
 
