@@ -42,6 +42,7 @@ migrate: setup
 run: setup compilemessages migrate
 	$(FRAMJA) load_reference
 	$(FRAMJA) seed_demo --if-empty
+	$(FRAMJA) index_publish  # the similarity snapshot: built when there is none (requests never build it)
 	$(FRAMJA) collectstatic --no-input -v 0
 	$(FRAMJA) runserver $(HOST):$(PORT)
 

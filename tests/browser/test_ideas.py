@@ -68,9 +68,12 @@ class Sluices:
 
 
 @pytest.fixture
-def sluices(settings: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch, live_server: Any) -> Iterator[Sluices]:
+def sluices(
+    settings: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch, live_server: Any, similarity_snapshot: None
+) -> Iterator[Sluices]:
     """The shipped municipality lists, Östersunds kommun and Trondheim kommune, and ideas
-    submitted through the real service (so they are in the similarity index). Mail is sent at
+    submitted through the real service (so they reach the similarity index through the change
+    log on top of the published snapshot). Mail is sent at
     once into `mail.outbox`; links in it point at the live server."""
     settings.FRAMJA_MAIL_SYNC = True
     settings.DATA_DIR = tmp_path / "data"
