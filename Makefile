@@ -42,6 +42,7 @@ migrate: setup
 run: setup compilemessages migrate
 	$(FRAMJA) load_reference
 	$(FRAMJA) seed_demo --if-empty
+	$(FRAMJA) index_publish  # the similarity snapshot: built when there is none (requests never build it)
 	$(FRAMJA) collectstatic --no-input -v 0
 	@# The job worker (mail, duplicate candidates, the schedule) runs beside the server and stops with it.
 	$(FRAMJA) worker & worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \

@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "framja.audit",
     "framja.jobs",
     "framja.notifications",
+    "framja.indexes",
     "framja.ideas",
     "framja.catalogue",
     "django.contrib.admin",
@@ -117,6 +118,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "framja.health.ProbeMiddleware",  # /healthz, /readyz: JSON before anything touches the database
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path, register_converter
 from django.views.i18n import JavaScriptCatalog
 
-from framja import views
+from framja import health, views
 from framja.accounts.converters import DatabaseIdConverter
 from framja.api import api
 from framja.catalogue import views as catalogue_views
@@ -15,7 +15,8 @@ register_converter(DatabaseIdConverter, "dbid")
 urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/setlang/", set_language, name="set_language"),
-    path("healthz", views.healthz, name="healthz"),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("", include("framja.catalogue.urls_feeds")),
 ]
 

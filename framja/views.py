@@ -1,10 +1,10 @@
-"""Site-wide pages: the front page, the signed-in person's workspace and the health check."""
+"""Site-wide pages: the front page and the signed-in person's workspace. The probes (/healthz,
+/readyz) are in `framja.health`."""
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from framja.accounts.models import Role
@@ -24,10 +24,3 @@ def workspace(request: HttpRequest) -> HttpResponse:
     for section in organisations:
         section.role = str(Role(section.role).label)
     return render(request, "workspace.html", {"organisations": organisations, "general": general})
-
-
-def healthz(request: HttpRequest) -> JsonResponse:
-    """For load balancers: answers 200 when the database answers."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})

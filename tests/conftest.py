@@ -8,9 +8,11 @@
 
 from __future__ import annotations
 
+import json
 import os
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
@@ -76,10 +78,45 @@ def _fast_and_isolated(settings, tmp_path):
     # database backend and real worker processes.
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.DATA_DIR = tmp_path / "data"  # similarity snapshots and other data of this test only
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(scope="session")
+def _empty_snapshot(tmp_path_factory) -> Path:
+    """An empty snapshot of every corpus, written once per session (a snapshot holds ~64 MB of
+    fixed tables; writing one per test would cost more than the test)."""
+    from framja import similarity
+    from framja.indexes import registry
+
+    root = tmp_path_factory.mktemp("snapshots")
+    for corpus in registry.corpora():
+        similarity.save_index_dir(similarity.make_index(), root / f"{corpus.name}-empty")
+    return root
+
+
+@pytest.fixture
+def similarity_snapshot(_empty_snapshot, settings, monkeypatch):
+    """Publish an (empty) snapshot of every corpus explicitly, as the writer job would: every
+    document the test creates reaches the readers through the change log's tail, which they
+    apply on every query (no sync interval in tests). Requests never build an index."""
+    from framja.indexes import registry
+    from framja.indexes import services as index_services
+    from framja.indexes.store import Snapshot, SnapshotStore
+
+    monkeypatch.setattr(index_services, "SYNC_INTERVAL", 0.0)
+    index_services.reset_readers()
+    for corpus in registry.corpora():
+        store = SnapshotStore(corpus.name)
+        store.directory.mkdir(parents=True, exist_ok=True)
+        name = f"{corpus.name}-empty"
+        os.symlink(_empty_snapshot / name, store.directory / name)
+        store.pointer.write_text(json.dumps(Snapshot(name=name, through=0).as_json()), encoding="utf-8")
+    yield
+    index_services.reset_readers()
 
 
 @pytest.fixture

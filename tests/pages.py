@@ -23,7 +23,7 @@ from django.urls.resolvers import LocalePrefixPattern
 from django.utils import translation
 
 # Not pages of ours, or not pages at all (the admin has its own accessibility record).
-EXCLUDED_NAMES = {"javascript-catalog", "set_language", "healthz", "accounts-logout"}
+EXCLUDED_NAMES = {"javascript-catalog", "set_language", "healthz", "readyz", "accounts-logout"}
 EXCLUDED_NAMESPACES = {"admin", "api"}
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 INVISIBLE = {"script", "style", "template", "noscript", "head", "title"}

@@ -18,7 +18,6 @@ from framja.ideas.models import (
     Event,
     GateDecision,
     Idea,
-    IndexChange,
     Participant,
     Sluice,
     Stage,
@@ -176,9 +175,3 @@ class ParticipantAdmin(admin.ModelAdmin):
     list_filter = ["role", "status"]
     raw_id_fields = ["idea", "invited_by"]
     autocomplete_fields = ["organisation"]
-
-
-@admin.register(IndexChange)
-class IndexChangeAdmin(admin.ModelAdmin):
-    list_display = ["id", "idea_id", "op", "created_at"]
-    list_filter = ["op"]

@@ -12,6 +12,7 @@ class IdeasConfig(AppConfig):
         from framja.ideas import matching
         from framja.ideas import models as m
 
+        matching.register_corpus()
         matching.connect_signals()
 
         audit.register(

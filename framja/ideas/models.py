@@ -688,22 +688,3 @@ class Participant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} ({self.get_role_display()}, {self.cost_share} %)"
-
-
-class IndexChange(models.Model):
-    """Change log of the similarity index: every web worker applies rows newer than it has seen,
-    so an idea saved through one worker is found through another within a second."""
-
-    class Op(models.TextChoices):
-        UPSERT = "upsert"
-        REMOVE = "remove"
-
-    idea_id = models.BigIntegerField(db_index=True)
-    op = models.CharField(max_length=6, choices=Op.choices)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["id"]
-
-    def __str__(self) -> str:
-        return f"{self.op} {self.idea_id}"

@@ -7,11 +7,13 @@ Public API (see docs/similarity.md):
 - `make_index(embedding_model=None)`: the engine for a configuration; with a model name or
   path, a `FusedIndex` (sentence-transformers, loaded lazily and offline).
 - `load_index(path)`: load a snapshot of either engine.
+- `save_index_dir(index, path)` / `load_index_dir(path)`: a snapshot as a directory of `.npy`
+  files written atomically, opened memory-mapped (copy on write) so processes share it.
 - `LIKELY_DUPLICATE`, `POSSIBLY_RELATED` and `similarity_level(score)`: what a score means.
 - `detect_language(text)` and `normalise_text(text)`.
 """
 
-from framja.similarity.dense import FusedIndex, load_index, make_index
+from framja.similarity.dense import FusedIndex, load_index, load_index_dir, make_index, save_index_dir
 from framja.similarity.index import (
     LIKELY_DUPLICATE,
     POSSIBLY_RELATED,
@@ -34,7 +36,9 @@ __all__ = [
     "SimilarityIndex",
     "detect_language",
     "load_index",
+    "load_index_dir",
     "make_index",
     "normalise_text",
+    "save_index_dir",
     "similarity_level",
 ]

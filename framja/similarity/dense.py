@@ -31,7 +31,9 @@ from framja.similarity.index import (
     SimilarityIndex,
     _Column,
     read_snapshot,
+    read_snapshot_dir,
     write_snapshot,
+    write_snapshot_dir,
 )
 
 DENSE_WEIGHT = 0.5
@@ -177,6 +179,9 @@ class FusedIndex:
 
     def save(self, path: str | os.PathLike[str]) -> None:
         """One snapshot file with the lexical arrays and the vectors (see `load_index`)."""
+        write_snapshot(path, *self.to_snapshot())
+
+    def to_snapshot(self) -> tuple[dict[str, Any], dict[str, npt.NDArray[Any]]]:
         self.compact()
         meta, arrays = self.lexical.to_snapshot()
         meta["kind"] = "fused"
@@ -184,7 +189,7 @@ class FusedIndex:
         meta["dense_ids"] = self._ids
         attr_values, attr_arrays = self._attrs.to_snapshot("dense_attr:")
         meta["dense_attr_values"] = attr_values
-        write_snapshot(path, meta, {**arrays, **attr_arrays, "dense_vectors": self._vectors})
+        return meta, {**arrays, **attr_arrays, "dense_vectors": self._vectors}
 
     @classmethod
     def load(cls, path: str | os.PathLike[str], encoder: Encoder | None = None) -> FusedIndex:
@@ -224,6 +229,19 @@ def make_index(embedding_model: str | None = None) -> SimilarityIndex | FusedInd
     if not embedding_model:
         return SimilarityIndex()
     return FusedIndex(SentenceTransformerEncoder(embedding_model))
+
+
+def save_index_dir(index: SimilarityIndex | FusedIndex, path: str | os.PathLike[str]) -> None:
+    """Write a snapshot directory of either engine (`.npy` files that readers memory-map)."""
+    write_snapshot_dir(path, *index.to_snapshot())
+
+
+def load_index_dir(path: str | os.PathLike[str], mmap_mode: str | None = "c") -> SimilarityIndex | FusedIndex:
+    """Open a snapshot directory of either engine, its arrays memory-mapped (copy on write)."""
+    meta, arrays = read_snapshot_dir(path, mmap_mode)
+    if meta.get("kind") == "fused":
+        return FusedIndex.from_snapshot(meta, arrays)
+    return SimilarityIndex.from_snapshot(meta, arrays)
 
 
 def load_index(path: str | os.PathLike[str]) -> SimilarityIndex | FusedIndex:

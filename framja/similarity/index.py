@@ -151,7 +151,8 @@ class Attributes:
         table = cls()
         table.rows = rows
         for key, names in values.items():
-            codes = _Column(np.int32, -1, data=np.array(data[f"{prefix}{key}"]))
+            # asarray: a memory-mapped (copy-on-write) column stays shared until written
+            codes = _Column(np.int32, -1, data=np.asarray(data[f"{prefix}{key}"]))
             table.columns[key] = ({name: i for i, name in enumerate(names)}, codes)
         return table
 
@@ -170,6 +171,69 @@ def write_snapshot(path: str | os.PathLike[str], meta: dict[str, Any], arrays: d
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def write_snapshot_dir(path: str | os.PathLike[str], meta: dict[str, Any], arrays: dict[str, npt.NDArray[Any]]) -> None:
+    """Write `arrays` as one .npy file each, plus a pickled `meta`, into the new directory `path`.
+
+    Written into a temporary sibling directory, every file fsynced, then renamed: a reader sees
+    the whole snapshot or none of it. `.npy` files can be memory-mapped (`read_snapshot_dir`),
+    so every process on a host shares one copy of the arrays in the page cache.
+    """
+    target = Path(path)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    try:
+        files = {}
+        for i, (key, array) in enumerate(arrays.items()):
+            files[key] = f"a{i}.npy"
+            with open(tmp / files[key], "wb") as fh:
+                np.save(fh, np.ascontiguousarray(array), allow_pickle=False)
+                fh.flush()
+                os.fsync(fh.fileno())
+        with open(tmp / "meta.pickle", "wb") as fh:
+            pickle.dump({**meta, "files": files}, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            fh.flush()
+            os.fsync(fh.fileno())
+        _fsync_dir(tmp)
+        os.rename(tmp, target)
+        _fsync_dir(target.parent)
+    except BaseException:
+        import shutil
+
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def read_snapshot_dir(
+    path: str | os.PathLike[str], mmap_mode: str | None = "c"
+) -> tuple[dict[str, Any], dict[str, npt.NDArray[Any]]]:
+    """Read a directory written by `write_snapshot_dir`; the arrays memory-mapped.
+
+    The default mode "c" (copy on write) shares every page with the other processes that map
+    the same files until this process writes to it (only a reader's small overlay does).
+    Holds a pickle: read only your own snapshots.
+    """
+    folder = Path(path)
+    with open(folder / "meta.pickle", "rb") as fh:
+        meta = pickle.load(fh)  # noqa: S301 - our own snapshot file
+    if not isinstance(meta, dict) or meta.get("version") != _SNAPSHOT_VERSION:
+        raise ValueError(f"{path}: not a similarity snapshot of version {_SNAPSHOT_VERSION}")
+    files = meta.pop("files")
+    # Plain ndarray views of the maps: numpy.memmap's Python-level __getitem__ would cost more
+    # than the query itself; the views keep the maps (and the shared pages) alive.
+    arrays = {
+        key: np.asarray(np.load(folder / name, mmap_mode=mmap_mode, allow_pickle=False))  # type: ignore[arg-type]
+        for key, name in files.items()
+    }
+    return meta, arrays
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def read_snapshot(path: str | os.PathLike[str]) -> tuple[dict[str, Any], dict[str, npt.NDArray[Any]]]:
@@ -488,11 +552,12 @@ class SimilarityIndex:
         index._ids = list(meta["ids"])
         index._row_of = {doc_id: row for row, doc_id in enumerate(index._ids)}
         n_rows = len(index._ids)
-        index._df = np.array(arrays["df"], dtype=np.float64)
+        # asarray, not array: memory-mapped arrays stay mapped (shared) instead of being copied
+        index._df = np.asarray(arrays["df"], dtype=np.float64)
         index._df_residual_docs = int(meta.get("df_residual_docs", 0))
         index._alive = _Column(np.bool_, False, data=np.ones(n_rows, dtype=np.bool_))
-        index._scale = _Column(np.float32, 0.0, data=np.array(arrays["scale"]))
-        index._weight_at_add = _Column(np.float32, 0.0, data=np.array(arrays["weight_at_add"]))
+        index._scale = _Column(np.float32, 0.0, data=np.asarray(arrays["scale"]))
+        index._weight_at_add = _Column(np.float32, 0.0, data=np.asarray(arrays["weight_at_add"]))
         index._attrs = Attributes.from_snapshot(meta["attr_values"], arrays, "attr:", n_rows)
         index._fwd_ptr = arrays["fwd_ptr"]
         index._fwd_feat = arrays["fwd_feat"]

@@ -67,10 +67,13 @@ class Sluices:
 
 
 @pytest.fixture
-def sluices(settings: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch, live_server: Any) -> Iterator[Sluices]:
+def sluices(
+    settings: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch, live_server: Any, similarity_snapshot: None
+) -> Iterator[Sluices]:
     """The shipped municipality lists, Östersunds kommun and Trondheim kommune, and ideas
-    submitted through the real service (so they are in the similarity index). Mail jobs run on
-    commit into `mail.outbox`; links in it point at the live server."""
+    submitted through the real service (so they reach the similarity index through the change
+    log on top of the published snapshot). Mail jobs run on commit into `mail.outbox`; links in
+    it point at the live server."""
     settings.DATA_DIR = tmp_path / "data"
     settings.SITE_URL = live_server.url
     matching.reset()

@@ -97,8 +97,8 @@ def idea(make_idea) -> Idea:
 
 
 @pytest.fixture
-def public_side(settings, tmp_path, monkeypatch):
-    """Isolation for submission-side tests: a fresh similarity index with its snapshot in a
+def public_side(settings, tmp_path, monkeypatch, similarity_snapshot):
+    """Isolation for submission-side tests: a published (empty) similarity snapshot in a
     temporary directory and no duplicate-candidate jobs (tested in test_regional.py). Rate-limit
     counters start empty in every test (tests/conftest.py)."""
     from framja.ideas import matching

@@ -1,9 +1,10 @@
-"""The similarity index integration: kept up to date on create/edit/withdraw/delete, consistent
-across processes, restarted from a snapshot without a rebuild, rebuilt by a command."""
+"""The ideas corpus of the similarity service: kept up to date on create/edit/withdraw/delete
+through the change log, read from a published snapshot plus the tail, never built inside a
+request, rebuilt by a command."""
 
 from __future__ import annotations
 
-import json
+import logging
 import os
 import subprocess
 import sys
@@ -15,46 +16,45 @@ import pytest
 from django.core.management import call_command
 
 from framja.ideas import matching
-from framja.ideas.models import Idea, IndexChange
+from framja.ideas.models import Idea
+from framja.indexes import services as index_services
+from framja.indexes.models import IndexChange
+from framja.indexes.store import Snapshot, SnapshotStore
 
 pytestmark = pytest.mark.usefixtures("public_side")
 
 BIKES = "Cykelparkering med tak vid resecentrum för pendlare som tar tåget"
 
 
+def _current() -> Snapshot:
+    snapshot = SnapshotStore("ideas").current()
+    assert snapshot is not None
+    return snapshot
+
+
 def _ids(text: str = BIKES) -> list[int]:
     return [m.idea_id for m in matching.similar(text, k=10)]
 
 
-def _fresh() -> None:
-    """Let the next query look for changes at once (as if the sync interval had passed)."""
-    matching.get_index().last_sync = 0.0
-
-
 def test_new_edited_withdrawn_and_deleted_ideas_are_reflected(make_idea):
-    assert _ids() == []  # builds the (empty) index
+    assert _ids() == []
     idea = make_idea(title="Cykelparkering vid resecentrum", description="Tak över cykelställen för pendlare.")
-    _fresh()
     assert _ids() == [idea.pk]
 
     idea.title, idea.description = "Fler bänkar i parken", "Sittplatser för äldre längs promenadstråket."
     idea.save()
-    _fresh()
     assert _ids() == []
     assert _ids("bänkar i parken för äldre") == [idea.pk]
 
     idea.withdrawn_at = idea.created_at
     idea.save()
-    _fresh()
     assert _ids("bänkar i parken för äldre") == []
 
     Idea.objects.filter(pk=idea.pk).update(withdrawn_at=None)
     matching.record_change(idea.pk)  # what QuerySet.update() callers do
-    _fresh()
     assert _ids("bänkar i parken för äldre") == [idea.pk]
 
     idea.delete()
-    _fresh()
     assert _ids("bänkar i parken för äldre") == []
 
 
@@ -67,40 +67,51 @@ def test_saving_without_indexed_changes_writes_no_change_row(idea):
     assert IndexChange.objects.count() == before
 
 
-def test_restart_loads_the_snapshot_and_applies_only_newer_changes(make_idea, monkeypatch):
+def test_restart_opens_the_snapshot_and_applies_only_newer_changes(make_idea, monkeypatch):
     old = make_idea(title="Cykelparkering vid resecentrum", description="Tak över cykelställen för pendlare.")
-    assert _ids() == [old.pk]  # first use: built once and saved
-    meta = json.loads(matching.get_index().meta_path.read_text())
-    assert meta["applied_through"] >= 1
-
+    snapshot = index_services.rebuild("ideas")  # the writer
+    assert snapshot.documents == 1
     matching.reset()  # a restarted process
 
-    def no_rebuild(self, *args, **kwargs):
-        raise AssertionError("a restart must not rebuild the index")
+    def no_build(*args, **kwargs):
+        raise AssertionError("a reader must not build the index")
 
-    monkeypatch.setattr(matching.IdeaIndex, "rebuild", no_rebuild)
+    monkeypatch.setattr(index_services, "rebuild", no_build)
+    monkeypatch.setattr(index_services, "_new_engine", no_build)
     new = make_idea(title="Cykelparkering vid stationen", description="Cykelställ med tak för pendlare vid tåget.")
     assert set(_ids()) == {old.pk, new.pk}
+    reader = index_services.reader("ideas")
+    assert reader.snapshot is not None
+    assert reader.snapshot.name == snapshot.name
+    assert reader.overlay == 1  # only the newer idea was applied on top of the snapshot
+
+
+def test_without_a_snapshot_suggestions_are_empty_and_a_warning_is_logged(make_idea, monkeypatch, caplog):
+    make_idea(title="Cykelparkering vid resecentrum", description="Tak över cykelställen för pendlare.")
+    SnapshotStore("ideas").pointer.unlink()
+    matching.reset()
+    monkeypatch.setattr(index_services, "_new_engine", lambda corpus: pytest.fail("built inside a request"))
+    with caplog.at_level(logging.WARNING, logger="framja.indexes.services"):
+        assert _ids() == []
+    assert "No snapshot of the ideas similarity index" in caplog.text
 
 
 def test_late_commit_of_an_earlier_change_is_not_missed(make_idea):
     first = make_idea(title="Cykelparkering vid resecentrum", description="Tak över cykelställen för pendlare.")
     second = make_idea(title="Cykelparkering vid stationen", description="Cykelställ med tak för pendlare vid tåget.")
     _ids()
-    index = matching.get_index()
+    reader = index_services.reader("ideas")
     top = IndexChange.objects.latest("id").id
     # Another transaction took id top+1 but commits later; id top+2 is already visible.
     Idea.objects.filter(pk=second.pk).update(title="Något helt annat", description="Simhall i centrum.")
-    IndexChange.objects.create(id=top + 2, idea_id=first.pk, op="upsert")
-    _fresh()
+    IndexChange.objects.create(id=top + 2, corpus="ideas", key=first.pk, op="upsert")
     _ids()
-    assert index.applied_through == top + 2
-    assert top + 1 in index.gaps
-    IndexChange.objects.create(id=top + 1, idea_id=second.pk, op="upsert")  # the late commit
-    _fresh()
+    assert reader.position.through == top + 2
+    assert top + 1 in reader.position.gaps
+    IndexChange.objects.create(id=top + 1, corpus="ideas", key=second.pk, op="upsert")  # the late commit
     assert second.pk not in _ids()
     assert _ids("simhall i centrum") == [second.pk]
-    assert not index.gaps
+    assert not reader.position.gaps
 
 
 def test_similar_to_idea_excludes_itself(make_idea):
@@ -126,15 +137,15 @@ def test_levels_in_plain_words(score, level):
     assert matching.level_label(score)
 
 
-def test_similarity_rebuild_command(make_idea, capsys):
+def test_index_rebuild_command_shows_progress_and_publishes(make_idea, capsys):
     for n in range(3):
         make_idea(title=f"Cykelparkering {n}", description="Tak över cykelställen för pendlare.")
-    call_command("similarity_rebuild", "--chunk-size", "2")
+    call_command("index_rebuild", "ideas", "--chunk-size", "2")
     captured = capsys.readouterr()
-    assert "Indexed 3 ideas" in captured.out
+    assert "ideas: indexed 3 documents" in captured.out
     assert "3/3" in captured.err  # the progress bar
-    assert matching.get_index().meta_path.exists()
-    call_command("similarity_rebuild", "--no-progress")  # re-runnable
+    assert _current().documents == 3
+    call_command("index_rebuild", "--no-progress")  # re-runnable, every corpus
     assert len(_ids()) == 3
 
 
@@ -189,6 +200,9 @@ def test_an_idea_saved_through_one_process_is_found_through_another_within_a_sec
     root = Path(__file__).resolve().parents[2]
     subprocess.run(
         [python, "-m", "framja.manage", "migrate", "--no-input", "-v", "0"], env=env, cwd=root, check=True, timeout=300
+    )
+    subprocess.run(  # the writer publishes a snapshot; readers never build one
+        [python, "-m", "framja.manage", "index_rebuild", "--no-progress"], env=env, cwd=root, check=True, timeout=300
     )
     marker = tmp_path / "saved"
     reader = subprocess.Popen([python, "-c", READER, str(marker)], env=env, cwd=root, stdout=subprocess.PIPE, text=True)

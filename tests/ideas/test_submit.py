@@ -16,8 +16,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from framja.accounts.models import ApiToken, Organisation, Role
-from framja.ideas.models import Attachment, Event, Idea, IndexChange, Sluice, StageVisit
+from framja.ideas.models import Attachment, Event, Idea, Sluice, StageVisit
 from framja.ideas.services import public as services
+from framja.indexes.models import IndexChange
 from framja.notifications.models import OutboundEmail
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory, serve
 
@@ -97,7 +98,7 @@ def test_anonymous_submission_is_stored_received_and_mailed(
     assert idea.language == "en"
     assert StageVisit.objects.filter(idea=idea, left_at=None).count() == 1
     assert Event.objects.filter(idea=idea, kind=Event.Kind.SUBMITTED, is_public=True).exists()
-    assert IndexChange.objects.filter(idea_id=idea.pk, op="upsert").exists()
+    assert IndexChange.objects.filter(corpus="ideas", key=idea.pk, op="upsert").exists()
 
     receipt = client.get(response["Location"])
     assert idea.reference in receipt.content.decode()

@@ -1,0 +1,59 @@
+"""Probes for load balancers and orchestrators: `/healthz` (liveness) and `/readyz` (readiness).
+
+Both answer JSON, whatever state the database is in. `ProbeMiddleware` serves them before any
+other middleware, so no session, user, language or audit lookup can touch the database (or
+turn a database outage into an HTML error page) on the way.
+
+- `/healthz`: the process is alive and serves requests: always 200 while it can answer at all.
+  It does not depend on the database on purpose: a liveness probe that failed with the database
+  would restart every web process during a database outage.
+- `/readyz`: may this process take traffic? 200 or 503, with the reasons (database reachable,
+  migrations applied, every similarity corpus loaded and its lag, job queue depth).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+
+from framja.indexes import readiness
+
+logger = logging.getLogger(__name__)
+
+
+def healthz(request: HttpRequest) -> JsonResponse:
+    return _no_store(JsonResponse({"status": "ok"}))
+
+
+def readyz(request: HttpRequest) -> JsonResponse:
+    try:
+        ready, checks = readiness.report()
+    except Exception as error:  # the probe itself must never answer an HTML 500
+        logger.exception("Readiness report failed")
+        ready, checks = False, {"report": {"ok": False, "error": type(error).__name__}}
+    return _no_store(
+        JsonResponse({"status": "ok" if ready else "unavailable", "checks": checks}, status=200 if ready else 503)
+    )
+
+
+def _no_store(response: JsonResponse) -> JsonResponse:
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+PROBES: dict[str, Callable[[HttpRequest], JsonResponse]] = {"/healthz": healthz, "/readyz": readyz}
+
+
+class ProbeMiddleware:
+    """Answer the probes first (put it at the top of MIDDLEWARE)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        probe = PROBES.get(request.path_info.rstrip("/") or "/")
+        if probe is not None and request.method in ("GET", "HEAD"):
+            return probe(request)
+        return self.get_response(request)
