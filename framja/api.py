@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -52,6 +53,14 @@ def on_validation_error(request: HttpRequest, exc: DjangoValidationError) -> Htt
 @api.exception_handler(OverflowError)  # an id too large for the database cannot name a stored object
 def on_not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
     return api.create_response(request, {"detail": _("Not found.")}, status=404)
+
+
+@api.exception_handler(DataError)
+def on_data_error(request: HttpRequest, exc: DataError) -> HttpResponse:
+    """The last line behind the schemas' bounds: a number or text the database cannot hold is
+    bad input (422), not a server error."""
+    detail = [{"loc": ["body"], "msg": _("A value is out of the range the server can store."), "type": "value_error"}]
+    return api.create_response(request, {"detail": detail}, status=422)
 
 
 @api.exception_handler(PermissionDenied)

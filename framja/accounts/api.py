@@ -15,10 +15,11 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from framja.accounts import services
 from framja.accounts.auth import optional_auth
+from framja.accounts.converters import database_id
 from framja.accounts.models import ApiToken, Invitation, Membership, Organisation, User
 from framja.accounts.permissions import can_manage, can_view_members, require
 from framja.accounts.schemas import (
@@ -38,6 +39,7 @@ from framja.accounts.schemas import (
 from framja.audit.api import AuditFilter, filter_entries
 from framja.audit.models import AuditEntry
 from framja.audit.schemas import AuditEntryOut
+from framja.pagination import BoundedPagination
 from framja.places.models import Municipality
 
 router = Router(tags=["accounts"])
@@ -57,8 +59,9 @@ def _organisation(ref: str, *, full: bool = False) -> Organisation:
 
     `full` loads what OrganisationOut shows (municipality, municipalities served).
     """
-    if ref.isdigit() and len(ref) <= 18:
-        lookup: dict[str, Any] = {"pk": int(ref)}
+    pk = database_id(ref)
+    if pk is not None:
+        lookup: dict[str, Any] = {"pk": pk}
     elif _SLUG.match(ref):
         lookup = {"slug": ref}
     else:
@@ -145,7 +148,7 @@ def token_revoke(request: HttpRequest, token_id: int = Path(..., ge=1, le=MAX_ID
 @router.get(
     "/organisations", response=list[OrganisationOut], auth=optional_auth, tags=["organisations"], summary="Directory"
 )
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def organisation_list(request: HttpRequest, filters: Query[OrganisationFilter]) -> Any:
     organisations = Organisation.objects.visible_to(_user(request))
     if filters.kind:
@@ -204,7 +207,7 @@ def _managed(request: HttpRequest, ref: str) -> Organisation:
 
 
 @router.get("/organisations/{ref}/members", response=list[MembershipOut], tags=["members"])
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def member_list(request: HttpRequest, ref: str) -> Any:
     """The organisation's members and their roles (members only)."""
     organisation = _organisation(ref)
@@ -265,7 +268,7 @@ def invitation_revoke(request: HttpRequest, ref: str, invitation_id: int = Path(
 
 
 @router.get("/organisations/{ref}/audit", response=list[AuditEntryOut], tags=["audit"])
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def organisation_audit(request: HttpRequest, ref: str, filters: Query[AuditFilter]) -> Any:
     """The organisation's audit log, newest first (administrators). Same as GET /audit?organisation=ID."""
     organisation = _managed(request, ref)

@@ -8,11 +8,12 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Query, Router
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from framja.accounts.permissions import can_manage, require
 from framja.audit.models import AuditEntry, AuditEntryQuerySet
 from framja.audit.schemas import AuditEntryOut, AuditFilter
+from framja.pagination import BoundedPagination
 
 router = Router(tags=["audit"])
 
@@ -36,7 +37,7 @@ def filter_entries(entries: AuditEntryQuerySet, filters: AuditFilter) -> AuditEn
 
 
 @router.get("", response=list[AuditEntryOut])
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def audit_list(request: HttpRequest, filters: Query[AuditListFilter]) -> Any:
     """Entries of one organisation (its administrators), or of all (platform staff)."""
     user = request.user
