@@ -47,7 +47,7 @@ router = Router(tags=["accounts"])
 #: Ids in paths are database ids: larger numbers cannot exist (and would overflow SQLite).
 MAX_ID = 2**63 - 1
 _SLUG = re.compile(r"^[-a-zA-Z0-9_]{1,80}$")
-_CODE = re.compile(r"^(?:(SE|NO)\s*-\s*)?(\d{4})$")
+_CODE = re.compile(r"^(?:(SE|NO) *[-:]? *)?([0-9]{4})$")
 
 
 def _user(request: HttpRequest) -> User:
@@ -156,7 +156,10 @@ def organisation_list(request: HttpRequest, filters: Query[OrganisationFilter]) 
     if filters.country:
         organisations = organisations.filter(country=filters.country)
     if filters.municipality:
-        municipality = resolve_municipalities([filters.municipality], field="municipality")[0]
+        try:
+            municipality = resolve_municipalities([filters.municipality], field="municipality")[0]
+        except ValidationError:
+            return Organisation.objects.none()  # no organisation serves a municipality that does not exist
         organisations = organisations.serving(municipality)
     return (
         organisations.search(filters.q or "")

@@ -14,6 +14,7 @@ from pydantic import AfterValidator, StringConstraints
 
 from framja.accounts.models import Membership, Organisation, Role, User
 from framja.places.models import Country
+from framja.places.schemas import MUNICIPALITY_CODE_PATTERN
 
 
 def _no_nul(value: str) -> str:
@@ -28,7 +29,7 @@ ShortText = Annotated[str, StringConstraints(max_length=40), _NO_NUL]
 SearchText = Annotated[str, StringConstraints(max_length=100), _NO_NUL]
 EmailText = Annotated[str, StringConstraints(max_length=254), _NO_NUL]
 LongText = Annotated[str, StringConstraints(max_length=10000), _NO_NUL]
-MunicipalityCode = Annotated[str, StringConstraints(min_length=1, max_length=10), _NO_NUL]
+MunicipalityCode = Annotated[str, StringConstraints(max_length=20, pattern=MUNICIPALITY_CODE_PATTERN), _NO_NUL]
 
 
 class MunicipalityOut(Schema):
@@ -100,7 +101,7 @@ class OrganisationFilter(Schema):
 class OrganisationIn(Schema):
     """A new organisation. Municipalities by code; a bare code used in both countries needs its prefix."""
 
-    name: Name
+    name: Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=r"\S"), _NO_NUL]
     kind: Organisation.Kind
     country: Country
     organisation_number: ShortText = ""
@@ -207,7 +208,7 @@ class InvitationOut(Schema):
 
 
 class TokenIn(Schema):
-    name: SearchText
+    name: Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=r"\S"), _NO_NUL]
 
 
 class TokenOut(Schema):

@@ -57,6 +57,7 @@ from framja.ideas.schemas_casework import (
 from framja.ideas.services import casework as services
 from framja.pagination import BoundedPagination
 from framja.places.models import Municipality
+from framja.places.schemas import OPTIONAL_MUNICIPALITY_CODE_PATTERN
 
 router = Router(tags=["ideas"])
 
@@ -67,7 +68,7 @@ MAX_ID = 2**63 - 1
 class IdeaFilters(Schema):
     organisation: str = ""
     stage: int | None = Field(None, ge=1, le=MAX_ID)
-    municipality: str = ""
+    municipality: str = Field("", pattern=OPTIONAL_MUNICIPALITY_CODE_PATTERN)
     tag: str = ""
     assignee: str = ""
     older_than_days: int | None = Field(None, ge=0, le=36_500)
