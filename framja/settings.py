@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "framja.places",
     "framja.audit",
     "framja.notifications",
+    "framja.idempotency",
     "framja.ideas",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -53,7 +53,8 @@ def queue_email(*, to: str, subject: str, body: str, language: str = "") -> Outb
         language=language[:5],
         next_attempt_at=timezone.now(),
     )
-    transaction.on_commit(lambda: _hand_to_sender(email.pk))
+    # robust: a failure to hand over (the mail stays queued) must not turn a committed request into a 500.
+    transaction.on_commit(lambda: _hand_to_sender(email.pk), robust=True)
     return email
 
 

@@ -406,7 +406,7 @@ def _schedule_duplicate_check(idea_id: int) -> None:
         from framja.ideas.services.casework import schedule_candidate_refresh
     except ImportError:
         return
-    transaction.on_commit(lambda: schedule_candidate_refresh(idea_id))
+    transaction.on_commit(lambda: schedule_candidate_refresh(idea_id), robust=True)
 
 
 # --- supporting ----------------------------------------------------------------------------
