@@ -11,6 +11,7 @@ from typing import Annotated
 
 from ninja import Field, Schema
 from pydantic import AfterValidator, StringConstraints
+from pydantic.json_schema import WithJsonSchema
 
 from framja.accounts.models import Membership, Organisation, Role, User
 from framja.places.models import Country
@@ -29,6 +30,13 @@ ShortText = Annotated[str, StringConstraints(max_length=40), _NO_NUL]
 SearchText = Annotated[str, StringConstraints(max_length=100), _NO_NUL]
 EmailText = Annotated[str, StringConstraints(max_length=254), _NO_NUL]
 LongText = Annotated[str, StringConstraints(max_length=10000), _NO_NUL]
+#: An e-mail address or nothing; the schema says so, so that generated addresses are real ones.
+OptionalEmail = Annotated[
+    str,
+    StringConstraints(max_length=254),
+    _NO_NUL,
+    WithJsonSchema({"anyOf": [{"type": "string", "format": "email", "maxLength": 254}, {"const": ""}]}),
+]
 MunicipalityCode = Annotated[str, StringConstraints(max_length=20, pattern=MUNICIPALITY_CODE_PATTERN), _NO_NUL]
 
 
@@ -108,7 +116,7 @@ class OrganisationIn(Schema):
     municipality: MunicipalityCode | None = None
     serves: list[MunicipalityCode] = Field(default_factory=list, max_length=1000)
     website: Name = ""
-    email: EmailText = ""
+    email: OptionalEmail = ""
     phone: ShortText = ""
     description_sv: LongText = ""
     description_nb: LongText = ""
@@ -125,7 +133,7 @@ class OrganisationPatch(Schema):
     municipality: MunicipalityCode | None = None
     serves: list[MunicipalityCode] | None = Field(None, max_length=1000)
     website: Name | None = None
-    email: EmailText | None = None
+    email: OptionalEmail | None = None
     phone: ShortText | None = None
     description_sv: LongText | None = None
     description_nb: LongText | None = None

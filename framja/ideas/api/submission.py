@@ -22,7 +22,7 @@ from pydantic import StrictBool
 from framja.accounts.models import ApiToken, User
 from framja.audit.context import set_actor
 from framja.ideas import matching
-from framja.ideas.models import Comment, Idea, Tag
+from framja.ideas.models import Audience, Comment, Idea, Tag
 from framja.ideas.schemas import IdeaOut, IdeaSubmittedOut, SimilarIdeaOut, for_public_output
 from framja.ideas.services import public as services
 from framja.idempotency import api as idempotency
@@ -48,7 +48,12 @@ class IdeaIn(Schema):
         pattern=MUNICIPALITY_CODE_PATTERN,
         description='Official code: "2303", "5001", or "SE-1860" / "NO-1860".',
     )
-    audience: str = Field("", max_length=20, description="residents, businesses, employees, ... (see Audience).")
+    audience: str = Field(
+        "",
+        max_length=20,
+        pattern="^(?:" + "|".join(Audience.values) + ")?$",
+        description="residents, businesses, employees, ... (see Audience); empty for none.",
+    )
     tags: list[str] = Field(
         default_factory=list, max_length=40, description="Tag short names, e.g. sdg-11, mobility-transport."
     )
