@@ -2,7 +2,10 @@
 
 Authentication: `Authorization: Bearer <personal API token>` or the browser session (with CSRF).
 Errors are JSON: 401/403/404 with {"detail": ...}; bad input 422 with field errors
-({"detail": [{"loc": [...], "msg": ..., "type": ...}]}) — also for model validation errors.
+({"detail": [{"loc": [...], "msg": ..., "type": ...}]}) — also for model validation errors,
+whose `loc` names "query", "path" or "body" by where the field came from; a clash with stored
+data (a uniqueness rule) is a 409. A NUL character anywhere in the input is a 422
+(framja.nul_bytes). POST /ideas accepts an `Idempotency-Key` header (framja.idempotency).
 """
 
 from __future__ import annotations
