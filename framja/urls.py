@@ -34,3 +34,5 @@ urlpatterns += i18n_patterns(
 )
 # No public /media/ route, not even in debug mode: uploaded files (idea attachments) may carry
 # personal data and are served by permission-checked views only.
+
+handler404 = "framja.views.not_found"

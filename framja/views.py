@@ -4,12 +4,21 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.defaults import page_not_found
 
 from framja.accounts.models import Role
 from framja.context_processors import viewer_for
 from framja.navigation import build_workspace
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """404 for URLs that match no route: JSON under /api/ (as every API error), else the site's page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("Not found.")}, status=404)
+    return page_not_found(request, exception)
 
 
 def home(request: HttpRequest) -> HttpResponse:

@@ -15,10 +15,11 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from framja.accounts import services
 from framja.accounts.auth import optional_auth
+from framja.accounts.converters import database_id
 from framja.accounts.models import ApiToken, Invitation, Membership, Organisation, User
 from framja.accounts.permissions import can_manage, can_view_members, require
 from framja.accounts.schemas import (
@@ -39,6 +40,7 @@ from framja.accounts.schemas import (
 from framja.audit.api import AuditFilter, AuditListFilter, filter_entries
 from framja.audit.models import AuditEntry
 from framja.audit.schemas import AuditEntryOut
+from framja.pagination import BoundedPagination
 from framja.places.models import Municipality
 
 router = Router(tags=["accounts"])
@@ -46,7 +48,7 @@ router = Router(tags=["accounts"])
 #: Ids in paths are database ids: larger numbers cannot exist (and would overflow SQLite).
 MAX_ID = 2**63 - 1
 _SLUG = re.compile(r"^[-a-zA-Z0-9_]{1,80}$")
-_CODE = re.compile(r"^(?:(SE|NO)\s*-\s*)?(\d{4})$")
+_CODE = re.compile(r"^(?:(SE|NO) *[-:]? *)?([0-9]{4})$")
 
 
 def _user(request: HttpRequest) -> User:
@@ -58,8 +60,9 @@ def _organisation(ref: str, *, full: bool = False) -> Organisation:
 
     `full` loads what OrganisationOut shows (municipality, municipalities served).
     """
-    if ref.isdigit() and len(ref) <= 18:
-        lookup: dict[str, Any] = {"pk": int(ref)}
+    pk = database_id(ref)
+    if pk is not None:
+        lookup: dict[str, Any] = {"pk": pk}
     elif _SLUG.match(ref):
         lookup = {"slug": ref}
     else:
@@ -148,7 +151,7 @@ def token_revoke(request: HttpRequest, token_id: int = Path(..., ge=1, le=MAX_ID
 @router.get(
     "/organisations", response=list[OrganisationOut], auth=optional_auth, tags=["organisations"], summary="Directory"
 )
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def organisation_list(request: HttpRequest, filters: Query[OrganisationFilter]) -> Any:
     organisations = Organisation.objects.visible_to(_user(request))
     if filters.kind:
@@ -156,7 +159,10 @@ def organisation_list(request: HttpRequest, filters: Query[OrganisationFilter]) 
     if filters.country:
         organisations = organisations.filter(country=filters.country)
     if filters.municipality:
-        municipality = resolve_municipalities([filters.municipality], field="municipality")[0]
+        try:
+            municipality = resolve_municipalities([filters.municipality], field="municipality")[0]
+        except ValidationError:
+            return Organisation.objects.none()  # no organisation serves a municipality that does not exist
         organisations = organisations.serving(municipality)
     return (
         organisations.search(filters.q or "")
@@ -182,7 +188,7 @@ def organisation_create(request: HttpRequest, payload: OrganisationIn) -> Any:
     tags=["organisations"],
     summary="Claims awaiting verification that you may verify",
 )
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def claim_list(request: HttpRequest) -> Any:
     """Platform staff see every pending claim; admins and coordinators of a verified region see
     pending region claims within the area their region is verified to serve."""
@@ -251,7 +257,7 @@ def _managed(request: HttpRequest, ref: str) -> Organisation:
 
 
 @router.get("/organisations/{ref}/members", response=list[MembershipOut], tags=["members"])
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def member_list(request: HttpRequest, ref: str) -> Any:
     """The organisation's members and their roles (members only)."""
     organisation = _organisation(ref)
@@ -312,7 +318,7 @@ def invitation_revoke(request: HttpRequest, ref: str, invitation_id: int = Path(
 
 
 @router.get("/organisations/{ref}/audit", response=list[AuditEntryOut], tags=["audit"])
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def organisation_audit(request: HttpRequest, ref: str, filters: Query[AuditFilter]) -> Any:
     """The organisation's audit log, newest first (administrators). Same as GET /audit?organisation=ID."""
     organisation = _managed(request, ref)
@@ -326,7 +332,7 @@ audit_router = Router(tags=["audit"])
 
 
 @audit_router.get("", response=list[AuditEntryOut])
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def audit_list(request: HttpRequest, filters: Query[AuditListFilter]) -> Any:
     """Entries of one organisation (its administrators), or of all (platform staff)."""
     user = request.user

@@ -16,3 +16,9 @@ class DatabaseIdConverter:
 
     def to_url(self, value: int) -> str:
         return str(value)
+
+
+def database_id(text: str) -> int | None:
+    """The id a text names ("12"), or None: only ASCII digits count ("¹".isdigit() is true, and
+    int("¹") fails) and at most 18 of them, so the number fits a BIGINT."""
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None

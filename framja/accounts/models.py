@@ -75,7 +75,7 @@ class OrganisationQuerySet(models.QuerySet["Organisation"]):
             return self
         match = Q(name__icontains=text) | Q(slug__icontains=text)
         digits = clean_organisation_number(text)
-        if digits.isdigit():
+        if digits.isascii() and digits.isdigit():
             match |= Q(organisation_number__startswith=digits)
         return self.filter(match)
 

@@ -11,9 +11,11 @@ from typing import Annotated
 
 from ninja import Field, Schema
 from pydantic import AfterValidator, StringConstraints
+from pydantic.json_schema import WithJsonSchema
 
 from framja.accounts.models import ClaimStatus, Membership, Organisation, Role, User
 from framja.places.models import Country
+from framja.places.schemas import MUNICIPALITY_CODE_PATTERN
 
 
 def _no_nul(value: str) -> str:
@@ -28,7 +30,14 @@ ShortText = Annotated[str, StringConstraints(max_length=40), _NO_NUL]
 SearchText = Annotated[str, StringConstraints(max_length=100), _NO_NUL]
 EmailText = Annotated[str, StringConstraints(max_length=254), _NO_NUL]
 LongText = Annotated[str, StringConstraints(max_length=10000), _NO_NUL]
-MunicipalityCode = Annotated[str, StringConstraints(min_length=1, max_length=10), _NO_NUL]
+#: An e-mail address or nothing; the schema says so, so that generated addresses are real ones.
+OptionalEmail = Annotated[
+    str,
+    StringConstraints(max_length=254),
+    _NO_NUL,
+    WithJsonSchema({"anyOf": [{"type": "string", "format": "email", "maxLength": 254}, {"const": ""}]}),
+]
+MunicipalityCode = Annotated[str, StringConstraints(max_length=20, pattern=MUNICIPALITY_CODE_PATTERN), _NO_NUL]
 
 
 class MunicipalityOut(Schema):
@@ -114,14 +123,14 @@ class OrganisationFilter(Schema):
 class OrganisationIn(Schema):
     """A new organisation. Municipalities by code; a bare code used in both countries needs its prefix."""
 
-    name: Name
+    name: Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=r"\S"), _NO_NUL]
     kind: Organisation.Kind
     country: Country
     organisation_number: ShortText = ""
     municipality: MunicipalityCode | None = None
     serves: list[MunicipalityCode] = Field(default_factory=list, max_length=1000)
     website: Name = ""
-    email: EmailText = ""
+    email: OptionalEmail = ""
     phone: ShortText = ""
     description_sv: LongText = ""
     description_nb: LongText = ""
@@ -138,7 +147,7 @@ class OrganisationPatch(Schema):
     municipality: MunicipalityCode | None = None
     serves: list[MunicipalityCode] | None = Field(None, max_length=1000)
     website: Name | None = None
-    email: EmailText | None = None
+    email: OptionalEmail | None = None
     phone: ShortText | None = None
     description_sv: LongText | None = None
     description_nb: LongText | None = None
@@ -221,7 +230,7 @@ class InvitationOut(Schema):
 
 
 class TokenIn(Schema):
-    name: SearchText
+    name: Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=r"\S"), _NO_NUL]
 
 
 class TokenOut(Schema):

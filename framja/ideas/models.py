@@ -651,17 +651,25 @@ class DuplicateCandidate(models.Model):
         return f"{self.idea_a_id} ~ {self.idea_b_id} ({self.score:.2f})"
 
 
+class ParticipantRole(models.TextChoices):
+    """A co-developing organisation's part. Named apart from accounts' Role (a member's role),
+    so the OpenAPI document has two enums instead of one name for both."""
+
+    LEAD = "lead", _("Lead")
+    PARTNER = "partner", _("Partner")
+
+
+class ParticipantStatus(models.TextChoices):
+    INVITED = "invited", _("Invited")
+    ACCEPTED = "accepted", _("Taking part")
+    DECLINED = "declined", _("Declined")
+
+
 class Participant(models.Model):
     """An organisation co-developing an idea, with its role and share of the cost (percent)."""
 
-    class Role(models.TextChoices):
-        LEAD = "lead", _("Lead")
-        PARTNER = "partner", _("Partner")
-
-    class Status(models.TextChoices):
-        INVITED = "invited", _("Invited")
-        ACCEPTED = "accepted", _("Taking part")
-        DECLINED = "declined", _("Declined")
+    Role = ParticipantRole
+    Status = ParticipantStatus
 
     idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="participants")
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="idea_participations")

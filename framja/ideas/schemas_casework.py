@@ -7,8 +7,18 @@ from datetime import datetime
 from decimal import Decimal
 
 from ninja import Field, Schema
+from pydantic import StrictBool
 
-from framja.ideas.models import Comment, DuplicateLink, GateDecision, Idea, Participant, Stage
+from framja.ideas.models import (
+    Comment,
+    DuplicateLink,
+    GateDecision,
+    Idea,
+    Participant,
+    ParticipantRole,
+    ParticipantStatus,
+    Stage,
+)
 from framja.ideas.schemas import IdeaOut, MunicipalityOut
 
 
@@ -153,8 +163,12 @@ class DecisionIn(Schema):
     outcome: GateDecision.Outcome
     rationale: str = Field(min_length=1, max_length=10_000)
     to_stage: int | None = Field(None, description="Recycle only: id of the earlier stage.")
-    scores: dict[int, int] = Field(default_factory=dict, description="Criterion id → score 1–5 (optional each).")
-    is_public: bool = True
+    scores: dict[int, int] = Field(
+        default_factory=dict,
+        description="Criterion id → score 1–5 (optional each).",
+        json_schema_extra={"propertyNames": {"pattern": "^[0-9]{1,18}$"}},
+    )
+    is_public: StrictBool = True
     version: int | None = Field(None, description="If given, refused with 409 when the idea changed since.")
 
 
@@ -213,8 +227,8 @@ class DuplicateOut(Schema):
 class ParticipantOut(Schema):
     id: int
     organisation: OrganisationRefOut
-    role: Participant.Role
-    status: Participant.Status
+    role: ParticipantRole
+    status: ParticipantStatus
     cost_share: Decimal = Field(description="Percent of the development cost.")
     amount: Decimal | None = Field(description="Share of the budget, in the idea's currency.")
 
@@ -229,20 +243,44 @@ class InviteIn(Schema):
 
 
 class ParticipantPatchIn(Schema):
-    status: Participant.Status = Field(description="The invited organisation answers: accepted or declined.")
+    status: ParticipantStatus = Field(description="The invited organisation answers: accepted or declined.")
 
 
 class ShareIn(Schema):
     participant: int
-    role: Participant.Role
-    cost_share: Decimal = Field(ge=0, le=100, max_digits=5, decimal_places=2)
+    role: ParticipantRole
+    cost_share: Decimal = Field(
+        ge=0,
+        le=100,
+        max_digits=5,
+        decimal_places=2,
+        json_schema_extra={
+            "anyOf": [
+                {"type": "number", "minimum": 0, "maximum": 100, "multipleOf": 0.01},
+                {"type": "string", "pattern": r"^(100(\.00?)?|[0-9]{1,2}(\.[0-9]{1,2})?)$"},
+            ]
+        },
+    )
 
 
 class CostSplitIn(Schema):
     shares: list[ShareIn] = Field(
         description="Every non-declined participant once; exactly one lead; shares total 100."
     )
-    budget: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
+    budget: Decimal | None = Field(
+        None,
+        ge=0,
+        max_digits=14,
+        decimal_places=2,
+        # pydantic's own schema lets any string through; state the number the server takes.
+        json_schema_extra={
+            "anyOf": [
+                {"type": "number", "minimum": 0, "maximum": 999_999_999_999, "multipleOf": 0.01},
+                {"type": "string", "pattern": r"^[0-9]{1,12}(\.[0-9]{1,2})?$"},
+                {"type": "null"},
+            ]
+        },
+    )
     currency: str | None = Field(None, description="SEK or NOK.")
 
 
@@ -290,4 +328,4 @@ class CandidateOut(Schema):
 
 
 class JudgementIn(Schema):
-    same: bool = Field(description="True: the same idea (the newer becomes a duplicate); false: different ideas.")
+    same: StrictBool = Field(description="True: the same idea (the newer becomes a duplicate); false: different ideas.")

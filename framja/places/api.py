@@ -8,11 +8,13 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Count
 from django.http import HttpRequest
-from ninja import Query, Router
+from ninja import Path, Query, Router
 from ninja.errors import ValidationError
 
 from framja.places.models import County, Municipality, SniCode, SniSection
 from framja.places.schemas import (
+    MUNICIPALITY_CODE_PATTERN,
+    SNI_CODE_PATTERN,
     CountyFilters,
     CountyOut,
     MunicipalityFilters,
@@ -47,7 +49,9 @@ def list_municipalities(request: HttpRequest, filters: Query[MunicipalityFilters
 
 
 @router.get("/municipalities/{code}", response=MunicipalityOut, summary="Look up a municipality by code")
-def get_municipality(request: HttpRequest, code: str, filters: Query[MunicipalityLookup]) -> Municipality:
+def get_municipality(
+    request: HttpRequest, filters: Query[MunicipalityLookup], code: str = Path(..., pattern=MUNICIPALITY_CODE_PATTERN)
+) -> Municipality:
     """`code` is "2380", "SE-2380" or "NO-5001". A bare code used in both countries ("1860": Laxå and
     Vestvågøy) needs the prefix or `?country=`; otherwise the answer is 422."""
     try:
@@ -77,7 +81,7 @@ def list_sni_codes(request: HttpRequest, filters: Query[SniFilters]) -> list[Sni
 
 
 @router.get("/sni/{code}", response=SniCodeOut, summary="Look up an SNI 2007 code")
-def get_sni_code(request: HttpRequest, code: str) -> SniCode:
+def get_sni_code(request: HttpRequest, code: str = Path(..., pattern=SNI_CODE_PATTERN)) -> SniCode:
     """`code` is the five-digit detail group, with or without the dot: "62010" or "62.010"."""
     try:
         return SniCode.objects.lookup(code)

@@ -9,6 +9,13 @@ from pydantic import field_validator
 
 from framja.places.models import MAX_QUERY_LENGTH, Country, Municipality, SniCode
 
+#: What the API accepts as a municipality code, stated in the schema and enforced by it:
+#: "2380", "SE-2380", "no-5001" (spaces around allowed, as people type them).
+MUNICIPALITY_CODE_PATTERN = r"^ *(?:(?:[Ss][Ee]|[Nn][Oo]) *[-:]? *)?[0-9]{4} *$"
+#: The same, or empty (no filter).
+OPTIONAL_MUNICIPALITY_CODE_PATTERN = r"^(?: *(?:(?:[Ss][Ee]|[Nn][Oo]) *[-:]? *)?[0-9]{4} *)?$"
+SNI_CODE_PATTERN = r"^ *[0-9]{2}\.?[0-9]{3} *$"
+
 
 def _upper_or_none(value: Any) -> Any:
     """Accept "se" as well as "SE"; an empty parameter means no filter."""
@@ -46,7 +53,7 @@ class MunicipalityOut(Schema):
 class MunicipalityFilters(Schema):
     q: str = Field("", max_length=MAX_QUERY_LENGTH, description="Name (any spelling of å/ä/ö/ø/æ) or code prefix.")
     country: Country | None = Field(None, description="SE or NO.")
-    county: str | None = Field(None, pattern=r"^[0-9]{2}$", description="County (län/fylke) code, e.g. 23.")
+    county: str | None = Field(None, pattern=r"^(?:[0-9]{2})?$", description="County (län/fylke) code, e.g. 23.")
     limit: int = Field(20, ge=1, le=1000)
 
     @field_validator("country", mode="before")
@@ -120,8 +127,8 @@ class SniCodeOut(Schema):
 
 class SniFilters(Schema):
     q: str = Field("", max_length=MAX_QUERY_LENGTH, description="Code prefix (62, 62.01) or words of the name.")
-    section: str | None = Field(None, pattern=r"^[A-Ua-u]$")
-    division: str | None = Field(None, pattern=r"^[0-9]{2}$")
+    section: str | None = Field(None, pattern=r"^[A-Ua-u]?$")
+    division: str | None = Field(None, pattern=r"^(?:[0-9]{2})?$")
     limit: int = Field(20, ge=1, le=1000)
 
     @field_validator("section", mode="before")

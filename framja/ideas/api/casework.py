@@ -12,9 +12,10 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import paginate
 
+from framja.accounts.converters import database_id
 from framja.accounts.models import ApiToken, Organisation, User
 from framja.accounts.permissions import has_any_role, require
 from framja.audit.context import set_actor
@@ -54,18 +55,23 @@ from framja.ideas.schemas_casework import (
     StageOut,
 )
 from framja.ideas.services import casework as services
+from framja.pagination import BoundedPagination
 from framja.places.models import Municipality
+from framja.places.schemas import OPTIONAL_MUNICIPALITY_CODE_PATTERN
 
 router = Router(tags=["ideas"])
+
+#: The largest id a BIGINT holds.
+MAX_ID = 2**63 - 1
 
 
 class IdeaFilters(Schema):
     organisation: str = ""
-    stage: int | None = None
-    municipality: str = ""
+    stage: int | None = Field(None, ge=1, le=MAX_ID)
+    municipality: str = Field("", pattern=OPTIONAL_MUNICIPALITY_CODE_PATTERN)
     tag: str = ""
     assignee: str = ""
-    older_than_days: int | None = None
+    older_than_days: int | None = Field(None, ge=0, le=36_500)
     q: str = ""
     withdrawn: bool = False
     sort: str = "newest"
@@ -129,7 +135,7 @@ def _municipality(code: str) -> Municipality | None:
 
 
 @router.get("", response=list[IdeaListOut], summary="Ideas you work (casework list)")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def list_ideas(request: HttpRequest, filters: Query[IdeaFilters]) -> IdeaQuerySet:
     """The inbox as JSON: every idea you may work, or one organisation's (`organisation` =
     its short name), with the inbox's filters: `stage` (id), `municipality` (code), `tag`
@@ -165,9 +171,7 @@ def list_stages(request: HttpRequest, sluice: str) -> list[Stage]:
     """`sluice`: its short name or id. Stages in pipeline order. Only for the sluice's own people
     (casework roles in its organisations, co-developers of its ideas, staff); others get 404."""
     found = (
-        Sluice.objects.pipeline_visible_to(_user(request))
-        .filter(Q(slug=sluice) | Q(pk=int(sluice) if sluice.isdigit() else None))
-        .first()
+        Sluice.objects.pipeline_visible_to(_user(request)).filter(Q(slug=sluice) | Q(pk=database_id(sluice))).first()
     )
     if found is None:
         raise Http404
@@ -380,7 +384,7 @@ def link_duplicate(request: HttpRequest, idea_id: int, payload: DuplicateIn) -> 
     """`original`: id or reference of the idea (in any municipality) this one repeats."""
     idea = _deciding_idea(request, idea_id)
     key = payload.original.strip()
-    originals = Idea.objects.public().filter(Q(reference__iexact=key) | Q(pk=int(key) if key.isdigit() else None))
+    originals = Idea.objects.public().filter(Q(reference__iexact=key) | Q(pk=database_id(key)))
     original = originals.first()
     if original is None:
         raise ValidationError({"original": [_("No idea has that id or reference.")]})

@@ -4,27 +4,33 @@ submitter's private status link. No sign-in needed; a Bearer token or the browse
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.db import transaction
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.decorators import decorate_view
 from ninja.errors import AuthenticationError, HttpError
 from ninja.utils import check_csrf
+from pydantic import StrictBool
 
 from framja.accounts.models import ApiToken, User
 from framja.audit.context import set_actor
 from framja.ideas import matching
-from framja.ideas.models import Comment, Idea, Tag
+from framja.ideas.models import Audience, Comment, Idea, Tag
 from framja.ideas.schemas import IdeaOut, IdeaSubmittedOut, SimilarIdeaOut, for_public_output
 from framja.ideas.services import public as services
+from framja.idempotency import api as idempotency
+from framja.idempotency.services import KeyReusedError
 from framja.places.models import Municipality
+from framja.places.schemas import MUNICIPALITY_CODE_PATTERN, OPTIONAL_MUNICIPALITY_CODE_PATTERN
 
 router = Router(tags=["ideas"])
 
@@ -39,8 +45,17 @@ class DetailOut(Schema):
 class IdeaIn(Schema):
     title: str = Field(min_length=1, max_length=200)
     description: str = Field(min_length=1, max_length=10_000)
-    municipality: str = Field(max_length=20, description='Official code: "2303", "5001", or "SE-1860" / "NO-1860".')
-    audience: str = Field("", max_length=20, description="residents, businesses, employees, ... (see Audience).")
+    municipality: str = Field(
+        max_length=20,
+        pattern=MUNICIPALITY_CODE_PATTERN,
+        description='Official code: "2303", "5001", or "SE-1860" / "NO-1860".',
+    )
+    audience: str = Field(
+        "",
+        max_length=20,
+        pattern="^(?:" + "|".join(Audience.values) + ")?$",
+        description="residents, businesses, employees, ... (see Audience); empty for none.",
+    )
     tags: list[str] = Field(
         default_factory=list, max_length=40, description="Tag short names, e.g. sdg-11, mobility-transport."
     )
@@ -48,10 +63,10 @@ class IdeaIn(Schema):
     email: str = Field(
         "", max_length=254, description="Anonymous submitters: required, for the receipt and status link."
     )
-    consent: bool = Field(
+    consent: StrictBool = Field(
         False, description="Anonymous submitters: must be true (consent to storing the contact details)."
     )
-    notify: bool = Field(True, description="E-mail the submitter about public changes.")
+    notify: StrictBool = Field(True, description="E-mail the submitter about public changes.")
     language: str = Field("", max_length=5, description="sv, nb or en: language of the e-mails.")
     website: str = Field("", max_length=200, description="Leave empty (spam trap).")
 
@@ -144,12 +159,19 @@ def _public_idea(idea_id: int) -> Idea:
 
 
 @router.post("", auth=None, response={201: IdeaSubmittedOut, 202: DetailOut}, summary="Submit an idea")
-def submit_idea(request: HttpRequest, payload: IdeaIn) -> Status:
+def submit_idea(request: HttpRequest, payload: IdeaIn) -> Any:
     """Anyone may submit: anonymously with `email` and `consent: true`, or as the account of a
     Bearer token / session. Answers 201 with the stored idea, its private `status_url` and the
     most `similar` existing ideas from all municipalities; 429 when an anonymous client submits
-    too often; 422 with field errors for bad input (e.g. an ambiguous municipality code)."""
+    too often; 422 with field errors for bad input (e.g. an ambiguous municipality code).
+
+    Send an `Idempotency-Key` header (e.g. a UUID) to retry safely: the same key with the
+    same body within 24 hours answers the first answer again and stores nothing; the same key
+    with another body is a 422."""
     user = _caller(request)
+    attempt = idempotency.attempt(request, caller=_caller_scope(request, user))
+    if attempt is not None and attempt.replay is not None:
+        return idempotency.answer(*attempt.replay)
     if payload.website.strip():
         return Status(202, {"detail": _("Thank you.")})
     if user is None:
@@ -159,12 +181,33 @@ def submit_idea(request: HttpRequest, payload: IdeaIn) -> Status:
                 validate_email(payload.email)
             except ValidationError as exc:
                 raise ValidationError({"email": exc.messages}) from exc
+    municipality, tags = _municipality(payload.municipality), _tags(payload.tags)
+    try:
+        with transaction.atomic():
+            answer = _submit(payload, user=user, municipality=municipality, tags=tags)
+            idempotency.finish(attempt, status=201, body=answer)
+    except KeyReusedError as exc:
+        raise idempotency.conflict() from exc
+    # Built inside the transaction: nothing touches the database after the commit, so a stored
+    # idea is never answered with a 500 (the client would submit it again).
+    return idempotency.answer(201, answer)
+
+
+def _caller_scope(request: HttpRequest, user: User | None) -> str:
+    """Whose Idempotency-Keys these are: the account, or the anonymous client's address."""
+    if user is not None:
+        return f"user:{user.pk}"
+    return "anonymous:" + hashlib.sha256(services.client_address(request).encode()).hexdigest()[:40]
+
+
+def _submit(payload: IdeaIn, *, user: User | None, municipality: Municipality, tags: list[Tag]) -> dict[str, Any]:
+    """Store the idea and build its answer (JSON-ready), all inside the caller's transaction."""
     result = services.idea_submit(
         title=payload.title,
         description=payload.description,
-        municipality=_municipality(payload.municipality),
+        municipality=municipality,
         audience=payload.audience,
-        tags=_tags(payload.tags),
+        tags=tags,
         user=user,
         name=payload.name,
         email=payload.email,
@@ -176,14 +219,14 @@ def submit_idea(request: HttpRequest, payload: IdeaIn) -> Status:
     similar = matching.similar_ideas(f"{idea.title}\n{idea.description}", k=5, exclude=[idea.pk])
     idea.status_url = services.status_url(result.status_token, language=idea.language)  # type: ignore[attr-defined]
     idea.similar = [SimilarIdeaOut.from_match(match) for match in similar]  # type: ignore[attr-defined]
-    return Status(201, idea)
+    return IdeaSubmittedOut.from_orm(idea).model_dump(mode="json")
 
 
 @router.get("similar", auth=None, response=list[SimilarIdeaOut], summary="Ideas similar to a text")
 def similar_ideas(
     request: HttpRequest,
     text: str = "",
-    municipality: str = "",
+    municipality: str = Query("", pattern=OPTIONAL_MUNICIPALITY_CODE_PATTERN),
     k: int = 5,
 ) -> list[SimilarIdeaOut]:
     """The as-you-type check: existing public ideas from all municipalities most like `text`

@@ -24,6 +24,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from framja.accounts.converters import database_id
 from framja.accounts.models import Membership, Organisation, Role, User
 from framja.accounts.permissions import CASEWORK_ROLES, has_any_role, memberships_of
 from framja.audit import registry as audit
@@ -174,8 +175,8 @@ def filter_ideas(
         ideas = ideas.filter(assignee=None)
     elif assignee == "me":
         ideas = ideas.filter(assignee=user if getattr(user, "pk", None) else None)
-    elif assignee.isdigit():
-        ideas = ideas.filter(assignee_id=int(assignee))
+    elif database_id(assignee) is not None:
+        ideas = ideas.filter(assignee_id=database_id(assignee))
     if older_than_days:
         ideas = ideas.filter(created_at__lt=timezone.now() - timedelta(days=older_than_days))
     if text.strip():

@@ -1,0 +1,168 @@
+"""POST /api/v1/ideas under a cut database connection and with `Idempotency-Key` (issue 7 item 4).
+
+The answer of a submission is built before the commit, so a connection that dies right after
+the commit no longer turns a stored idea into a 500; and a retry with the same key returns the
+first answer (with the same private status link) and stores nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.db import OperationalError, connection, connections, transaction
+
+from framja.accounts.models import ApiToken
+from framja.ideas.models import Idea
+from framja.ideas.services import public as public_services
+from framja.idempotency.models import StoredAnswer
+from tests.factories import CountyFactory, MunicipalityFactory, UserFactory
+
+API = "/api/v1/ideas"
+
+
+@pytest.fixture
+def municipality(db):
+    county = CountyFactory.create(country="SE", code="23", name="Jämtlands län")
+    return MunicipalityFactory.create(country="SE", code="2380", name="Östersund", county=county)
+
+
+@pytest.fixture
+def quiet(settings, tmp_path, monkeypatch):
+    """No synchronous mail, a private similarity index, no background duplicate search."""
+    from django.core.cache import cache
+
+    from framja.ideas import matching
+    from framja.ideas.services import casework
+
+    settings.DATA_DIR = tmp_path / "data"
+    cache.clear()
+    matching.reset()
+    monkeypatch.setattr(casework, "schedule_candidate_refresh", lambda idea_id: None, raising=False)
+    yield
+    matching.reset()
+    cache.clear()
+
+
+def _payload(**extra):
+    data = {
+        "title": "Cykelparkering vid stationen",
+        "description": "Fler säkra cykelställ med tak vid resecentrum.",
+        "municipality": "2380",
+        "email": "alva@example.org",
+        "consent": True,
+    }
+    data.update(extra)
+    return data
+
+
+def _post(client, payload, key=None, **headers):
+    if key is not None:
+        headers["HTTP_IDEMPOTENCY_KEY"] = key
+    return client.post(API, payload, content_type="application/json", **headers)
+
+
+@pytest.mark.usefixtures("quiet")
+def test_retry_with_same_key_returns_first_answer_and_stores_nothing(client, municipality):
+    first = _post(client, _payload(), key="7f0c-retry-1")
+    assert first.status_code == 201
+    again = _post(client, _payload(), key="7f0c-retry-1")
+    assert again.status_code == 201
+    assert again.json() == first.json()
+    assert again.json()["status_url"]  # the anonymous submitter still gets the private link
+    assert Idea.objects.count() == 1
+
+
+@pytest.mark.usefixtures("quiet")
+def test_same_key_with_another_body_is_422(client, municipality):
+    assert _post(client, _payload(), key="k-1").status_code == 201
+    response = _post(client, _payload(title="Ett annat förslag"), key="k-1")
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["header", "Idempotency-Key"]
+    assert Idea.objects.count() == 1
+
+
+@pytest.mark.usefixtures("quiet")
+def test_without_key_each_request_creates(client, municipality):
+    assert _post(client, _payload()).status_code == 201
+    assert _post(client, _payload()).status_code == 201
+    assert Idea.objects.count() == 2
+
+
+@pytest.mark.usefixtures("quiet")
+def test_keys_are_scoped_to_the_caller(client, municipality):
+    user = UserFactory.create()
+    _token, raw = ApiToken.create_for(user, name="t") if hasattr(ApiToken, "create_for") else (None, None)
+    if raw is None:
+        from framja.accounts.services import api_token_create
+
+        _token, raw = api_token_create(user=user, name="t")
+    assert _post(client, _payload(), key="shared").status_code == 201
+    signed_in = _post(client, _payload(), key="shared", HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert signed_in.status_code == 201
+    assert signed_in.json()["status_url"] != ""
+    assert Idea.objects.count() == 2
+
+
+@pytest.mark.usefixtures("quiet")
+def test_key_expires_after_a_day(client, municipality):
+    assert _post(client, _payload(), key="old").status_code == 201
+    StoredAnswer.objects.update(created_at=StoredAnswer.objects.get().created_at - timedelta(hours=25))
+    assert _post(client, _payload(), key="old").status_code == 201
+    assert Idea.objects.count() == 2
+
+
+@pytest.mark.usefixtures("quiet")
+@pytest.mark.parametrize("key", ["", "x" * 256, "nyckel-ä"])
+def test_malformed_key_is_422(client, municipality, key):
+    response = _post(client, _payload(), key=key)
+    assert response.status_code == 422
+    assert Idea.objects.count() == 0
+
+
+def _cut_connection_after_commit():
+    """Kill this request's database connection as soon as the submission commits: on PostgreSQL
+    by pg_terminate_backend from a second connection, elsewhere by failing every later query."""
+    if connection.vendor == "postgresql":
+        pid = connection.connection.info.backend_pid
+
+        def cut():
+            other = connections.create_connection("default")
+            try:
+                with other.cursor() as cursor:
+                    cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+            finally:
+                other.close()
+    else:
+
+        def fail(execute, sql, params, many, context):
+            raise OperationalError("connection lost (simulated)")
+
+        def cut():
+            connection.execute_wrappers.append(fail)
+
+    transaction.on_commit(cut)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("quiet")
+def test_submission_committed_before_connection_cut_is_answered_201(client, monkeypatch, municipality):
+    real_submit = public_services.idea_submit
+
+    def submit_then_cut(**kwargs):
+        result = real_submit(**kwargs)
+        _cut_connection_after_commit()
+        return result
+
+    monkeypatch.setattr(public_services, "idea_submit", submit_then_cut)
+    try:
+        response = _post(client, _payload(), key="cut-1")
+    finally:
+        connection.execute_wrappers[:] = []
+        connection.close()
+    assert response.status_code == 201
+    assert response.json()["status_url"]
+    monkeypatch.setattr(public_services, "idea_submit", real_submit)
+    retry = _post(client, _payload(), key="cut-1")
+    assert retry.json() == response.json()
+    assert Idea.objects.count() == 1
