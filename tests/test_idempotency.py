@@ -28,20 +28,18 @@ def municipality(db):
 
 
 @pytest.fixture
-def quiet(settings, tmp_path, monkeypatch):
-    """No synchronous mail, a private similarity index, no background duplicate search."""
-    from django.core.cache import cache
-
+def quiet(db, monkeypatch, similarity_snapshot):
+    """A published (empty) similarity snapshot of this test's own and no duplicate-candidate
+    job. Rate-limit counters start empty in every test (tests/conftest.py); the cache is never
+    cleared here: on Redis that would empty parallel workers' counters too."""
     from framja.ideas import matching
     from framja.ideas.services import casework
 
-    settings.DATA_DIR = tmp_path / "data"
-    cache.clear()
     matching.reset()
     monkeypatch.setattr(casework, "schedule_candidate_refresh", lambda idea_id: None, raising=False)
+    monkeypatch.setattr(public_services, "schedule_candidate_refresh", lambda idea_id: None, raising=False)
     yield
     matching.reset()
-    cache.clear()
 
 
 def _payload(**extra):
