@@ -33,12 +33,12 @@ def quiet(settings, tmp_path, monkeypatch):
     from django.core.cache import cache
 
     from framja.ideas import matching
-    from framja.ideas.services import casework
+    from framja.ideas.services import public
 
     settings.DATA_DIR = tmp_path / "data"
     cache.clear()
     matching.reset()
-    monkeypatch.setattr(casework, "schedule_candidate_refresh", lambda idea_id: None, raising=False)
+    monkeypatch.setattr(public, "schedule_candidate_refresh", lambda idea_id: None, raising=False)
     yield
     matching.reset()
     cache.clear()

@@ -742,16 +742,6 @@ def refresh_candidates(*, idea_ids: Iterable[int] | None = None, threshold: floa
     return stored
 
 
-def schedule_candidate_refresh(idea_id: int) -> None:
-    """Recompute this idea's candidate pairs in a background job, enqueued with the current
-    transaction's write (`framja.ideas.tasks.refresh_idea_candidates`). The hourly scheduled
-    refresh of all ideas catches anything the job missed."""
-    from framja.ideas.tasks import refresh_idea_candidates
-    from framja.jobs.services import enqueue
-
-    enqueue(refresh_idea_candidates, idea_id)
-
-
 # --------------------------------------------------------------------------- co-development
 
 

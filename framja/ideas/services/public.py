@@ -404,18 +404,19 @@ def idea_submit(
                 language=language,
             )
         notify_coordinators(organisation, template="idea_new", context={"idea": idea}, idea=idea)
-        _schedule_duplicate_check(idea.pk)
+        schedule_candidate_refresh(idea.pk)
     return Submission(idea=idea, status_token=raw_token)
 
 
-def _schedule_duplicate_check(idea_id: int) -> None:
-    """Let the casework side look for duplicate candidates of the new idea: a job enqueued in
-    this transaction, so it runs only once the idea is committed."""
-    try:
-        from framja.ideas.services.casework import schedule_candidate_refresh
-    except ImportError:
-        return
-    schedule_candidate_refresh(idea_id)
+def schedule_candidate_refresh(idea_id: int) -> None:
+    """Recompute this idea's duplicate-candidate pairs in a background job, enqueued with the
+    current transaction's write (`framja.ideas.tasks.refresh_idea_candidates`), so it runs only
+    once the idea is committed. The hourly scheduled refresh of all ideas catches anything the
+    job missed."""
+    from framja.ideas.tasks import refresh_idea_candidates
+    from framja.jobs.services import enqueue
+
+    enqueue(refresh_idea_candidates, idea_id)
 
 
 # --- supporting ----------------------------------------------------------------------------
