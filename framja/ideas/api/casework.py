@@ -15,10 +15,10 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
+from framja.accounts.auth import caller, optional_auth
 from framja.accounts.converters import database_id
-from framja.accounts.models import ApiToken, Organisation, User
+from framja.accounts.models import Organisation, User
 from framja.accounts.permissions import has_any_role, require
-from framja.audit.context import set_actor
 from framja.ideas import stats
 from framja.ideas.models import (
     Comment,
@@ -109,19 +109,6 @@ def _casework_output(idea_id: int) -> Idea:
         .with_supporter_count()
         .get(pk=idea_id)
     )
-
-
-def _optional_user(request: HttpRequest) -> User | None:
-    """For the open detail endpoint: the Bearer token's user or the session's, else nobody."""
-    header = request.headers.get("Authorization", "")
-    scheme, _sep, token = header.partition(" ")
-    if scheme.lower() == "bearer" and token.strip():
-        user = ApiToken.authenticate(token.strip())
-        if user is not None:
-            set_actor(user)
-        return user
-    user = getattr(request, "user", None)
-    return user if user is not None and user.is_authenticated else None
 
 
 def _municipality(code: str) -> Municipality | None:
@@ -242,14 +229,14 @@ def judge_candidate(request: HttpRequest, candidate_id: int, payload: JudgementI
 
 @router.get(
     "{int:idea_id}",
-    auth=None,
+    auth=optional_auth,
     response={200: IdeaCaseworkOut | IdeaOut},
     summary="An idea (casework fields for its caseworkers)",
 )
 def get_idea(request: HttpRequest, idea_id: int) -> JsonResponse:
     """Public fields for everyone; the idea's caseworkers also get the submitter, assignee,
     `version` (for PATCH) and the rest of the casework fields."""
-    user = _optional_user(request)
+    user = caller(request)
     # Serialised here, not by ninja: with a union response it would pick the richest schema
     # that fits the object, and every idea object fits the casework one.
     if user is not None and Idea.objects.workable_by(user).filter(pk=idea_id).exists():
