@@ -23,7 +23,8 @@ from django.db.models.functions import Cast, Coalesce, Concat, Lower, NullIf
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from framja.accounts.models import Membership, Organisation, Role
+from framja.accounts.models import Membership, Organisation
+from framja.accounts.permissions import CASEWORK_ROLES, DECIDING_ROLES
 from framja.places.models import Municipality
 
 DEFAULT_STAGES = [
@@ -55,9 +56,7 @@ class SluiceQuerySet(models.QuerySet["Sluice"]):
             return self.none()
         if getattr(user, "is_staff", False):
             return self.all()
-        casework = Membership.objects.filter(user=user, role__in=[Role.ADMIN, Role.COORDINATOR, Role.ADVISER]).values(
-            "organisation_id"
-        )
+        casework = Membership.objects.filter(user=user, role__in=CASEWORK_ROLES).values("organisation_id")
         worked = Idea.objects.workable_by(user).exclude(sluice=None).values("sluice_id")
         return self.filter(
             Q(lead_organisation__in=casework) | Q(organisations__in=casework) | Q(pk__in=worked)
@@ -255,11 +254,9 @@ class IdeaQuerySet(models.QuerySet["Idea"]):
             return self.none()
         if getattr(user, "is_staff", False):
             return self.all()
-        casework = Membership.objects.filter(user=user, role__in=[Role.ADMIN, Role.COORDINATOR, Role.ADVISER]).values(
-            "organisation_id"
-        )
+        casework = Membership.objects.filter(user=user, role__in=CASEWORK_ROLES).values("organisation_id")
         regional = Membership.objects.filter(
-            user=user, role__in=[Role.ADMIN, Role.COORDINATOR], organisation__verified_kind=Organisation.Kind.REGION
+            user=user, role__in=DECIDING_ROLES, organisation__verified_kind=Organisation.Kind.REGION
         ).values("organisation_id")
         return self.filter(
             Q(receiving_organisation__in=casework)

@@ -18,7 +18,7 @@ from ninja.pagination import paginate
 from framja.accounts.auth import caller, optional_auth
 from framja.accounts.converters import database_id
 from framja.accounts.models import Organisation, User
-from framja.accounts.permissions import has_any_role, require
+from framja.accounts.permissions import CASEWORK_ROLES, DECIDING_ROLES, has_any_role, require
 from framja.ideas import stats
 from framja.ideas.models import (
     Comment,
@@ -131,7 +131,7 @@ def list_ideas(request: HttpRequest, filters: Query[IdeaFilters]) -> IdeaQuerySe
     user = _user(request)
     if filters.organisation:
         organisation = get_object_or_404(Organisation, slug=filters.organisation)
-        require(has_any_role(user, organisation, services.CASEWORK_ROLES))
+        require(has_any_role(user, organisation, CASEWORK_ROLES))
         ideas = Idea.objects.for_organisation(organisation)
     else:
         ideas = Idea.objects.filter(pk__in=Idea.objects.workable_by(user).values("pk"))
@@ -170,8 +170,8 @@ def dashboard(request: HttpRequest, organisation: str) -> dict[str, Any]:
     """The dashboard of an organisation you work for (a region's covers its municipalities)."""
     user = _user(request)
     org = get_object_or_404(Organisation, slug=organisation)
-    allowed = has_any_role(user, org, services.CASEWORK_ROLES) and (
-        org.verified_kind != Organisation.Kind.REGION or has_any_role(user, org, services.DECIDING_ROLES)
+    allowed = has_any_role(user, org, CASEWORK_ROLES) and (
+        org.verified_kind != Organisation.Kind.REGION or has_any_role(user, org, DECIDING_ROLES)
     )
     require(allowed)
     ideas = Idea.objects.for_organisation(org)
@@ -195,7 +195,7 @@ def dashboard(request: HttpRequest, organisation: str) -> dict[str, Any]:
 def list_candidates(request: HttpRequest, region: str) -> list[DuplicateCandidate]:
     """Pairs not judged yet, computed in the background, for a region's coordinators."""
     org = get_object_or_404(Organisation, slug=region, verified_kind=Organisation.Kind.REGION)
-    require(has_any_role(_user(request), org, services.DECIDING_ROLES))
+    require(has_any_role(_user(request), org, DECIDING_ROLES))
     ideas = Idea.objects.in_region(org).values("pk")
     return list(
         DuplicateCandidate.objects.filter(
@@ -429,7 +429,7 @@ def answer_invitation(
 ) -> Participant:
     """The invited organisation's admins and coordinators accept or decline."""
     participant = get_object_or_404(Participant, pk=participant_id, idea_id=idea_id)
-    require(has_any_role(_user(request), participant.organisation_id, services.DECIDING_ROLES))
+    require(has_any_role(_user(request), participant.organisation_id, DECIDING_ROLES))
     if payload.status not in (Participant.Status.ACCEPTED, Participant.Status.DECLINED):
         raise ValidationError({"status": [_("Answer accepted or declined.")]})
     services.respond_to_invitation(

@@ -25,8 +25,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from framja.accounts.converters import database_id
-from framja.accounts.models import Membership, Organisation, Role, User
-from framja.accounts.permissions import CASEWORK_ROLES, has_any_role, memberships_of
+from framja.accounts.models import Membership, Organisation, User
+from framja.accounts.permissions import CASEWORK_ROLES, DECIDING_ROLES, has_any_role, memberships_of
 from framja.audit import registry as audit
 from framja.ideas import matching
 from framja.ideas.models import (
@@ -50,9 +50,6 @@ from framja.ideas.services import public
 from framja.notifications.services import queue_email
 
 logger = logging.getLogger(__name__)
-
-#: Roles that take gate decisions, invite co-developers and split costs.
-DECIDING_ROLES = (Role.ADMIN, Role.COORDINATOR)
 
 
 def duplicate_threshold() -> float:

@@ -31,7 +31,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from framja.accounts import ratelimit
-from framja.accounts.models import Membership, Organisation, Role, User
+from framja.accounts.models import Membership, Organisation, User
+from framja.accounts.permissions import DECIDING_ROLES
 from framja.ideas.models import (
     Attachment,
     Audience,
@@ -572,9 +573,7 @@ def coordinators_of(organisation: Organisation | None) -> list[User]:
     no organisation receives the idea."""
     if organisation is None:
         return list(User.objects.filter(is_staff=True, is_active=True).exclude(email=""))
-    user_ids = Membership.objects.filter(organisation=organisation, role__in=[Role.ADMIN, Role.COORDINATOR]).values(
-        "user_id"
-    )
+    user_ids = Membership.objects.filter(organisation=organisation, role__in=DECIDING_ROLES).values("user_id")
     return list(User.objects.filter(pk__in=user_ids, is_active=True).exclude(email="").order_by("pk"))
 
 

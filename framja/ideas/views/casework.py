@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from framja.accounts.models import Organisation
-from framja.accounts.permissions import has_any_role, require
+from framja.accounts.permissions import DECIDING_ROLES, has_any_role, require
 from framja.ideas import exports, stats
 from framja.ideas.forms import casework as forms
 from framja.ideas.models import (
@@ -121,7 +121,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "query": query.urlencode(),
-            "invitations": invitations if has_any_role(request.user, organisation, services.DECIDING_ROLES) else [],
+            "invitations": invitations if has_any_role(request.user, organisation, DECIDING_ROLES) else [],
         },
     )
 
@@ -454,7 +454,7 @@ def participant_respond(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         pk=pk,
     )
-    require(has_any_role(request.user, participant.organisation_id, services.DECIDING_ROLES))
+    require(has_any_role(request.user, participant.organisation_id, DECIDING_ROLES))
     form = forms.RespondForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         accept = form.cleaned_data["answer"] == "accept"
@@ -576,7 +576,7 @@ def dashboard_export(request: HttpRequest, fmt: str) -> HttpResponse:
 @login_required
 def sluice_settings(request: HttpRequest, slug: str) -> HttpResponse:
     sluice = get_object_or_404(Sluice.objects.select_related("lead_organisation"), slug=slug)
-    require(has_any_role(request.user, sluice.lead_organisation_id, services.DECIDING_ROLES))
+    require(has_any_role(request.user, sluice.lead_organisation_id, DECIDING_ROLES))
     data = request.POST if request.method == "POST" else None
     stages, criteria = forms.stage_formset(sluice, data), forms.criterion_formset(sluice, data)
     if request.method == "POST" and stages.is_valid() and criteria.is_valid():
@@ -595,7 +595,7 @@ def sluice_list(request: HttpRequest) -> HttpResponse:
     if request.user.is_staff:
         sluices = Sluice.objects.all()
     else:
-        led = Organisation.objects.where_member(request.user, roles=services.DECIDING_ROLES)  # type: ignore[arg-type]
+        led = Organisation.objects.where_member(request.user, roles=DECIDING_ROLES)  # type: ignore[arg-type]
         sluices = Sluice.objects.filter(lead_organisation__in=led)
     sluices = sluices.select_related("lead_organisation").annotate(idea_count=Count("ideas"))
     require(sluices.exists())
