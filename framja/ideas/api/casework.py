@@ -32,8 +32,7 @@ from framja.ideas.models import (
     Stage,
     Tag,
 )
-from framja.ideas.schemas import IdeaOut, for_public_output
-from framja.ideas.schemas_casework import (
+from framja.ideas.schemas import (
     AssigneeIn,
     CandidateOut,
     CommentIn,
@@ -47,12 +46,14 @@ from framja.ideas.schemas_casework import (
     DuplicateOut,
     IdeaCaseworkOut,
     IdeaListOut,
+    IdeaOut,
     IdeaPatchIn,
     InviteIn,
     JudgementIn,
     ParticipantOut,
     ParticipantPatchIn,
     StageOut,
+    for_public_output,
 )
 from framja.ideas.services import casework as services
 from framja.pagination import BoundedPagination
