@@ -146,6 +146,48 @@ class Stage(models.Model):
             return str(self.Kind(self.kind).label)
         return self.name
 
+    # The stage rules of a gate decision. `stages` (the sluice's, by position) saves the query
+    # when the caller has them already.
+
+    def sluice_stages(self) -> list[Stage]:
+        return list(Stage.objects.filter(sluice_id=self.sluice_id).order_by("position"))
+
+    def next_stage(self, stages: list[Stage] | None = None) -> Stage | None:
+        """The stage a Go leads to: the next one by position that is not Closed."""
+        return next(
+            (
+                s
+                for s in (self.sluice_stages() if stages is None else stages)
+                if s.position > self.position and s.kind != Stage.Kind.CLOSED
+            ),
+            None,
+        )
+
+    def recycle_targets(self, stages: list[Stage] | None = None) -> list[Stage]:
+        """Stages a Recycle may send the idea back to: earlier, not final."""
+        return [
+            s
+            for s in (self.sluice_stages() if stages is None else stages)
+            if s.position < self.position and not s.is_final
+        ]
+
+    def allowed_outcomes(self, stages: list[Stage] | None = None) -> list[str]:
+        """From a final stage only Recycle (reopening) is possible."""
+        stages = self.sluice_stages() if stages is None else stages
+        can_recycle = bool(self.recycle_targets(stages))
+        if self.is_final:
+            return [str(GateDecision.Outcome.RECYCLE)] if can_recycle else []
+        outcomes: list[str] = [GateDecision.Outcome.GO, GateDecision.Outcome.KILL, GateDecision.Outcome.HOLD]
+        if self.next_stage(stages) is None:
+            outcomes.remove(GateDecision.Outcome.GO)
+        if can_recycle:
+            outcomes.append(GateDecision.Outcome.RECYCLE)
+        return outcomes
+
+    def closed_stage(self) -> Stage | None:
+        """Where a Kill leads: the sluice's Closed stage."""
+        return Stage.objects.filter(sluice_id=self.sluice_id, kind=Stage.Kind.CLOSED).first()
+
 
 class Criterion(models.Model):
     """A gate criterion scored at decisions (e.g. need, feasibility, effect, cost)."""

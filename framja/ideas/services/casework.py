@@ -406,48 +406,6 @@ def _comment(*, idea: Idea, text: str, by: Any, visibility: str) -> Comment:
 # --------------------------------------------------------------------------- gate decisions
 
 
-def _sluice_stages(stage: Stage) -> list[Stage]:
-    return list(Stage.objects.filter(sluice_id=stage.sluice_id).order_by("position"))
-
-
-def next_stage(stage: Stage, stages: list[Stage] | None = None) -> Stage | None:
-    """The stage a Go leads to: the next one by position that is not Closed. `stages` (the
-    sluice's, by position) saves the query when the caller has them already."""
-    return next(
-        (
-            s
-            for s in (_sluice_stages(stage) if stages is None else stages)
-            if s.position > stage.position and s.kind != Stage.Kind.CLOSED
-        ),
-        None,
-    )
-
-
-def recycle_targets(stage: Stage, stages: list[Stage] | None = None) -> list[Stage]:
-    """Stages a Recycle may send the idea back to: earlier, not final."""
-    return [
-        s
-        for s in (_sluice_stages(stage) if stages is None else stages)
-        if s.position < stage.position and not s.is_final
-    ]
-
-
-def allowed_outcomes(stage: Stage | None, stages: list[Stage] | None = None) -> list[str]:
-    """From a final stage only Recycle (reopening) is possible; an idea outside a sluice has none."""
-    if stage is None:
-        return []
-    stages = _sluice_stages(stage) if stages is None else stages
-    can_recycle = bool(recycle_targets(stage, stages))
-    if stage.is_final:
-        return [str(GateDecision.Outcome.RECYCLE)] if can_recycle else []
-    outcomes: list[str] = [GateDecision.Outcome.GO, GateDecision.Outcome.KILL, GateDecision.Outcome.HOLD]
-    if next_stage(stage, stages) is None:
-        outcomes.remove(GateDecision.Outcome.GO)
-    if can_recycle:
-        outcomes.append(GateDecision.Outcome.RECYCLE)
-    return outcomes
-
-
 def gate_decide(
     *,
     idea: Idea,
@@ -480,7 +438,7 @@ def gate_decide(
             raise ValidationError({"outcome": [gettext("The idea has been withdrawn by its submitter.")]})
         if current is None or idea.sluice_id is None:
             raise ValidationError({"outcome": [gettext("The idea is not in a sluice, so there is no gate to decide.")]})
-        if outcome not in allowed_outcomes(current):
+        if outcome not in current.allowed_outcomes():
             raise ValidationError(
                 {
                     "outcome": [
@@ -542,9 +500,9 @@ def gate_decide(
 
 def _target_stage(current: Stage, outcome: str, to_stage: Stage | None) -> Stage:
     if outcome == GateDecision.Outcome.GO:
-        target = next_stage(current)
+        target = current.next_stage()
     elif outcome == GateDecision.Outcome.KILL:
-        target = Stage.objects.filter(sluice_id=current.sluice_id, kind=Stage.Kind.CLOSED).first()
+        target = current.closed_stage()
         if target is None:
             raise ValidationError({"outcome": [gettext("This sluice has no Closed stage.")]})
     elif outcome == GateDecision.Outcome.HOLD:
@@ -552,7 +510,7 @@ def _target_stage(current: Stage, outcome: str, to_stage: Stage | None) -> Stage
     else:
         if to_stage is None:
             raise ValidationError({"to_stage": [gettext("Choose the stage the idea goes back to.")]})
-        if to_stage.pk not in {s.pk for s in recycle_targets(current)}:
+        if to_stage.pk not in {s.pk for s in current.recycle_targets()}:
             raise ValidationError({"to_stage": [gettext("Choose an earlier stage of the same sluice.")]})
         target = to_stage
     if target is None:
