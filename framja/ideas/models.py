@@ -425,11 +425,6 @@ class Idea(models.Model):
         annotated_self = Idea.objects.with_supporter_count().only("pk").filter(pk=self.pk).first()
         return int(getattr(annotated_self, "supporters", 0) or 0)
 
-    def active_original(self) -> Idea | None:
-        """The idea this one is an active duplicate of, if any."""
-        link = self.duplicate_links.filter(removed_at=None).select_related("original").first()
-        return link.original if link else None
-
     @property
     def stage_label(self) -> str:
         """The stage's name; ideas without a sluice are simply "Received"."""
@@ -438,10 +433,6 @@ class Idea(models.Model):
     @property
     def stage_kind(self) -> str:
         return self.stage.kind if self.stage_id and self.stage else Stage.Kind.RECEIVED.value
-
-    @property
-    def is_withdrawn(self) -> bool:
-        return self.withdrawn_at is not None
 
 
 class Attachment(models.Model):

@@ -199,13 +199,11 @@ class IdeaCaseworkOut(IdeaOut):
 
     @staticmethod
     def resolve_duplicate_of(obj: Idea) -> Idea | None:
-        link = getattr(obj, "_active_original", None)
-        if link is None:
-            link = (
-                DuplicateLink.objects.filter(duplicate=obj, removed_at=None)
-                .select_related("original__municipality")
-                .first()
-            )
+        link = (
+            DuplicateLink.objects.filter(duplicate=obj, removed_at=None)
+            .select_related("original__municipality")
+            .first()
+        )
         return link.original if link else None
 
 

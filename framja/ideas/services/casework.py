@@ -56,8 +56,7 @@ def duplicate_threshold() -> float:
     """Pairs scoring at least this are candidate duplicates for the regional view: by default
     where the similarity engine starts suggesting ideas to submitters (`matching.SHOW_FROM`);
     FRAMJA_IDEAS_DUPLICATE_THRESHOLD overrides."""
-    default = getattr(matching, "SHOW_FROM", 0.2)
-    return float(getattr(settings, "FRAMJA_IDEAS_DUPLICATE_THRESHOLD", default))
+    return float(getattr(settings, "FRAMJA_IDEAS_DUPLICATE_THRESHOLD", matching.SHOW_FROM))
 
 
 #: How many neighbours of each idea the candidate refresh looks at.
