@@ -81,7 +81,7 @@ class IdeaFilters(Schema):
 # --------------------------------------------------------------------------- helpers
 
 
-def _user(request: HttpRequest) -> Any:
+def _user(request: HttpRequest) -> User:
     return request.auth  # type: ignore[attr-defined]
 
 

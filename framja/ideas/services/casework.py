@@ -251,7 +251,7 @@ def _lock(*idea_ids: int) -> None:
     list(Idea.objects.select_for_update().filter(pk__in=idea_ids).order_by("pk").values_list("pk", flat=True))
 
 
-def _event(idea: Idea, kind: str, *, by: Any, public: bool, text: str = "", **data: Any) -> Event:
+def _event(idea: Idea, kind: str, *, by: User | None, public: bool, text: str = "", **data: Any) -> Event:
     return Event.objects.create(idea=idea, kind=kind, is_public=public, actor=by if by else None, text=text, data=data)
 
 
@@ -270,7 +270,7 @@ def edit_idea(
     *,
     idea: Idea,
     version: int,
-    by: Any,
+    by: User | None,
     title: str,
     description: str,
     audience: str = "",
@@ -321,7 +321,7 @@ def edit_idea(
 # --------------------------------------------------------------------------- assignment, notes, answers
 
 
-def assign(*, idea: Idea, assignee: User | None, by: Any) -> Idea:
+def assign(*, idea: Idea, assignee: User | None, by: User | None) -> Idea:
     """Make `assignee` responsible (None: nobody); they are told by e-mail."""
     if assignee is not None and not has_any_role(assignee, idea.receiving_organisation_id or 0, CASEWORK_ROLES):
         raise ValidationError({"assignee": [gettext("Choose a coordinator or adviser of the receiving organisation.")]})
@@ -362,17 +362,17 @@ def _organisation_of(user: Any, idea: Idea) -> int | None:
     return participant or (min(ids) if ids else None)
 
 
-def add_note(*, idea: Idea, text: str, by: Any) -> Comment:
+def add_note(*, idea: Idea, text: str, by: User | None) -> Comment:
     """An internal note: seen only by caseworkers, never by the submitter or public."""
     return _comment(idea=idea, text=text, by=by, visibility=Comment.Visibility.INTERNAL)
 
 
-def add_answer(*, idea: Idea, text: str, by: Any) -> Comment:
+def add_answer(*, idea: Idea, text: str, by: User | None) -> Comment:
     """A public answer: on the public page and status page, mailed to the submitter (if consented)."""
     return _comment(idea=idea, text=text, by=by, visibility=Comment.Visibility.PUBLIC)
 
 
-def _comment(*, idea: Idea, text: str, by: Any, visibility: str) -> Comment:
+def _comment(*, idea: Idea, text: str, by: User | None, visibility: str) -> Comment:
     text = text.strip()
     if not text:
         raise ValidationError({"text": [gettext("Write something first.")]})
@@ -410,7 +410,7 @@ def gate_decide(
     idea: Idea,
     outcome: str,
     rationale: str,
-    by: Any,
+    by: User | None,
     scores: Mapping[int, int | None] | None = None,
     to_stage: Stage | None = None,
     is_public: bool = True,
@@ -548,7 +548,7 @@ def active_original(idea: Idea) -> DuplicateLink | None:
     )
 
 
-def link_duplicate(*, duplicate: Idea, original: Idea, by: Any) -> DuplicateLink:
+def link_duplicate(*, duplicate: Idea, original: Idea, by: User | None) -> DuplicateLink:
     """Mark `duplicate` as the same idea as `original` (in any municipality). Reversible."""
     if duplicate.pk == original.pk:
         raise ValidationError({"original": [gettext("An idea cannot be a duplicate of itself.")]})
@@ -597,7 +597,7 @@ def link_duplicate(*, duplicate: Idea, original: Idea, by: Any) -> DuplicateLink
     return link
 
 
-def unlink_duplicate(*, duplicate: Idea, by: Any) -> DuplicateLink:
+def unlink_duplicate(*, duplicate: Idea, by: User | None) -> DuplicateLink:
     """Undo a duplicate link (kept as history with who and when)."""
     with transaction.atomic():
         link = DuplicateLink.objects.select_for_update().filter(duplicate=duplicate, removed_at=None).first()
@@ -635,7 +635,7 @@ def duplicate_group(idea: Idea) -> list[Idea]:
 
 
 def judge_candidate(
-    *, candidate: DuplicateCandidate, same: bool, by: Any, duplicate: Idea | None = None
+    *, candidate: DuplicateCandidate, same: bool, by: User | None, duplicate: Idea | None = None
 ) -> DuplicateCandidate:
     """A region coordinator's judgement of a candidate pair. "Same idea" links the newer one
     (or `duplicate`, if given) to the other."""
@@ -699,7 +699,7 @@ def refresh_candidates(*, idea_ids: Iterable[int] | None = None, threshold: floa
 # --------------------------------------------------------------------------- co-development
 
 
-def _ensure_lead(idea: Idea, by: Any) -> None:
+def _ensure_lead(idea: Idea, by: User | None) -> None:
     """The receiving organisation leads by default (and pays everything until shares change)."""
     if idea.receiving_organisation_id and not idea.participants.exists():
         Participant.objects.create(
@@ -712,7 +712,7 @@ def _ensure_lead(idea: Idea, by: Any) -> None:
         )
 
 
-def invite_participant(*, idea: Idea, organisation: Organisation, by: Any) -> Participant:
+def invite_participant(*, idea: Idea, organisation: Organisation, by: User | None) -> Participant:
     """Invite another organisation to co-develop; its coordinators are told by e-mail."""
     if not organisation.is_active:
         raise ValidationError({"organisation": [gettext("That organisation is not active.")]})
@@ -755,7 +755,7 @@ def invite_participant(*, idea: Idea, organisation: Organisation, by: Any) -> Pa
     return participant
 
 
-def respond_to_invitation(*, participant: Participant, accept: bool, by: Any) -> Participant:
+def respond_to_invitation(*, participant: Participant, accept: bool, by: User | None) -> Participant:
     """The invited organisation accepts (the idea enters its inbox) or declines."""
     with transaction.atomic():
         participant = (
@@ -809,7 +809,7 @@ class Share:
 
 
 def set_cost_split(
-    *, idea: Idea, shares: Sequence[Share], by: Any, budget: Decimal | None = None, currency: str | None = None
+    *, idea: Idea, shares: Sequence[Share], by: User | None, budget: Decimal | None = None, currency: str | None = None
 ) -> list[Participant]:
     """Save roles and cost shares of all non-declined participants at once: exactly one lead,
     shares from 0 to 100 that add up to exactly 100 %."""
@@ -864,7 +864,7 @@ def set_cost_split(
 # --------------------------------------------------------------------------- sluice configuration
 
 
-def configure_sluice(*, sluice: Any, stages: Any, criteria: Any, by: Any) -> None:
+def configure_sluice(*, sluice: Any, stages: Any, criteria: Any, by: User | None) -> None:
     """Save the validated stage and criterion formsets of a sluice. Positions are renumbered
     0, 1, 2 … in the chosen order; they are moved aside first so the unique (sluice, position)
     constraint holds at every statement."""
