@@ -33,11 +33,10 @@ def quiet(db, monkeypatch, similarity_snapshot):
     job. Rate-limit counters start empty in every test (tests/conftest.py); the cache is never
     cleared here: on Redis that would empty parallel workers' counters too."""
     from framja.ideas import matching
-    from framja.ideas.services import casework
+    from framja.ideas.services import public
 
     matching.reset()
-    monkeypatch.setattr(casework, "schedule_candidate_refresh", lambda idea_id: None, raising=False)
-    monkeypatch.setattr(public_services, "schedule_candidate_refresh", lambda idea_id: None, raising=False)
+    monkeypatch.setattr(public, "schedule_candidate_refresh", lambda idea_id: None, raising=False)
     yield
     matching.reset()
 

@@ -61,6 +61,12 @@ session_auth = SessionAuth()
 optional_auth = [bearer_auth, session_auth, public]
 
 
+def caller(request: HttpRequest) -> User | None:
+    """The account behind a request that passed `optional_auth`; None when it came anonymously."""
+    auth = getattr(request, "auth", None)
+    return auth if isinstance(auth, User) else None
+
+
 class EmailOrUsernameBackend(ModelBackend):
     """Sign in with the username or the e-mail address (case-insensitive)."""
 

@@ -50,6 +50,15 @@ class Role(models.TextChoices):
     MEMBER = "member", _("Member")
 
 
+# The role sets, defined here once (the querysets below need them) and used everywhere through
+# framja.accounts.permissions.
+#: Roles that work the organisation's cases (ideas, support log).
+CASEWORK_ROLES = (Role.ADMIN, Role.COORDINATOR, Role.ADVISER)
+#: Roles that decide for the organisation: gate decisions, invitations, cost splits, vouching for
+#: claims; they also hear of new ideas.
+DECIDING_ROLES = (Role.ADMIN, Role.COORDINATOR)
+
+
 class OrganisationQuerySet(models.QuerySet["Organisation"]):
     def active(self) -> OrganisationQuerySet:
         return self.filter(is_active=True)
@@ -106,9 +115,7 @@ class OrganisationQuerySet(models.QuerySet["Organisation"]):
         pending = self.claims_pending()
         if user.is_staff:
             return pending
-        regions = Organisation.objects.where_member(user, roles=[Role.ADMIN, Role.COORDINATOR]).verified_as(
-            Organisation.Kind.REGION
-        )
+        regions = Organisation.objects.where_member(user, roles=DECIDING_ROLES).verified_as(Organisation.Kind.REGION)
         area = Municipality.objects.filter(verified_served_by__in=regions.values("pk"))
         outside = Municipality.objects.exclude(pk__in=area.values("pk"))
         return (

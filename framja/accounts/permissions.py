@@ -16,12 +16,11 @@ from typing import Any
 
 from django.http import Http404
 
-from framja.accounts.models import Membership, Organisation, Role
+from framja.accounts.models import CASEWORK_ROLES, DECIDING_ROLES, Membership, Organisation, Role
+
+__all__ = ["CASEWORK_ROLES", "DECIDING_ROLES"]  # the role sets: import them from here
 
 ROLE_RANK = {Role.ADMIN: 4, Role.COORDINATOR: 3, Role.ADVISER: 2, Role.MEMBER: 1}
-
-#: Roles that work the organisation's cases (ideas, support log).
-CASEWORK_ROLES = (Role.ADMIN, Role.COORDINATOR, Role.ADVISER)
 
 
 def role_in(user: Any, organisation: Organisation | int) -> Role | None:

@@ -39,7 +39,7 @@ from framja.accounts.forms import (
     TranslatedPasswordResetForm,
 )
 from framja.accounts.models import ApiToken, Invitation, Membership, Organisation, Role, User
-from framja.accounts.permissions import can_manage, can_view_members, memberships_of, require, role_in
+from framja.accounts.permissions import DECIDING_ROLES, can_manage, can_view_members, memberships_of, require, role_in
 from framja.audit.forms import AuditFilterForm
 from framja.audit.models import AuditEntry
 
@@ -123,8 +123,7 @@ def home(request: HttpRequest) -> HttpResponse:
     # only for those who may verify any: platform staff and coordinators of a verified region.
     memberships = memberships_of(request.user)
     may_verify = request.user.is_staff or any(
-        m.role in (Role.ADMIN, Role.COORDINATOR) and m.organisation.verified_kind == Organisation.Kind.REGION
-        for m in memberships
+        m.role in DECIDING_ROLES and m.organisation.verified_kind == Organisation.Kind.REGION for m in memberships
     )
     claims = Organisation.objects.claims_verifiable_by(request.user).count() if may_verify else 0
     return render(request, "accounts/home.html", {"memberships": memberships, "claims_to_verify": claims})

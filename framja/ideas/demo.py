@@ -21,7 +21,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from framja.accounts.models import Membership, Organisation, Role, User
+from framja.accounts.models import Membership, Organisation, User
+from framja.accounts.permissions import DECIDING_ROLES
 from framja.ideas.models import (
     DuplicateLink,
     Event,
@@ -369,7 +370,7 @@ def _organisation(country: str, code: str) -> Organisation | None:
 
 def _decider(organisation: Organisation) -> User | None:
     membership = (
-        Membership.objects.filter(organisation=organisation, role__in=[Role.COORDINATOR, Role.ADMIN])
+        Membership.objects.filter(organisation=organisation, role__in=DECIDING_ROLES)
         .select_related("user")
         .order_by("role", "pk")
         .first()

@@ -23,7 +23,8 @@ from django.db.models.functions import Cast, Coalesce, Concat, Lower, NullIf
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from framja.accounts.models import Membership, Organisation, Role
+from framja.accounts.models import Membership, Organisation
+from framja.accounts.permissions import CASEWORK_ROLES, DECIDING_ROLES
 from framja.places.models import Municipality
 
 DEFAULT_STAGES = [
@@ -55,9 +56,7 @@ class SluiceQuerySet(models.QuerySet["Sluice"]):
             return self.none()
         if getattr(user, "is_staff", False):
             return self.all()
-        casework = Membership.objects.filter(user=user, role__in=[Role.ADMIN, Role.COORDINATOR, Role.ADVISER]).values(
-            "organisation_id"
-        )
+        casework = Membership.objects.filter(user=user, role__in=CASEWORK_ROLES).values("organisation_id")
         worked = Idea.objects.workable_by(user).exclude(sluice=None).values("sluice_id")
         return self.filter(
             Q(lead_organisation__in=casework) | Q(organisations__in=casework) | Q(pk__in=worked)
@@ -146,6 +145,48 @@ class Stage(models.Model):
         if self.kind != self.Kind.CUSTOM or not self.name:
             return str(self.Kind(self.kind).label)
         return self.name
+
+    # The stage rules of a gate decision. `stages` (the sluice's, by position) saves the query
+    # when the caller has them already.
+
+    def sluice_stages(self) -> list[Stage]:
+        return list(Stage.objects.filter(sluice_id=self.sluice_id).order_by("position"))
+
+    def next_stage(self, stages: list[Stage] | None = None) -> Stage | None:
+        """The stage a Go leads to: the next one by position that is not Closed."""
+        return next(
+            (
+                s
+                for s in (self.sluice_stages() if stages is None else stages)
+                if s.position > self.position and s.kind != Stage.Kind.CLOSED
+            ),
+            None,
+        )
+
+    def recycle_targets(self, stages: list[Stage] | None = None) -> list[Stage]:
+        """Stages a Recycle may send the idea back to: earlier, not final."""
+        return [
+            s
+            for s in (self.sluice_stages() if stages is None else stages)
+            if s.position < self.position and not s.is_final
+        ]
+
+    def allowed_outcomes(self, stages: list[Stage] | None = None) -> list[str]:
+        """From a final stage only Recycle (reopening) is possible."""
+        stages = self.sluice_stages() if stages is None else stages
+        can_recycle = bool(self.recycle_targets(stages))
+        if self.is_final:
+            return [str(GateDecision.Outcome.RECYCLE)] if can_recycle else []
+        outcomes: list[str] = [GateDecision.Outcome.GO, GateDecision.Outcome.KILL, GateDecision.Outcome.HOLD]
+        if self.next_stage(stages) is None:
+            outcomes.remove(GateDecision.Outcome.GO)
+        if can_recycle:
+            outcomes.append(GateDecision.Outcome.RECYCLE)
+        return outcomes
+
+    def closed_stage(self) -> Stage | None:
+        """Where a Kill leads: the sluice's Closed stage."""
+        return Stage.objects.filter(sluice_id=self.sluice_id, kind=Stage.Kind.CLOSED).first()
 
 
 class Criterion(models.Model):
@@ -255,11 +296,9 @@ class IdeaQuerySet(models.QuerySet["Idea"]):
             return self.none()
         if getattr(user, "is_staff", False):
             return self.all()
-        casework = Membership.objects.filter(user=user, role__in=[Role.ADMIN, Role.COORDINATOR, Role.ADVISER]).values(
-            "organisation_id"
-        )
+        casework = Membership.objects.filter(user=user, role__in=CASEWORK_ROLES).values("organisation_id")
         regional = Membership.objects.filter(
-            user=user, role__in=[Role.ADMIN, Role.COORDINATOR], organisation__verified_kind=Organisation.Kind.REGION
+            user=user, role__in=DECIDING_ROLES, organisation__verified_kind=Organisation.Kind.REGION
         ).values("organisation_id")
         return self.filter(
             Q(receiving_organisation__in=casework)
@@ -386,11 +425,6 @@ class Idea(models.Model):
         annotated_self = Idea.objects.with_supporter_count().only("pk").filter(pk=self.pk).first()
         return int(getattr(annotated_self, "supporters", 0) or 0)
 
-    def active_original(self) -> Idea | None:
-        """The idea this one is an active duplicate of, if any."""
-        link = self.duplicate_links.filter(removed_at=None).select_related("original").first()
-        return link.original if link else None
-
     @property
     def stage_label(self) -> str:
         """The stage's name; ideas without a sluice are simply "Received"."""
@@ -399,10 +433,6 @@ class Idea(models.Model):
     @property
     def stage_kind(self) -> str:
         return self.stage.kind if self.stage_id and self.stage else Stage.Kind.RECEIVED.value
-
-    @property
-    def is_withdrawn(self) -> bool:
-        return self.withdrawn_at is not None
 
 
 class Attachment(models.Model):

@@ -1,4 +1,46 @@
-from framja.ideas.urls_casework import urlpatterns as casework_urls
-from framja.ideas.urls_public import urlpatterns as public_urls
+"""The idea sluice's pages, mounted at /ideas/: the public side (submit, public idea, the
+submitter's private status link), then casework (coordinators, advisers, region coordinators)."""
 
-urlpatterns = [*public_urls, *casework_urls]
+from django.urls import path, re_path
+
+from framja.ideas.views import casework, public
+
+urlpatterns = [
+    # --- public side
+    path("submit/", public.submit, name="ideas-submit"),
+    path("submit/similar/", public.similar, name="ideas-similar"),
+    path("submitted/", public.receipt, name="ideas-receipt"),
+    path("<dbid:pk>/", public.public_detail, name="ideas-public-detail"),
+    path("<dbid:pk>/support/", public.support, name="ideas-support"),
+    path("status/<str:token>/", public.status, name="ideas-status"),
+    path("status/<str:token>/information/", public.status_information, name="ideas-status-information"),
+    path("status/<str:token>/withdraw/", public.status_withdraw, name="ideas-status-withdraw"),
+    path("status/<str:token>/remove-personal-data/", public.status_anonymise, name="ideas-status-anonymise"),
+    # --- casework
+    path("inbox/", casework.inbox, name="ideas-inbox"),
+    re_path(r"^inbox/export\.(?P<fmt>csv|xlsx)$", casework.inbox_export, name="ideas-inbox-export"),
+    path("casework/<dbid:pk>/", casework.detail, name="ideas-casework-detail"),
+    path("casework/<dbid:pk>/edit/", casework.edit, name="ideas-casework-edit"),
+    path(
+        "casework/<dbid:pk>/attachments/<dbid:attachment_pk>/",
+        casework.attachment,
+        name="ideas-casework-attachment",
+    ),
+    path("casework/<dbid:pk>/assign/", casework.assign, name="ideas-casework-assign"),
+    path("casework/<dbid:pk>/notes/", casework.add_note, name="ideas-casework-note"),
+    path("casework/<dbid:pk>/answers/", casework.add_answer, name="ideas-casework-answer"),
+    path("casework/<dbid:pk>/decide/", casework.decide, name="ideas-casework-decide"),
+    path("casework/<dbid:pk>/duplicate/search/", casework.duplicate_search, name="ideas-casework-duplicate-search"),
+    path("casework/<dbid:pk>/duplicate/", casework.link_duplicate, name="ideas-casework-duplicate-link"),
+    path("casework/<dbid:pk>/duplicate/remove/", casework.unlink_duplicate, name="ideas-casework-duplicate-unlink"),
+    path("casework/<dbid:pk>/discussion/", casework.discussion, name="ideas-casework-discussion"),
+    path("casework/<dbid:pk>/invite/", casework.invite, name="ideas-casework-invite"),
+    path("casework/<dbid:pk>/costs/", casework.costs, name="ideas-casework-costs"),
+    path("invitations/<dbid:pk>/", casework.participant_respond, name="ideas-participant-respond"),
+    path("regional/", casework.regional, name="ideas-regional"),
+    path("regional/candidates/<dbid:pk>/", casework.judge_candidate, name="ideas-regional-judge"),
+    path("dashboard/", casework.dashboard, name="ideas-dashboard"),
+    re_path(r"^dashboard/export\.(?P<fmt>csv|xlsx)$", casework.dashboard_export, name="ideas-dashboard-export"),
+    path("sluices/", casework.sluice_list, name="ideas-sluice-list"),
+    path("sluices/<slug:slug>/settings/", casework.sluice_settings, name="ideas-sluice-settings"),
+]

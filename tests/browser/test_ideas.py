@@ -30,7 +30,6 @@ from playwright.sync_api import expect
 from framja.accounts.models import Organisation, Role, User
 from framja.ideas import matching
 from framja.ideas.models import GateDecision, Idea, Participant, Stage, Support
-from framja.ideas.services import casework
 from framja.ideas.services import public as submission
 from framja.places.models import Municipality
 from framja.places.services import load_reference
@@ -78,7 +77,7 @@ def sluices(
     settings.SITE_URL = live_server.url
     matching.reset()
     # The duplicate-candidate job would write while the test's live server does; not needed here.
-    monkeypatch.setattr(casework, "schedule_candidate_refresh", lambda idea_id: None)
+    monkeypatch.setattr(submission, "schedule_candidate_refresh", lambda idea_id: None)
     load_reference()
     ostersund = Municipality.objects.by_code("2380", "SE").get()
     trondheim = Municipality.objects.by_code("5001", "NO").get()

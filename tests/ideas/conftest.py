@@ -102,12 +102,12 @@ def public_side(settings, tmp_path, monkeypatch, similarity_snapshot):
     temporary directory and no duplicate-candidate jobs (tested in test_regional.py). Rate-limit
     counters start empty in every test (tests/conftest.py)."""
     from framja.ideas import matching
-    from framja.ideas.services import casework
+    from framja.ideas.services import public
 
     settings.DATA_DIR = tmp_path / "data"
     settings.SITE_URL = "https://framja.test"
     matching.reset()
-    monkeypatch.setattr(casework, "schedule_candidate_refresh", lambda idea_id: None, raising=False)
+    monkeypatch.setattr(public, "schedule_candidate_refresh", lambda idea_id: None, raising=False)
     yield
     matching.reset()
 

@@ -242,7 +242,7 @@ def test_add_a_custom_stage_between_concept_and_pilot(owner_client, sluice, idea
     assert [s.position for s in sluice.stages.order_by("position")] == list(range(8))
     # A Go from screening now leads to the new stage.
     screening = sluice.stages.get(kind="screening")
-    following = casework.next_stage(screening)
+    following = screening.next_stage()
     assert following is not None
     assert following.name == "Behovsanalys"
 

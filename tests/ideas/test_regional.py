@@ -10,13 +10,13 @@ from django.urls import reverse
 
 from framja.accounts.models import Organisation, Role
 from framja.ideas.models import DuplicateCandidate, DuplicateLink
-from framja.ideas.services import casework
+from framja.ideas.services import casework, public
 from framja.jobs.models import Job
 from framja.jobs.services import run_jobs
 from tests.factories import MembershipFactory, MunicipalityFactory, OrganisationFactory, UserFactory, serve
 
 # Taken before the `public_side` fixture replaces it with a no-op.
-real_schedule_candidate_refresh = casework.schedule_candidate_refresh
+real_schedule_candidate_refresh = public.schedule_candidate_refresh
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("public_side")]
 

@@ -393,6 +393,27 @@ def test_api_invalid_token_is_401(client, municipality):
     assert response.status_code == 401
 
 
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("get", "/{pk}", None),
+        ("get", "/similar?text=cykelbana", None),
+        ("post", "/{pk}/supports", {"email": "a@example.org"}),
+        ("get", "", None),
+    ],
+)
+def test_api_a_bad_token_is_401_everywhere_never_anonymous(client, idea, method, path, body):
+    """One authentication for the whole ideas API: an unknown token is refused, not read as "nobody"."""
+    url = API + path.format(pk=idea.pk)
+    headers = {"Authorization": "Bearer nope"}
+    if body is None:
+        response = getattr(client, method)(url, headers=headers)
+    else:
+        response = getattr(client, method)(url, body, content_type="application/json", headers=headers)
+    assert response.status_code == 401
+    assert client.get(API + f"/{idea.pk}").status_code == 200  # without a token the idea is public
+
+
 def test_api_session_submission_needs_the_csrf_token(member, municipality):
     from django.test import Client
 

@@ -15,10 +15,10 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
+from framja.accounts.auth import caller, optional_auth
 from framja.accounts.converters import database_id
-from framja.accounts.models import ApiToken, Organisation, User
-from framja.accounts.permissions import has_any_role, require
-from framja.audit.context import set_actor
+from framja.accounts.models import Organisation, User
+from framja.accounts.permissions import CASEWORK_ROLES, DECIDING_ROLES, has_any_role, require
 from framja.ideas import stats
 from framja.ideas.models import (
     Comment,
@@ -32,8 +32,7 @@ from framja.ideas.models import (
     Stage,
     Tag,
 )
-from framja.ideas.schemas import IdeaOut, for_public_output
-from framja.ideas.schemas_casework import (
+from framja.ideas.schemas import (
     AssigneeIn,
     CandidateOut,
     CommentIn,
@@ -47,12 +46,14 @@ from framja.ideas.schemas_casework import (
     DuplicateOut,
     IdeaCaseworkOut,
     IdeaListOut,
+    IdeaOut,
     IdeaPatchIn,
     InviteIn,
     JudgementIn,
     ParticipantOut,
     ParticipantPatchIn,
     StageOut,
+    for_public_output,
 )
 from framja.ideas.services import casework as services
 from framja.pagination import BoundedPagination
@@ -80,7 +81,7 @@ class IdeaFilters(Schema):
 # --------------------------------------------------------------------------- helpers
 
 
-def _user(request: HttpRequest) -> Any:
+def _user(request: HttpRequest) -> User:
     return request.auth  # type: ignore[attr-defined]
 
 
@@ -111,19 +112,6 @@ def _casework_output(idea_id: int) -> Idea:
     )
 
 
-def _optional_user(request: HttpRequest) -> User | None:
-    """For the open detail endpoint: the Bearer token's user or the session's, else nobody."""
-    header = request.headers.get("Authorization", "")
-    scheme, _sep, token = header.partition(" ")
-    if scheme.lower() == "bearer" and token.strip():
-        user = ApiToken.authenticate(token.strip())
-        if user is not None:
-            set_actor(user)
-        return user
-    user = getattr(request, "user", None)
-    return user if user is not None and user.is_authenticated else None
-
-
 def _municipality(code: str) -> Municipality | None:
     try:
         return Municipality.objects.lookup(code)
@@ -144,7 +132,7 @@ def list_ideas(request: HttpRequest, filters: Query[IdeaFilters]) -> IdeaQuerySe
     user = _user(request)
     if filters.organisation:
         organisation = get_object_or_404(Organisation, slug=filters.organisation)
-        require(has_any_role(user, organisation, services.CASEWORK_ROLES))
+        require(has_any_role(user, organisation, CASEWORK_ROLES))
         ideas = Idea.objects.for_organisation(organisation)
     else:
         ideas = Idea.objects.filter(pk__in=Idea.objects.workable_by(user).values("pk"))
@@ -183,8 +171,8 @@ def dashboard(request: HttpRequest, organisation: str) -> dict[str, Any]:
     """The dashboard of an organisation you work for (a region's covers its municipalities)."""
     user = _user(request)
     org = get_object_or_404(Organisation, slug=organisation)
-    allowed = has_any_role(user, org, services.CASEWORK_ROLES) and (
-        org.verified_kind != Organisation.Kind.REGION or has_any_role(user, org, services.DECIDING_ROLES)
+    allowed = has_any_role(user, org, CASEWORK_ROLES) and (
+        org.verified_kind != Organisation.Kind.REGION or has_any_role(user, org, DECIDING_ROLES)
     )
     require(allowed)
     ideas = Idea.objects.for_organisation(org)
@@ -208,7 +196,7 @@ def dashboard(request: HttpRequest, organisation: str) -> dict[str, Any]:
 def list_candidates(request: HttpRequest, region: str) -> list[DuplicateCandidate]:
     """Pairs not judged yet, computed in the background, for a region's coordinators."""
     org = get_object_or_404(Organisation, slug=region, verified_kind=Organisation.Kind.REGION)
-    require(has_any_role(_user(request), org, services.DECIDING_ROLES))
+    require(has_any_role(_user(request), org, DECIDING_ROLES))
     ideas = Idea.objects.in_region(org).values("pk")
     return list(
         DuplicateCandidate.objects.filter(
@@ -242,14 +230,14 @@ def judge_candidate(request: HttpRequest, candidate_id: int, payload: JudgementI
 
 @router.get(
     "{int:idea_id}",
-    auth=None,
+    auth=optional_auth,
     response={200: IdeaCaseworkOut | IdeaOut},
     summary="An idea (casework fields for its caseworkers)",
 )
 def get_idea(request: HttpRequest, idea_id: int) -> JsonResponse:
     """Public fields for everyone; the idea's caseworkers also get the submitter, assignee,
     `version` (for PATCH) and the rest of the casework fields."""
-    user = _optional_user(request)
+    user = caller(request)
     # Serialised here, not by ninja: with a union response it would pick the richest schema
     # that fits the object, and every idea object fits the casework one.
     if user is not None and Idea.objects.workable_by(user).filter(pk=idea_id).exists():
@@ -442,7 +430,7 @@ def answer_invitation(
 ) -> Participant:
     """The invited organisation's admins and coordinators accept or decline."""
     participant = get_object_or_404(Participant, pk=participant_id, idea_id=idea_id)
-    require(has_any_role(_user(request), participant.organisation_id, services.DECIDING_ROLES))
+    require(has_any_role(_user(request), participant.organisation_id, DECIDING_ROLES))
     if payload.status not in (Participant.Status.ACCEPTED, Participant.Status.DECLINED):
         raise ValidationError({"status": [_("Answer accepted or declined.")]})
     services.respond_to_invitation(

@@ -17,13 +17,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from ninja import Field, Query, Router, Schema, Status
 from ninja.decorators import decorate_view
-from ninja.errors import AuthenticationError, HttpError
-from ninja.utils import check_csrf
+from ninja.errors import HttpError
 from pydantic import StrictBool
 
-from framja.accounts.models import ApiToken, User
+from framja.accounts.auth import caller, optional_auth
+from framja.accounts.models import User
 from framja.accounts.ratelimit import client_address
-from framja.audit.context import set_actor
 from framja.ideas import matching
 from framja.ideas.models import Audience, Comment, Idea, Tag
 from framja.ideas.schemas import IdeaOut, IdeaSubmittedOut, SimilarIdeaOut, for_public_output
@@ -108,26 +107,6 @@ class StatusOut(Schema):
     anonymised: bool
 
 
-def _caller(request: HttpRequest) -> User | None:
-    """The account behind the request, if any: a valid Bearer token, else the browser session
-    (which must carry the CSRF token for writes). A malformed or unknown token is a 401."""
-    header = request.headers.get("Authorization", "")
-    if header:
-        scheme, _sep, token = header.partition(" ")
-        user = ApiToken.authenticate(token.strip()) if scheme.lower() == "bearer" and token.strip() else None
-        if user is None:
-            raise AuthenticationError
-        request.user = user
-        set_actor(user)
-        return user
-    user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated:
-        if request.method not in {"GET", "HEAD", "OPTIONS"} and check_csrf(request) is not None:
-            raise HttpError(403, _("CSRF check failed: send the CSRF token with session requests."))
-        return user
-    return None
-
-
 def _municipality(code: str) -> Municipality:
     try:
         return Municipality.objects.lookup(code)
@@ -159,7 +138,7 @@ def _public_idea(idea_id: int) -> Idea:
     return get_object_or_404(for_public_output(Idea.objects.public().filter(pk=idea_id)))
 
 
-@router.post("", auth=None, response={201: IdeaSubmittedOut, 202: DetailOut}, summary="Submit an idea")
+@router.post("", auth=optional_auth, response={201: IdeaSubmittedOut, 202: DetailOut}, summary="Submit an idea")
 def submit_idea(request: HttpRequest, payload: IdeaIn) -> Any:
     """Anyone may submit: anonymously with `email` and `consent: true`, or as the account of a
     Bearer token / session. Answers 201 with the stored idea, its private `status_url` and the
@@ -169,7 +148,7 @@ def submit_idea(request: HttpRequest, payload: IdeaIn) -> Any:
     Send an `Idempotency-Key` header (e.g. a UUID) to retry safely: the same key with the
     same body within 24 hours answers the first answer again and stores nothing; the same key
     with another body is a 422."""
-    user = _caller(request)
+    user = caller(request)
     attempt = idempotency.attempt(request, caller=_caller_scope(request, user))
     if attempt is not None and attempt.replay is not None:
         return idempotency.answer(*attempt.replay)
@@ -223,7 +202,7 @@ def _submit(payload: IdeaIn, *, user: User | None, municipality: Municipality, t
     return IdeaSubmittedOut.from_orm(idea).model_dump(mode="json")
 
 
-@router.get("similar", auth=None, response=list[SimilarIdeaOut], summary="Ideas similar to a text")
+@router.get("similar", auth=optional_auth, response=list[SimilarIdeaOut], summary="Ideas similar to a text")
 def similar_ideas(
     request: HttpRequest,
     text: str = "",
@@ -244,13 +223,13 @@ def similar_ideas(
 
 
 @router.post(
-    "{int:idea_id}/supports", auth=None, response={200: SupportOut, 201: SupportOut}, summary="Support an idea"
+    "{int:idea_id}/supports", auth=optional_auth, response={200: SupportOut, 201: SupportOut}, summary="Support an idea"
 )
 def support_idea(request: HttpRequest, idea_id: int, payload: SupportIn) -> Status:
     """Back an idea instead of submitting the same one: as the signed-in account, or
     anonymously with an `email`. Each person counts once (also across duplicates): 201 the
     first time, 200 when already supported."""
-    user = _caller(request)
+    user = caller(request)
     idea = _public_idea(idea_id)
     if payload.website.strip():
         return Status(201, {"created": True, "supporters": idea.supporter_count()})
@@ -305,7 +284,7 @@ def _status(idea: Idea) -> dict[str, Any]:
     }
 
 
-@router.get("status/{token}", auth=None, response=StatusOut, summary="The submitter's status page")
+@router.get("status/{token}", auth=optional_auth, response=StatusOut, summary="The submitter's status page")
 @decorate_view(never_cache)
 def idea_status(request: HttpRequest, token: str) -> dict[str, Any]:
     """The idea behind the private status link: public timeline and the information you added.
@@ -313,7 +292,7 @@ def idea_status(request: HttpRequest, token: str) -> dict[str, Any]:
     return _status(_by_token(request, token))
 
 
-@router.post("status/{token}/information", auth=None, response={201: StatusOut}, summary="Add information")
+@router.post("status/{token}/information", auth=optional_auth, response={201: StatusOut}, summary="Add information")
 @decorate_view(never_cache)
 def idea_add_information(request: HttpRequest, token: str, payload: InformationIn) -> Status:
     idea = _by_token(request, token)
@@ -321,14 +300,14 @@ def idea_add_information(request: HttpRequest, token: str, payload: InformationI
     return Status(201, _status(idea))
 
 
-@router.post("status/{token}/withdraw", auth=None, response=StatusOut, summary="Withdraw the idea")
+@router.post("status/{token}/withdraw", auth=optional_auth, response=StatusOut, summary="Withdraw the idea")
 @decorate_view(never_cache)
 def idea_withdraw(request: HttpRequest, token: str) -> dict[str, Any]:
     """Withdraw the idea: it leaves public lists and suggestions. Cannot be undone."""
     return _status(services.idea_withdraw(idea=_by_token(request, token)))
 
 
-@router.post("status/{token}/anonymise", auth=None, response=StatusOut, summary="Remove my personal data")
+@router.post("status/{token}/anonymise", auth=optional_auth, response=StatusOut, summary="Remove my personal data")
 @decorate_view(never_cache)
 def idea_anonymise(request: HttpRequest, token: str) -> dict[str, Any]:
     """Delete the submitter's name, e-mail address and consent; the idea stays."""

@@ -192,9 +192,10 @@ class GateDecisionForm(DescribedErrorsMixin, forms.Form):
         labels = dict(GateDecision.Outcome.choices)
         # The sluice's stages in one query, for the outcomes, the Recycle targets and their choices.
         stages = list(Stage.objects.filter(sluice_id=idea.stage.sluice_id).order_by("position")) if idea.stage else []
-        self.fields["outcome"].choices = [(o, labels[o]) for o in casework.allowed_outcomes(idea.stage, stages)]  # type: ignore[attr-defined]
+        outcomes = idea.stage.allowed_outcomes(stages) if idea.stage else []
+        self.fields["outcome"].choices = [(o, labels[o]) for o in outcomes]  # type: ignore[attr-defined]
         #: Where a Recycle may go back to (the template shows the choice only if there is one).
-        self.recycle_stages = casework.recycle_targets(idea.stage, stages) if idea.stage else []
+        self.recycle_stages = idea.stage.recycle_targets(stages) if idea.stage else []
         to_stage = self.fields["to_stage"]
         to_stage.queryset = Stage.objects.filter(pk__in=[s.pk for s in self.recycle_stages])  # type: ignore[attr-defined]
         to_stage.choices = [("", to_stage.empty_label), *((s.pk, str(s)) for s in self.recycle_stages)]  # type: ignore[attr-defined]

@@ -25,8 +25,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from framja.accounts.converters import database_id
-from framja.accounts.models import Membership, Organisation, Role, User
-from framja.accounts.permissions import CASEWORK_ROLES, has_any_role, memberships_of
+from framja.accounts.models import Membership, Organisation, User
+from framja.accounts.permissions import CASEWORK_ROLES, DECIDING_ROLES, has_any_role, memberships_of
 from framja.audit import registry as audit
 from framja.ideas import matching
 from framja.ideas.models import (
@@ -51,16 +51,12 @@ from framja.notifications.services import queue_email
 
 logger = logging.getLogger(__name__)
 
-#: Roles that take gate decisions, invite co-developers and split costs.
-DECIDING_ROLES = (Role.ADMIN, Role.COORDINATOR)
-
 
 def duplicate_threshold() -> float:
     """Pairs scoring at least this are candidate duplicates for the regional view: by default
     where the similarity engine starts suggesting ideas to submitters (`matching.SHOW_FROM`);
     FRAMJA_IDEAS_DUPLICATE_THRESHOLD overrides."""
-    default = getattr(matching, "SHOW_FROM", 0.2)
-    return float(getattr(settings, "FRAMJA_IDEAS_DUPLICATE_THRESHOLD", default))
+    return float(getattr(settings, "FRAMJA_IDEAS_DUPLICATE_THRESHOLD", matching.SHOW_FROM))
 
 
 #: How many neighbours of each idea the candidate refresh looks at.
@@ -255,7 +251,7 @@ def _lock(*idea_ids: int) -> None:
     list(Idea.objects.select_for_update().filter(pk__in=idea_ids).order_by("pk").values_list("pk", flat=True))
 
 
-def _event(idea: Idea, kind: str, *, by: Any, public: bool, text: str = "", **data: Any) -> Event:
+def _event(idea: Idea, kind: str, *, by: User | None, public: bool, text: str = "", **data: Any) -> Event:
     return Event.objects.create(idea=idea, kind=kind, is_public=public, actor=by if by else None, text=text, data=data)
 
 
@@ -274,7 +270,7 @@ def edit_idea(
     *,
     idea: Idea,
     version: int,
-    by: Any,
+    by: User | None,
     title: str,
     description: str,
     audience: str = "",
@@ -325,7 +321,7 @@ def edit_idea(
 # --------------------------------------------------------------------------- assignment, notes, answers
 
 
-def assign(*, idea: Idea, assignee: User | None, by: Any) -> Idea:
+def assign(*, idea: Idea, assignee: User | None, by: User | None) -> Idea:
     """Make `assignee` responsible (None: nobody); they are told by e-mail."""
     if assignee is not None and not has_any_role(assignee, idea.receiving_organisation_id or 0, CASEWORK_ROLES):
         raise ValidationError({"assignee": [gettext("Choose a coordinator or adviser of the receiving organisation.")]})
@@ -366,17 +362,17 @@ def _organisation_of(user: Any, idea: Idea) -> int | None:
     return participant or (min(ids) if ids else None)
 
 
-def add_note(*, idea: Idea, text: str, by: Any) -> Comment:
+def add_note(*, idea: Idea, text: str, by: User | None) -> Comment:
     """An internal note: seen only by caseworkers, never by the submitter or public."""
     return _comment(idea=idea, text=text, by=by, visibility=Comment.Visibility.INTERNAL)
 
 
-def add_answer(*, idea: Idea, text: str, by: Any) -> Comment:
+def add_answer(*, idea: Idea, text: str, by: User | None) -> Comment:
     """A public answer: on the public page and status page, mailed to the submitter (if consented)."""
     return _comment(idea=idea, text=text, by=by, visibility=Comment.Visibility.PUBLIC)
 
 
-def _comment(*, idea: Idea, text: str, by: Any, visibility: str) -> Comment:
+def _comment(*, idea: Idea, text: str, by: User | None, visibility: str) -> Comment:
     text = text.strip()
     if not text:
         raise ValidationError({"text": [gettext("Write something first.")]})
@@ -409,54 +405,12 @@ def _comment(*, idea: Idea, text: str, by: Any, visibility: str) -> Comment:
 # --------------------------------------------------------------------------- gate decisions
 
 
-def _sluice_stages(stage: Stage) -> list[Stage]:
-    return list(Stage.objects.filter(sluice_id=stage.sluice_id).order_by("position"))
-
-
-def next_stage(stage: Stage, stages: list[Stage] | None = None) -> Stage | None:
-    """The stage a Go leads to: the next one by position that is not Closed. `stages` (the
-    sluice's, by position) saves the query when the caller has them already."""
-    return next(
-        (
-            s
-            for s in (_sluice_stages(stage) if stages is None else stages)
-            if s.position > stage.position and s.kind != Stage.Kind.CLOSED
-        ),
-        None,
-    )
-
-
-def recycle_targets(stage: Stage, stages: list[Stage] | None = None) -> list[Stage]:
-    """Stages a Recycle may send the idea back to: earlier, not final."""
-    return [
-        s
-        for s in (_sluice_stages(stage) if stages is None else stages)
-        if s.position < stage.position and not s.is_final
-    ]
-
-
-def allowed_outcomes(stage: Stage | None, stages: list[Stage] | None = None) -> list[str]:
-    """From a final stage only Recycle (reopening) is possible; an idea outside a sluice has none."""
-    if stage is None:
-        return []
-    stages = _sluice_stages(stage) if stages is None else stages
-    can_recycle = bool(recycle_targets(stage, stages))
-    if stage.is_final:
-        return [str(GateDecision.Outcome.RECYCLE)] if can_recycle else []
-    outcomes: list[str] = [GateDecision.Outcome.GO, GateDecision.Outcome.KILL, GateDecision.Outcome.HOLD]
-    if next_stage(stage, stages) is None:
-        outcomes.remove(GateDecision.Outcome.GO)
-    if can_recycle:
-        outcomes.append(GateDecision.Outcome.RECYCLE)
-    return outcomes
-
-
 def gate_decide(
     *,
     idea: Idea,
     outcome: str,
     rationale: str,
-    by: Any,
+    by: User | None,
     scores: Mapping[int, int | None] | None = None,
     to_stage: Stage | None = None,
     is_public: bool = True,
@@ -483,7 +437,7 @@ def gate_decide(
             raise ValidationError({"outcome": [gettext("The idea has been withdrawn by its submitter.")]})
         if current is None or idea.sluice_id is None:
             raise ValidationError({"outcome": [gettext("The idea is not in a sluice, so there is no gate to decide.")]})
-        if outcome not in allowed_outcomes(current):
+        if outcome not in current.allowed_outcomes():
             raise ValidationError(
                 {
                     "outcome": [
@@ -545,9 +499,9 @@ def gate_decide(
 
 def _target_stage(current: Stage, outcome: str, to_stage: Stage | None) -> Stage:
     if outcome == GateDecision.Outcome.GO:
-        target = next_stage(current)
+        target = current.next_stage()
     elif outcome == GateDecision.Outcome.KILL:
-        target = Stage.objects.filter(sluice_id=current.sluice_id, kind=Stage.Kind.CLOSED).first()
+        target = current.closed_stage()
         if target is None:
             raise ValidationError({"outcome": [gettext("This sluice has no Closed stage.")]})
     elif outcome == GateDecision.Outcome.HOLD:
@@ -555,7 +509,7 @@ def _target_stage(current: Stage, outcome: str, to_stage: Stage | None) -> Stage
     else:
         if to_stage is None:
             raise ValidationError({"to_stage": [gettext("Choose the stage the idea goes back to.")]})
-        if to_stage.pk not in {s.pk for s in recycle_targets(current)}:
+        if to_stage.pk not in {s.pk for s in current.recycle_targets()}:
             raise ValidationError({"to_stage": [gettext("Choose an earlier stage of the same sluice.")]})
         target = to_stage
     if target is None:
@@ -594,7 +548,7 @@ def active_original(idea: Idea) -> DuplicateLink | None:
     )
 
 
-def link_duplicate(*, duplicate: Idea, original: Idea, by: Any) -> DuplicateLink:
+def link_duplicate(*, duplicate: Idea, original: Idea, by: User | None) -> DuplicateLink:
     """Mark `duplicate` as the same idea as `original` (in any municipality). Reversible."""
     if duplicate.pk == original.pk:
         raise ValidationError({"original": [gettext("An idea cannot be a duplicate of itself.")]})
@@ -643,7 +597,7 @@ def link_duplicate(*, duplicate: Idea, original: Idea, by: Any) -> DuplicateLink
     return link
 
 
-def unlink_duplicate(*, duplicate: Idea, by: Any) -> DuplicateLink:
+def unlink_duplicate(*, duplicate: Idea, by: User | None) -> DuplicateLink:
     """Undo a duplicate link (kept as history with who and when)."""
     with transaction.atomic():
         link = DuplicateLink.objects.select_for_update().filter(duplicate=duplicate, removed_at=None).first()
@@ -681,7 +635,7 @@ def duplicate_group(idea: Idea) -> list[Idea]:
 
 
 def judge_candidate(
-    *, candidate: DuplicateCandidate, same: bool, by: Any, duplicate: Idea | None = None
+    *, candidate: DuplicateCandidate, same: bool, by: User | None, duplicate: Idea | None = None
 ) -> DuplicateCandidate:
     """A region coordinator's judgement of a candidate pair. "Same idea" links the newer one
     (or `duplicate`, if given) to the other."""
@@ -742,20 +696,10 @@ def refresh_candidates(*, idea_ids: Iterable[int] | None = None, threshold: floa
     return stored
 
 
-def schedule_candidate_refresh(idea_id: int) -> None:
-    """Recompute this idea's candidate pairs in a background job, enqueued with the current
-    transaction's write (`framja.ideas.tasks.refresh_idea_candidates`). The hourly scheduled
-    refresh of all ideas catches anything the job missed."""
-    from framja.ideas.tasks import refresh_idea_candidates
-    from framja.jobs.services import enqueue
-
-    enqueue(refresh_idea_candidates, idea_id)
-
-
 # --------------------------------------------------------------------------- co-development
 
 
-def _ensure_lead(idea: Idea, by: Any) -> None:
+def _ensure_lead(idea: Idea, by: User | None) -> None:
     """The receiving organisation leads by default (and pays everything until shares change)."""
     if idea.receiving_organisation_id and not idea.participants.exists():
         Participant.objects.create(
@@ -768,7 +712,7 @@ def _ensure_lead(idea: Idea, by: Any) -> None:
         )
 
 
-def invite_participant(*, idea: Idea, organisation: Organisation, by: Any) -> Participant:
+def invite_participant(*, idea: Idea, organisation: Organisation, by: User | None) -> Participant:
     """Invite another organisation to co-develop; its coordinators are told by e-mail."""
     if not organisation.is_active:
         raise ValidationError({"organisation": [gettext("That organisation is not active.")]})
@@ -811,7 +755,7 @@ def invite_participant(*, idea: Idea, organisation: Organisation, by: Any) -> Pa
     return participant
 
 
-def respond_to_invitation(*, participant: Participant, accept: bool, by: Any) -> Participant:
+def respond_to_invitation(*, participant: Participant, accept: bool, by: User | None) -> Participant:
     """The invited organisation accepts (the idea enters its inbox) or declines."""
     with transaction.atomic():
         participant = (
@@ -865,7 +809,7 @@ class Share:
 
 
 def set_cost_split(
-    *, idea: Idea, shares: Sequence[Share], by: Any, budget: Decimal | None = None, currency: str | None = None
+    *, idea: Idea, shares: Sequence[Share], by: User | None, budget: Decimal | None = None, currency: str | None = None
 ) -> list[Participant]:
     """Save roles and cost shares of all non-declined participants at once: exactly one lead,
     shares from 0 to 100 that add up to exactly 100 %."""
@@ -920,7 +864,7 @@ def set_cost_split(
 # --------------------------------------------------------------------------- sluice configuration
 
 
-def configure_sluice(*, sluice: Any, stages: Any, criteria: Any, by: Any) -> None:
+def configure_sluice(*, sluice: Any, stages: Any, criteria: Any, by: User | None) -> None:
     """Save the validated stage and criterion formsets of a sluice. Positions are renumbered
     0, 1, 2 … in the chosen order; they are moved aside first so the unique (sluice, position)
     constraint holds at every statement."""

@@ -31,7 +31,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from framja.accounts import ratelimit
-from framja.accounts.models import Membership, Organisation, Role, User
+from framja.accounts.models import Membership, Organisation, User
+from framja.accounts.permissions import DECIDING_ROLES
 from framja.ideas.models import (
     Attachment,
     Audience,
@@ -404,18 +405,19 @@ def idea_submit(
                 language=language,
             )
         notify_coordinators(organisation, template="idea_new", context={"idea": idea}, idea=idea)
-        _schedule_duplicate_check(idea.pk)
+        schedule_candidate_refresh(idea.pk)
     return Submission(idea=idea, status_token=raw_token)
 
 
-def _schedule_duplicate_check(idea_id: int) -> None:
-    """Let the casework side look for duplicate candidates of the new idea: a job enqueued in
-    this transaction, so it runs only once the idea is committed."""
-    try:
-        from framja.ideas.services.casework import schedule_candidate_refresh
-    except ImportError:
-        return
-    schedule_candidate_refresh(idea_id)
+def schedule_candidate_refresh(idea_id: int) -> None:
+    """Recompute this idea's duplicate-candidate pairs in a background job, enqueued with the
+    current transaction's write (`framja.ideas.tasks.refresh_idea_candidates`), so it runs only
+    once the idea is committed. The hourly scheduled refresh of all ideas catches anything the
+    job missed."""
+    from framja.ideas.tasks import refresh_idea_candidates
+    from framja.jobs.services import enqueue
+
+    enqueue(refresh_idea_candidates, idea_id)
 
 
 # --- supporting ----------------------------------------------------------------------------
@@ -571,9 +573,7 @@ def coordinators_of(organisation: Organisation | None) -> list[User]:
     no organisation receives the idea."""
     if organisation is None:
         return list(User.objects.filter(is_staff=True, is_active=True).exclude(email=""))
-    user_ids = Membership.objects.filter(organisation=organisation, role__in=[Role.ADMIN, Role.COORDINATOR]).values(
-        "user_id"
-    )
+    user_ids = Membership.objects.filter(organisation=organisation, role__in=DECIDING_ROLES).values("user_id")
     return list(User.objects.filter(pk__in=user_ids, is_active=True).exclude(email="").order_by("pk"))
 
 

@@ -21,8 +21,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from framja.accounts.models import Organisation
-from framja.accounts.permissions import has_any_role, require
+from framja.accounts.models import Organisation, User
+from framja.accounts.permissions import DECIDING_ROLES, has_any_role, require
 from framja.ideas import exports, stats
 from framja.ideas.forms import casework as forms
 from framja.ideas.models import (
@@ -42,6 +42,12 @@ INBOX_PAGE_SIZE = 50
 
 
 # --------------------------------------------------------------------------- helpers
+
+
+def _acting(request: HttpRequest) -> User:
+    """The signed-in user behind a casework page (all of them need a sign-in)."""
+    assert isinstance(request.user, User)
+    return request.user
 
 
 def _get_idea_for_casework(request: HttpRequest, pk: int) -> tuple[Idea, services.Access]:
@@ -121,7 +127,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "query": query.urlencode(),
-            "invitations": invitations if has_any_role(request.user, organisation, services.DECIDING_ROLES) else [],
+            "invitations": invitations if has_any_role(request.user, organisation, DECIDING_ROLES) else [],
         },
     )
 
@@ -248,7 +254,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             services.edit_idea(
-                idea=idea, version=data["version"], by=request.user, title=data["title"],
+                idea=idea, version=data["version"], by=_acting(request), title=data["title"],
                 description=data["description"], audience=data["audience"], tags=data["tags"],
             )  # fmt: skip
         except services.EditConflictError as exc:
@@ -272,7 +278,7 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
     idea, access = _get_idea_for_casework(request, pk)
     form = forms.AssignForm(request.POST, idea=idea)
     if form.is_valid():
-        services.assign(idea=idea, assignee=form.cleaned_data["assignee"], by=request.user)
+        services.assign(idea=idea, assignee=form.cleaned_data["assignee"], by=_acting(request))
         messages.success(request, _("The responsible person was saved."))
         return redirect("ideas-casework-detail", idea.pk)
     return _render_detail(request, idea, access, assign_form=form)
@@ -284,7 +290,7 @@ def _comment_view(request: HttpRequest, pk: int, visibility: str) -> HttpRespons
     form = forms.CommentForm(request.POST, auto_id=f"id_{prefix}_%s")
     if form.is_valid():
         write = services.add_note if visibility == Comment.Visibility.INTERNAL else services.add_answer
-        write(idea=idea, text=form.cleaned_data["text"], by=request.user)
+        write(idea=idea, text=form.cleaned_data["text"], by=_acting(request))
         messages.success(request, _("The note was saved.") if prefix == "note" else _("The answer was published."))
         return redirect(reverse("ideas-casework-detail", args=[idea.pk]) + "#timeline")
     return _render_detail(request, idea, access, **{f"{prefix}_form": form})
@@ -312,7 +318,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             decision = services.gate_decide(
-                idea=idea, outcome=data["outcome"], rationale=data["rationale"], by=request.user,
+                idea=idea, outcome=data["outcome"], rationale=data["rationale"], by=_acting(request),
                 scores=form.scores(), to_stage=data["to_stage"], is_public=data["is_public"], version=data["version"],
             )  # fmt: skip
         except services.EditConflictError as exc:
@@ -358,7 +364,7 @@ def link_duplicate(request: HttpRequest, pk: int) -> HttpResponse:
     error = _("Choose the original idea from the search results.")
     if form.is_valid():
         try:
-            services.link_duplicate(duplicate=idea, original=form.cleaned_data["original"], by=request.user)
+            services.link_duplicate(duplicate=idea, original=form.cleaned_data["original"], by=_acting(request))
         except ValidationError as exc:
             error = " ".join(exc.messages)
         else:
@@ -373,7 +379,7 @@ def unlink_duplicate(request: HttpRequest, pk: int) -> HttpResponse:
     idea, access = _get_idea_for_casework(request, pk)
     require(access.can_decide)
     try:
-        services.unlink_duplicate(duplicate=idea, by=request.user)
+        services.unlink_duplicate(duplicate=idea, by=_acting(request))
     except ValidationError as exc:
         return _render_detail(request, idea, access, duplicate_error=" ".join(exc.messages))
     messages.success(request, _("The duplicate link was removed."))
@@ -409,7 +415,7 @@ def invite(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.InviteForm(request.POST, idea=idea)
     if form.is_valid():
         try:
-            services.invite_participant(idea=idea, organisation=form.cleaned_data["organisation"], by=request.user)
+            services.invite_participant(idea=idea, organisation=form.cleaned_data["organisation"], by=_acting(request))
         except ValidationError as exc:
             forms.apply_errors(form, exc)
         else:
@@ -435,7 +441,7 @@ def costs(request: HttpRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             services.set_cost_split(
-                idea=idea, shares=form.shares(), by=request.user, budget=data["budget"], currency=data["currency"]
+                idea=idea, shares=form.shares(), by=_acting(request), budget=data["budget"], currency=data["currency"]
             )
         except ValidationError as exc:
             form.apply_errors(exc)
@@ -454,12 +460,12 @@ def participant_respond(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         pk=pk,
     )
-    require(has_any_role(request.user, participant.organisation_id, services.DECIDING_ROLES))
+    require(has_any_role(request.user, participant.organisation_id, DECIDING_ROLES))
     form = forms.RespondForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         accept = form.cleaned_data["answer"] == "accept"
         try:
-            services.respond_to_invitation(participant=participant, accept=accept, by=request.user)
+            services.respond_to_invitation(participant=participant, accept=accept, by=_acting(request))
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
@@ -529,7 +535,7 @@ def judge_candidate(request: HttpRequest, pk: int) -> HttpResponse:
         newer_ok = access_a.can_decide if newer.pk == candidate.idea_a_id else access_b.can_decide
         duplicate = newer if newer_ok else older
     try:
-        services.judge_candidate(candidate=candidate, same=same, by=request.user, duplicate=duplicate)
+        services.judge_candidate(candidate=candidate, same=same, by=_acting(request), duplicate=duplicate)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -576,11 +582,11 @@ def dashboard_export(request: HttpRequest, fmt: str) -> HttpResponse:
 @login_required
 def sluice_settings(request: HttpRequest, slug: str) -> HttpResponse:
     sluice = get_object_or_404(Sluice.objects.select_related("lead_organisation"), slug=slug)
-    require(has_any_role(request.user, sluice.lead_organisation_id, services.DECIDING_ROLES))
+    require(has_any_role(request.user, sluice.lead_organisation_id, DECIDING_ROLES))
     data = request.POST if request.method == "POST" else None
     stages, criteria = forms.stage_formset(sluice, data), forms.criterion_formset(sluice, data)
     if request.method == "POST" and stages.is_valid() and criteria.is_valid():
-        services.configure_sluice(sluice=sluice, stages=stages, criteria=criteria, by=request.user)
+        services.configure_sluice(sluice=sluice, stages=stages, criteria=criteria, by=_acting(request))
         messages.success(request, _("The sluice settings were saved."))
         return redirect("ideas-sluice-settings", sluice.slug)
     return render(
@@ -595,7 +601,7 @@ def sluice_list(request: HttpRequest) -> HttpResponse:
     if request.user.is_staff:
         sluices = Sluice.objects.all()
     else:
-        led = Organisation.objects.where_member(request.user, roles=services.DECIDING_ROLES)  # type: ignore[arg-type]
+        led = Organisation.objects.where_member(request.user, roles=DECIDING_ROLES)  # type: ignore[arg-type]
         sluices = Sluice.objects.filter(lead_organisation__in=led)
     sluices = sluices.select_related("lead_organisation").annotate(idea_count=Count("ideas"))
     require(sluices.exists())
