@@ -29,6 +29,11 @@ from framja.accounts import services
 from framja.accounts.models import User
 from framja.places.schemas import MUNICIPALITY_CODE_PATTERN
 
+#: pytest-django creates the test database only for the aliases its collected tests ask for; without
+#: this mark a run of this module alone would seed (and on PostgreSQL fail in) the real database.
+#: Each test also runs in its own savepoint inside the module's transaction, so it leaves nothing.
+pytestmark = pytest.mark.django_db
+
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "5"))
 PERSONA = "karin.ekstrom"
 SETTINGS = settings(
