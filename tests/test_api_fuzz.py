@@ -109,10 +109,10 @@ def map_case(context: Any, case: Any) -> Any:
     if case.meta is None or case.meta.generation.mode != GenerationMode.POSITIVE:
         return case  # invalid requests stay as generated
     body = case.body
-    if isinstance(body, dict) and re.fullmatch(MUNICIPALITY_CODE_PATTERN, str(body.get("municipality"))):
-        body["municipality"] = REAL_MUNICIPALITY
     if isinstance(body, dict) and isinstance(body.get("serves"), list):
         body["serves"] = [REAL_MUNICIPALITY] if body["serves"] else []
+    if isinstance(body, dict) and re.fullmatch(MUNICIPALITY_CODE_PATTERN, str(body.get("municipality"))):
+        body["municipality"] = REAL_MUNICIPALITY
         if "consent" in body:  # an idea: anonymous submitters must give an address and consent
             body.update(email="fuzz@example.org", consent=True)
         if body.get("kind") in ("municipality", "region"):
