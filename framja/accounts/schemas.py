@@ -27,6 +27,12 @@ def _no_nul(value: str) -> str:
 _NO_NUL = AfterValidator(_no_nul)
 Name = Annotated[str, StringConstraints(max_length=200), _NO_NUL]
 ShortText = Annotated[str, StringConstraints(max_length=40), _NO_NUL]
+#: Swedish NNNNNN-NNNN (the dash optional) or Norwegian NNN NNN NNN (the spaces optional); the
+#: check digit (Luhn, mod 11) is verified by the server (422), which a pattern cannot say.
+OrganisationNumber = Annotated[
+    str,
+    StringConstraints(max_length=11, pattern=r"^(|[0-9]{6}-?[0-9]{4}|[0-9]{3} ?[0-9]{3} ?[0-9]{3})$"),
+]
 SearchText = Annotated[str, StringConstraints(max_length=100), _NO_NUL]
 EmailText = Annotated[str, StringConstraints(max_length=254), _NO_NUL]
 LongText = Annotated[str, StringConstraints(max_length=10000), _NO_NUL]
@@ -126,7 +132,7 @@ class OrganisationIn(Schema):
     name: Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=r"\S"), _NO_NUL]
     kind: Organisation.Kind
     country: Country
-    organisation_number: ShortText = ""
+    organisation_number: OrganisationNumber = ""
     municipality: MunicipalityCode | None = None
     serves: list[MunicipalityCode] = Field(default_factory=list, max_length=1000)
     website: Name = ""
@@ -143,7 +149,7 @@ class OrganisationPatch(Schema):
     name: Name | None = None
     kind: Organisation.Kind | None = None
     country: Country | None = None
-    organisation_number: ShortText | None = None
+    organisation_number: OrganisationNumber | None = None
     municipality: MunicipalityCode | None = None
     serves: list[MunicipalityCode] | None = Field(None, max_length=1000)
     website: Name | None = None

@@ -8,6 +8,8 @@ from typing import Any
 from uuid import UUID
 
 from ninja import Field, Schema
+from pydantic import field_validator
+from pydantic_core import PydanticKnownError
 
 from framja.catalogue.models import (
     Audience,
@@ -23,6 +25,7 @@ from framja.catalogue.models import (
     TimeZone,
 )
 from framja.places.models import Country
+from framja.places.schemas import MUNICIPALITY_CODE_PATTERN, OPTIONAL_MUNICIPALITY_CODE_PATTERN
 
 Text = Field("", max_length=200)
 
@@ -108,8 +111,8 @@ class OfferingIn(Schema):
     eligibility: str = Field("", max_length=5000)
     minimum_age: int | None = Field(None, ge=0, le=150)
     maximum_age: int | None = Field(None, ge=0, le=150)
-    amount_min: Decimal | None = Field(None, ge=0, le=Decimal("99999999999999"), decimal_places=0)
-    amount_max: Decimal | None = Field(None, ge=0, le=Decimal("99999999999999"), decimal_places=0)
+    amount_min: int | None = Field(None, ge=0, le=99_999_999_999_999, description="A whole amount in `currency`.")
+    amount_max: int | None = Field(None, ge=0, le=99_999_999_999_999, description="A whole amount in `currency`.")
     currency: Currency | None = None
     cost: Cost = Cost.FREE
     cost_details: str = Field("", max_length=300)
@@ -125,7 +128,10 @@ class OfferingIn(Schema):
 class OfferingFilter(Schema):
     organisation: str | None = Field(None, max_length=80)
     municipality: str | None = Field(
-        None, max_length=10, description="A municipality the offering serves: 2380, SE-2380"
+        None,
+        max_length=10,
+        pattern=OPTIONAL_MUNICIPALITY_CODE_PATTERN,
+        description="A municipality the offering serves: 2380, SE-2380",
     )
     offering_type: OfferingType | None = None
     stage: CompanyStage | None = None
@@ -203,10 +209,21 @@ class EventFilter(Schema):
     start: datetime | None = None
     end: datetime | None = None
 
+    @field_validator("start", "end", mode="before")
+    @classmethod
+    def _iso_8601_only(cls, value: Any) -> Any:
+        """The document promises an ISO 8601 date-time: a bare number is not read as a Unix time."""
+        if isinstance(value, str):
+            try:
+                datetime.fromisoformat(value.strip())
+            except ValueError:
+                raise PydanticKnownError("datetime_parsing", {"error": "not ISO 8601"}) from None
+        return value
+
 
 class RegistrationIn(Schema):
     name: str = Field(..., min_length=1, max_length=200)
-    email: str = Field(..., min_length=3, max_length=254)
+    email: str = Field(..., min_length=3, max_length=254, json_schema_extra={"format": "email"})
     organisation_name: str = Field("", max_length=200)
 
 
@@ -228,9 +245,13 @@ class NewRegistrationOut(Schema):
 
 class MatchFilter(Schema):
     text: str = Field(..., min_length=1, max_length=5000, description="The need, in the person's own words.")
-    municipality: str = Field(..., max_length=10, description="2380, SE-2380 or NO-5001")
+    municipality: str = Field(
+        ..., max_length=10, pattern=MUNICIPALITY_CODE_PATTERN, description="2380, SE-2380 or NO-5001"
+    )
     stage: CompanyStage | None = None
-    sector: str | None = Field(None, max_length=1, description="SNI section letter, e.g. J")
+    sector: str | None = Field(
+        None, max_length=1, pattern="^[A-Ua-u]?$", description="SNI section letter (A to U), e.g. J"
+    )
 
 
 class OfferingSummary(Schema):
