@@ -21,7 +21,7 @@ from dateutil.rrule import rrule as recurrence_rule
 from dateutil.rrule import rrulestr
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -143,6 +143,12 @@ class OfferingQuerySet(models.QuerySet["Offering"]):
             Q(last_reviewed_on__lte=cutoff) | Q(last_reviewed_on=None, created_at__date__lte=cutoff)
         )
 
+    def not_flagged_this_period(self) -> OfferingQuerySet:
+        """Not yet flagged to the owners since the offering was last reviewed (one flag per period)."""
+        return self.filter(
+            Q(review_flagged_on=None) | Q(last_reviewed_on__isnull=False, review_flagged_on__lt=F("last_reviewed_on"))
+        )
+
 
 class Offering(models.Model):
     """A support offering of one organisation: the HSDS "service"."""
@@ -186,6 +192,8 @@ class Offering(models.Model):
     contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=OfferingStatus.choices, default=OfferingStatus.ACTIVE)
     last_reviewed_on = models.DateField(_("last reviewed"), null=True, blank=True)
+    #: When the review job last told the owners that the offering is due for review.
+    review_flagged_on = models.DateField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -333,7 +341,6 @@ class EventQuerySet(models.QuerySet["Event"]):
             registration_mode=RegistrationMode.BUILT_IN,
             start__gt=now,
             start__lte=now + timedelta(days=1),
-            reminder_sent_at=None,
         )
 
 
@@ -530,6 +537,8 @@ class Registration(models.Model):
     created_at = models.DateTimeField(_("registered"), default=timezone.now)
     promoted_at = models.DateTimeField(_("moved up"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    #: When the reminder the day before the event was queued (exactly once per registration).
+    reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = RegistrationQuerySet.as_manager()
 
