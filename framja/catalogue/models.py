@@ -21,7 +21,7 @@ from dateutil.rrule import rrule as recurrence_rule
 from dateutil.rrule import rrulestr
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -33,6 +33,8 @@ from framja.places.models import Country, County, Municipality, SniDivision, Sni
 LANGUAGE_CODES = ("sv", "nb", "en")
 #: How long an offering may go unreviewed before its owners are asked to look at it again.
 REVIEW_INTERVAL = timedelta(days=365)
+#: Registrations this recent count as new in the organiser's workspace.
+NEW_REGISTRATION_DAYS = 7
 #: Recurrences are expanded at most this far (a series without an end stays bounded).
 MAX_OCCURRENCES = 500
 
@@ -334,6 +336,22 @@ class EventQuerySet(models.QuerySet["Event"]):
     def organised_by(self, organisation: Organisation | int) -> EventQuerySet:
         return self.filter(Q(organiser=organisation) | Q(co_organisers=organisation)).distinct()
 
+    def with_registration_counts(self, now: datetime | None = None) -> EventQuerySet:
+        """Annotate `confirmed`, `waiting` and `new` (see RegistrationQuerySet.new) registrations."""
+        now = now or timezone.now()
+        return self.annotate(
+            confirmed=Count(
+                "registrations", filter=Q(registrations__status=RegistrationStatus.CONFIRMED), distinct=True
+            ),
+            waiting=Count("registrations", filter=Q(registrations__status=RegistrationStatus.WAITING), distinct=True),
+            new=Count(
+                "registrations",
+                filter=Q(registrations__created_at__gte=now - timedelta(days=NEW_REGISTRATION_DAYS))
+                & ~Q(registrations__status=RegistrationStatus.CANCELLED),
+                distinct=True,
+            ),
+        )
+
     def needing_reminder(self, now: datetime | None = None) -> EventQuerySet:
         """Scheduled events with built-in registration whose (first) start falls within the next day."""
         now = now or timezone.now()
@@ -516,6 +534,14 @@ class RegistrationStatus(models.TextChoices):
 class RegistrationQuerySet(models.QuerySet["Registration"]):
     def confirmed(self) -> RegistrationQuerySet:
         return self.filter(status=RegistrationStatus.CONFIRMED)
+
+    def new(self, now: datetime | None = None) -> RegistrationQuerySet:
+        """Not cancelled, made within NEW_REGISTRATION_DAYS, for an event that has not ended yet
+        (what the organiser's workspace shows as new registrations)."""
+        now = now or timezone.now()
+        return self.exclude(status=RegistrationStatus.CANCELLED).filter(
+            created_at__gte=now - timedelta(days=NEW_REGISTRATION_DAYS), event__end__gte=now
+        )
 
     def waiting(self) -> RegistrationQuerySet:
         return self.filter(status=RegistrationStatus.WAITING).order_by("created_at", "pk")

@@ -268,6 +268,15 @@ def flag_offerings_for_review(*, now: datetime | None = None) -> int:
 
 
 @transaction.atomic
+def contact_request_answered(*, contact_request: ContactRequest, now: datetime | None = None) -> bool:
+    """Mark a contact request answered (it leaves the workspace). False if it already was."""
+    done = ContactRequest.objects.filter(pk=contact_request.pk, answered_at=None).update(
+        answered_at=now or timezone.now()
+    )
+    return bool(done)
+
+
+@transaction.atomic
 def contact_request_send(
     *,
     organisation: Organisation,
