@@ -204,9 +204,9 @@ def test_catalogue_workspace_counts_what_the_organisation_has_to_do(demo_region)
     catalogue_services.contact_request_send(
         organisation=almi, name="Eva Ek", email="eva@example.org", need="Finansiering av en ny maskin", consent=True
     )
-    Offering.objects.filter(pk=Offering.objects.filter(organisation=almi).first().pk).update(
-        last_reviewed_on=timezone.localdate() - timedelta(days=400)
-    )
+    offering = Offering.objects.filter(organisation=almi).first()
+    assert offering is not None, "the demo has an Almi offering"
+    Offering.objects.filter(pk=offering.pk).update(last_reviewed_on=timezone.localdate() - timedelta(days=400))
     event = Event.objects.filter(organiser=almi, registration_mode="built_in", start__gt=timezone.now()).first()
     assert event is not None, "the demo has an upcoming Almi event with registration"
     catalogue_services.register(event=event, name="Olle Berg", email="olle@example.org")

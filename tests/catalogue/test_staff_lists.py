@@ -18,7 +18,11 @@ pytestmark = pytest.mark.django_db
 
 def _contact(organisation, n: int = 0) -> ContactRequest:
     return services.contact_request_send(
-        organisation=organisation, name=f"Eva Ek {n}", email=f"eva{n}@example.org", need="Hjälp med export", consent=True
+        organisation=organisation,
+        name=f"Eva Ek {n}",
+        email=f"eva{n}@example.org",
+        need="Hjälp med export",
+        consent=True,
     )
 
 
@@ -39,7 +43,8 @@ def test_events_page_counts_registrations(adviser_client, organisation):
     services.register(event=event, name="A", email="a@example.org")
     services.register(event=event, name="B", email="b@example.org")  # waiting list
     html = adviser_client.get(reverse("catalogue-manage-events", args=[organisation.slug])).content.decode()
-    assert "<caption>" in html and 'class="table-wrap"' in html  # scrolls inside the page at 320 px
+    assert "<caption>" in html
+    assert 'class="table-wrap"' in html  # scrolls inside the page at 320 px
     row = html[html.index("Exportfrukost") :].split("</tr>")[0]
     assert row.endswith(">1</a></td><td>1</td><td>2</td>")  # registered, waiting, new this week
 
@@ -49,7 +54,8 @@ def test_adviser_marks_a_contact_request_answered(adviser_client, organisation, 
     elsewhere = _contact(other_organisation, 1)
     url = reverse("catalogue-contact-requests", args=[organisation.slug])
     html = adviser_client.get(url).content.decode()
-    assert "eva0@example.org" in html and "eva1@example.org" not in html
+    assert "eva0@example.org" in html
+    assert "eva1@example.org" not in html
     done = reverse("catalogue-contact-request-answered", args=[organisation.slug, contact.pk])
     assert adviser_client.post(done).status_code == 302
     contact.refresh_from_db()
@@ -69,7 +75,9 @@ def test_member_cannot_mark_answered(member_client, organisation):
     assert contact.answered_at is None
 
 
-@pytest.mark.parametrize("language, heading", [("sv", "Kontaktförfrågningar till"), ("nb", "Kontaktforespørsler til")])
+@pytest.mark.parametrize(
+    ("language", "heading"), [("sv", "Kontaktförfrågningar till"), ("nb", "Kontaktforespørsler til")]
+)
 def test_contact_requests_page_speaks_the_language(adviser_client, organisation, language, heading):
     with translation.override(language):
         url = reverse("catalogue-contact-requests", args=[organisation.slug])
@@ -86,7 +94,9 @@ def test_staff_lists_cost_the_same_with_one_or_five_rows(adviser_client, organis
         return len(ctx.captured_queries)
 
     def add(n: int) -> None:
-        event = make_event(organisation, title=f"Evenemang {n}", registration_mode=RegistrationMode.BUILT_IN, capacity=5)
+        event = make_event(
+            organisation, title=f"Evenemang {n}", registration_mode=RegistrationMode.BUILT_IN, capacity=5
+        )
         services.register(event=event, name=f"P {n}", email=f"p{n}@example.org")
         _contact(organisation, n)
 
