@@ -10,12 +10,13 @@ from urllib.parse import urlsplit
 import pytest
 from django.core.management import call_command
 from django.db import transaction
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 
 from framja.accounts.demo import DEMO_USERS, STAFF_EMAIL
 from framja.accounts.models import User
 from framja.ideas.services import casework
+from framja.indexes import services as index_services
 
 HREF = re.compile(r'href="([^"#]+)"')
 ANONYMOUS = "anonymous"
@@ -23,11 +24,17 @@ PERSONAS = [ANONYMOUS, STAFF_EMAIL, *(spec.email for spec in DEMO_USERS)]
 
 
 @pytest.fixture(scope="module")
-def demo_region(django_db_setup, django_db_blocker) -> Iterator[None]:
-    """The demo region, seeded once for the module and rolled back after it."""
-    with django_db_blocker.unblock(), transaction.atomic():
+def demo_region(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[None]:
+    """The demo region, seeded once for the module and rolled back after it. Duplicate candidates
+    come from the similarity index, which answers nothing until the writer has published a
+    snapshot: the fixture publishes one (as the `indexes-rebuild` job would) before finding them."""
+    data = tmp_path_factory.mktemp("demo-data")
+    with django_db_blocker.unblock(), override_settings(DATA_DIR=data), transaction.atomic():
         call_command("seed_demo", "--force", verbosity=0)
+        index_services.rebuild("ideas")
+        index_services.reset_readers()
         casework.refresh_candidates()  # seed_demo does this after commit, which never comes here
+        index_services.reset_readers()
         yield
         transaction.set_rollback(True)
 
@@ -149,3 +156,62 @@ def test_signing_in_lands_on_the_workspace(client, owner, password):
     response = client.post(reverse("accounts-login"), {"username": owner.username, "password": password})
     assert response.status_code == 302
     assert response.url == reverse("workspace")
+
+
+@pytest.mark.django_db
+def test_who_sees_which_catalogue_entries(demo_region):
+    from framja.accounts.models import Organisation
+
+    almi = Organisation.objects.get(name__startswith="Almi").slug
+    staff_pages = {
+        reverse("catalogue-manage", args=[almi]),
+        reverse("catalogue-manage-events", args=[almi]),
+        reverse("catalogue-contact-requests", args=[almi]),
+    }
+    public = {reverse("catalogue-directory"), reverse("catalogue-calendar"), reverse("catalogue-start")}
+    assert public <= _paths(ANONYMOUS)
+    assert public | staff_pages <= _paths("lena.hakansson@example.org")  # Almi's adviser
+    assert staff_pages <= _paths("per.sandberg@example.org")  # Almi's administrator
+    member = _paths("erik.olofsson@example.org")
+    assert public <= member
+    assert not any(path.startswith("/catalogue/manage/") for path in member)
+    assert not staff_pages & _paths("sara.nilsson@example.org")  # an adviser elsewhere
+
+
+def _workspace_count(persona: str, url: str) -> int | None:
+    html = _client(persona).get(reverse("workspace")).content.decode()
+    row = re.search(re.escape(f'href="{url}">') + r'[^<]+</a> <span class="workspace-count">(\d+)', html)
+    return int(row.group(1)) if row else None
+
+
+@pytest.mark.django_db
+def test_catalogue_workspace_counts_what_the_organisation_has_to_do(demo_region):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from framja.accounts.models import Organisation
+    from framja.catalogue import services as catalogue_services
+    from framja.catalogue.models import Event, Offering
+
+    almi = Organisation.objects.get(name__startswith="Almi")
+    adviser = "lena.hakansson@example.org"
+    requests_url = reverse("catalogue-contact-requests", args=[almi.slug])
+    review_url = reverse("catalogue-manage", args=[almi.slug])
+    events_url = reverse("catalogue-manage-events", args=[almi.slug])
+    before = {url: _workspace_count(adviser, url) or 0 for url in (requests_url, review_url, events_url)}
+
+    catalogue_services.contact_request_send(
+        organisation=almi, name="Eva Ek", email="eva@example.org", need="Finansiering av en ny maskin", consent=True
+    )
+    offering = Offering.objects.filter(organisation=almi).first()
+    assert offering is not None, "the demo has an Almi offering"
+    Offering.objects.filter(pk=offering.pk).update(last_reviewed_on=timezone.localdate() - timedelta(days=400))
+    event = Event.objects.filter(organiser=almi, registration_mode="built_in", start__gt=timezone.now()).first()
+    assert event is not None, "the demo has an upcoming Almi event with registration"
+    catalogue_services.register(event=event, name="Olle Berg", email="olle@example.org")
+
+    assert _workspace_count(adviser, requests_url) == before[requests_url] + 1
+    assert _workspace_count(adviser, review_url) == before[review_url] + 1
+    assert _workspace_count(adviser, events_url) == before[events_url] + 1
+    assert _workspace_count("sara.nilsson@example.org", requests_url) is None  # not her organisation

@@ -21,7 +21,7 @@ from dateutil.rrule import rrule as recurrence_rule
 from dateutil.rrule import rrulestr
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -33,6 +33,8 @@ from framja.places.models import Country, County, Municipality, SniDivision, Sni
 LANGUAGE_CODES = ("sv", "nb", "en")
 #: How long an offering may go unreviewed before its owners are asked to look at it again.
 REVIEW_INTERVAL = timedelta(days=365)
+#: Registrations this recent count as new in the organiser's workspace.
+NEW_REGISTRATION_DAYS = 7
 #: Recurrences are expanded at most this far (a series without an end stays bounded).
 MAX_OCCURRENCES = 500
 
@@ -143,6 +145,12 @@ class OfferingQuerySet(models.QuerySet["Offering"]):
             Q(last_reviewed_on__lte=cutoff) | Q(last_reviewed_on=None, created_at__date__lte=cutoff)
         )
 
+    def not_flagged_this_period(self) -> OfferingQuerySet:
+        """Not yet flagged to the owners since the offering was last reviewed (one flag per period)."""
+        return self.filter(
+            Q(review_flagged_on=None) | Q(last_reviewed_on__isnull=False, review_flagged_on__lt=F("last_reviewed_on"))
+        )
+
 
 class Offering(models.Model):
     """A support offering of one organisation: the HSDS "service"."""
@@ -186,6 +194,8 @@ class Offering(models.Model):
     contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=OfferingStatus.choices, default=OfferingStatus.ACTIVE)
     last_reviewed_on = models.DateField(_("last reviewed"), null=True, blank=True)
+    #: When the review job last told the owners that the offering is due for review.
+    review_flagged_on = models.DateField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -326,6 +336,22 @@ class EventQuerySet(models.QuerySet["Event"]):
     def organised_by(self, organisation: Organisation | int) -> EventQuerySet:
         return self.filter(Q(organiser=organisation) | Q(co_organisers=organisation)).distinct()
 
+    def with_registration_counts(self, now: datetime | None = None) -> EventQuerySet:
+        """Annotate `confirmed`, `waiting` and `new` (see RegistrationQuerySet.new) registrations."""
+        now = now or timezone.now()
+        return self.annotate(
+            confirmed=Count(
+                "registrations", filter=Q(registrations__status=RegistrationStatus.CONFIRMED), distinct=True
+            ),
+            waiting=Count("registrations", filter=Q(registrations__status=RegistrationStatus.WAITING), distinct=True),
+            new=Count(
+                "registrations",
+                filter=Q(registrations__created_at__gte=now - timedelta(days=NEW_REGISTRATION_DAYS))
+                & ~Q(registrations__status=RegistrationStatus.CANCELLED),
+                distinct=True,
+            ),
+        )
+
     def needing_reminder(self, now: datetime | None = None) -> EventQuerySet:
         """Scheduled events with built-in registration whose (first) start falls within the next day."""
         now = now or timezone.now()
@@ -333,7 +359,6 @@ class EventQuerySet(models.QuerySet["Event"]):
             registration_mode=RegistrationMode.BUILT_IN,
             start__gt=now,
             start__lte=now + timedelta(days=1),
-            reminder_sent_at=None,
         )
 
 
@@ -510,6 +535,14 @@ class RegistrationQuerySet(models.QuerySet["Registration"]):
     def confirmed(self) -> RegistrationQuerySet:
         return self.filter(status=RegistrationStatus.CONFIRMED)
 
+    def new(self, now: datetime | None = None) -> RegistrationQuerySet:
+        """Not cancelled, made within NEW_REGISTRATION_DAYS, for an event that has not ended yet
+        (what the organiser's workspace shows as new registrations)."""
+        now = now or timezone.now()
+        return self.exclude(status=RegistrationStatus.CANCELLED).filter(
+            created_at__gte=now - timedelta(days=NEW_REGISTRATION_DAYS), event__end__gte=now
+        )
+
     def waiting(self) -> RegistrationQuerySet:
         return self.filter(status=RegistrationStatus.WAITING).order_by("created_at", "pk")
 
@@ -530,6 +563,8 @@ class Registration(models.Model):
     created_at = models.DateTimeField(_("registered"), default=timezone.now)
     promoted_at = models.DateTimeField(_("moved up"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    #: When the reminder the day before the event was queued (exactly once per registration).
+    reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = RegistrationQuerySet.as_manager()
 

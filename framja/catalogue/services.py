@@ -18,7 +18,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from framja.accounts.models import Organisation
+from framja.accounts.models import Membership, Organisation, Role
 from framja.catalogue.models import (
     ContactRequest,
     Event,
@@ -29,6 +29,9 @@ from framja.catalogue.models import (
     RegistrationStatus,
 )
 from framja.notifications.services import queue_templated_email
+
+#: Who is told that an offering is due for review (the roles that may edit offerings).
+REVIEW_ROLES = (Role.ADMIN, Role.COORDINATOR, Role.ADVISER)
 
 OFFERING_M2M = ("sni_sections", "sni_divisions", "area_counties", "area_municipalities")
 EVENT_M2M = ("co_organisers", "offerings")
@@ -187,22 +190,33 @@ def registration_cancel(*, registration: Registration) -> list[Registration]:
 
 
 def send_event_reminders(*, now: datetime | None = None) -> int:
-    """E-mail everyone confirmed for events starting within a day; claims each event once."""
+    """E-mail everyone confirmed for an event starting within a day, exactly once per registration:
+    each registration is claimed (reminder_sent_at) in the transaction that queues its e-mail, so
+    a re-run or a second worker sends nothing twice and a late registration still gets its own."""
     now = now or timezone.now()
     sent = 0
-    for event in Event.objects.needing_reminder(now):
+    due = (
+        Registration.objects.confirmed()
+        .filter(event__in=Event.objects.needing_reminder(now), reminder_sent_at=None)
+        .select_related("event")
+        .order_by("pk")
+    )
+    for registration in due:
         with transaction.atomic():
-            claimed = Event.objects.filter(pk=event.pk, reminder_sent_at=None).update(reminder_sent_at=now)
+            claimed = Registration.objects.filter(pk=registration.pk, reminder_sent_at=None).update(
+                reminder_sent_at=now
+            )
             if not claimed:
                 continue
-            for registration in event.registrations.confirmed():
-                queue_templated_email(
-                    to=registration.email,
-                    template="catalogue_reminder",
-                    context={"event": event, "registration": registration},
-                    language=registration.language,
-                )
-                sent += 1
+            event = registration.event
+            queue_templated_email(
+                to=registration.email,
+                template="catalogue_reminder",
+                context={"event": event, "registration": registration},
+                language=registration.language,
+            )
+            Event.objects.filter(pk=event.pk, reminder_sent_at=None).update(reminder_sent_at=now)
+            sent += 1
     return sent
 
 
@@ -212,6 +226,54 @@ def offerings_due_for_review(*, now: datetime | None = None) -> dict[int, list[O
     for offering in Offering.objects.due_for_review(now).select_related("organisation"):
         grouped.setdefault(offering.organisation_id, []).append(offering)
     return grouped
+
+
+def _review_recipients(organisation: Organisation) -> list[tuple[str, str]]:
+    """(e-mail, language) of the people who keep the organisation's offerings up to date: its
+    administrators, coordinators and advisers; the organisation's own address if it has none."""
+    people = (
+        Membership.objects.filter(organisation=organisation, role__in=REVIEW_ROLES, user__is_active=True)
+        .exclude(user__email="")
+        .values_list("user__email", "user__preferred_language")
+        .order_by("user__email")
+    )
+    found = list(dict.fromkeys(people))
+    if not found and organisation.email:
+        found = [(organisation.email, "")]
+    return found
+
+
+def flag_offerings_for_review(*, now: datetime | None = None) -> int:
+    """Tell the owners of each offering not reviewed for REVIEW_INTERVAL, once per review period:
+    the offering is claimed (review_flagged_on) in the transaction that queues the e-mails, and a
+    review (last_reviewed_on) starts a new period. Returns the number of offerings flagged."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    flagged = 0
+    due = Offering.objects.due_for_review(now).not_flagged_this_period().select_related("organisation").order_by("pk")
+    for offering in due:
+        with transaction.atomic():
+            claimed = Offering.objects.filter(pk=offering.pk).not_flagged_this_period().update(review_flagged_on=today)
+            if not claimed:
+                continue
+            for email, language in _review_recipients(offering.organisation):
+                queue_templated_email(
+                    to=email,
+                    template="catalogue_review_due",
+                    context={"offering": offering, "organisation": offering.organisation},
+                    language=language,
+                )
+            flagged += 1
+    return flagged
+
+
+@transaction.atomic
+def contact_request_answered(*, contact_request: ContactRequest, now: datetime | None = None) -> bool:
+    """Mark a contact request answered (it leaves the workspace). False if it already was."""
+    done = ContactRequest.objects.filter(pk=contact_request.pk, answered_at=None).update(
+        answered_at=now or timezone.now()
+    )
+    return bool(done)
 
 
 @transaction.atomic

@@ -12,6 +12,13 @@ urlpatterns = [
     path("registrations/<str:token>/cancel/", views.registration_cancel, name="catalogue-registration-cancel"),
     path("start/contact/<dbid:pk>/", views.contact, name="catalogue-contact"),
     path("manage/<slug:slug>/", views.manage, name="catalogue-manage"),
+    path("manage/<slug:slug>/events/", views.manage_events, name="catalogue-manage-events"),
+    path("manage/<slug:slug>/contact-requests/", views.contact_requests, name="catalogue-contact-requests"),
+    path(
+        "manage/<slug:slug>/contact-requests/<dbid:pk>/answered/",
+        views.contact_request_answered,
+        name="catalogue-contact-request-answered",
+    ),
     path("manage/<slug:slug>/offerings/new/", views.offering_edit, name="catalogue-offering-create"),
     path("manage/<slug:slug>/offerings/<dbid:pk>/", views.offering_edit, name="catalogue-offering-edit"),
     path("manage/<slug:slug>/events/new/", views.event_edit, name="catalogue-event-create"),

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, Q
+from django.db.models import F, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -34,7 +34,15 @@ from framja.catalogue.forms import (
     RegistrationForm,
     StartForm,
 )
-from framja.catalogue.models import Event, Occurrence, Offering, Registration, RegistrationMode, month_bounds
+from framja.catalogue.models import (
+    ContactRequest,
+    Event,
+    Occurrence,
+    Offering,
+    Registration,
+    RegistrationMode,
+    month_bounds,
+)
 
 #: The role that keeps an organisation's offerings and events.
 EDITOR_ROLE = Role.ADVISER
@@ -272,6 +280,36 @@ def manage(request: HttpRequest, slug: str) -> HttpResponse:
         "events": Event.objects.filter(organiser=organisation).order_by("-start"),
     }
     return render(request, "catalogue/manage.html", context)
+
+
+@login_required
+def manage_events(request: HttpRequest, slug: str) -> HttpResponse:
+    """The organisation's events (organised or co-organised) with their registration counts."""
+    organisation = _editable_organisation(request, slug)
+    events = Event.objects.organised_by(organisation).with_registration_counts().order_by("-start")
+    return render(request, "catalogue/manage_events.html", {"organisation": organisation, "events": events})
+
+
+@login_required
+def contact_requests(request: HttpRequest, slug: str) -> HttpResponse:
+    """Needs sent to the organisation from the front door, unanswered first."""
+    organisation = _editable_organisation(request, slug)
+    rows = (
+        ContactRequest.objects.for_organisation(organisation)
+        .select_related("offering", "municipality")
+        .order_by(F("answered_at").desc(nulls_first=True), "-created_at", "-pk")
+    )
+    return render(request, "catalogue/contact_requests.html", {"organisation": organisation, "requests": rows})
+
+
+@login_required
+@require_POST
+def contact_request_answered(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    organisation = _editable_organisation(request, slug)
+    contact = get_object_or_404(ContactRequest, pk=pk, organisation=organisation)
+    if services.contact_request_answered(contact_request=contact):
+        messages.success(request, _("The contact request is marked as answered."))
+    return redirect("catalogue-contact-requests", organisation.slug)
 
 
 @login_required

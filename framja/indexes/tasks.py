@@ -1,4 +1,4 @@
-"""The writer's periodic jobs (django-tasks). `SCHEDULE` is read by the project's scheduler;
+"""The writer's periodic jobs (retried, visible `Job`s). `SCHEDULE` is read by the project's scheduler;
 each job is also a management command (`index_publish`, `index_prune`, `index_rebuild`).
 
 Only the writer runs these: web processes only read snapshots.
@@ -6,12 +6,11 @@ Only the writer runs these: web processes only read snapshots.
 
 from __future__ import annotations
 
-from django_tasks import task
-
 from framja.indexes import registry, services
+from framja.jobs.services import job
 
 
-@task()
+@job(max_attempts=3)
 def publish_indexes() -> dict[str, str | None]:
     """Fold each corpus's change log tail into a new snapshot when it is due."""
     result = {}
@@ -21,13 +20,13 @@ def publish_indexes() -> dict[str, str | None]:
     return result
 
 
-@task()
+@job(max_attempts=3)
 def prune_index_changes() -> dict[str, int]:
     """Delete change rows that the current snapshots include."""
     return {corpus.name: services.prune(corpus.name) for corpus in registry.corpora()}
 
 
-@task()
+@job(max_attempts=3)
 def rebuild_indexes() -> dict[str, int]:
     """Rebuild every corpus from the database (nightly: corrects idf drift after removals)."""
     return {corpus.name: services.rebuild(corpus.name).documents for corpus in registry.corpora()}
