@@ -69,7 +69,7 @@ def test_a_long_tail_is_published_without_force(make_idea, monkeypatch):
     services.rebuild("ideas")
     monkeypatch.setattr(services, "PUBLISH_AFTER_CHANGES", 2)
     _bikes(make_idea, 2)
-    assert publish_indexes.call() == {"ideas": _current().name}
+    assert publish_indexes.call()["ideas"] == _current().name
 
 
 def test_prune_deletes_only_rows_the_snapshot_includes_after_a_grace(make_idea):
@@ -80,7 +80,7 @@ def test_prune_deletes_only_rows_the_snapshot_includes_after_a_grace(make_idea):
     IndexChange.objects.update(created_at=timezone.now() - timedelta(hours=1))
     (later,) = _bikes(make_idea)
     IndexChange.objects.filter(key=later.pk).update(created_at=timezone.now() - timedelta(hours=1))
-    assert prune_index_changes.call() == {"ideas": len(included)}
+    assert prune_index_changes.call()["ideas"] == len(included)
     assert list(IndexChange.objects.values_list("key", flat=True)) == [later.pk]  # the tail stays
     assert later.pk in {m.idea_id for m in matching.similar(BIKES)}
 
@@ -93,7 +93,7 @@ def test_rebuild_from_the_database_corrects_removals(make_idea):
     published = services.publish("ideas", force=True)
     assert published is not None
     assert published.documents == 2
-    assert rebuild_indexes.call() == {"ideas": 2}
+    assert rebuild_indexes.call()["ideas"] == 2
     assert _current().rebuilt_at >= published.written_at
 
 
