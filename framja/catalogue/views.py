@@ -382,7 +382,8 @@ def start(request: HttpRequest) -> HttpResponse:
             need=data["need"], municipality=data["municipality"], stage=data["stage"], sector=data["sector"]
         )
         context["matches"] = matches
-        context["events"] = matching.upcoming_events(matches, data["municipality"])
+        context["events"] = matching.upcoming_events(matches, data["municipality"], need=data["need"])
+        context["ideas"] = matching.similar_ideas(data["need"], data["municipality"])
     return render(request, "catalogue/start.html", context)
 
 
