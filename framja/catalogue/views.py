@@ -34,7 +34,15 @@ from framja.catalogue.forms import (
     RegistrationForm,
     StartForm,
 )
-from framja.catalogue.models import Event, Occurrence, Offering, Registration, RegistrationMode, month_bounds
+from framja.catalogue.models import (
+    CompanyStage,
+    Event,
+    Occurrence,
+    Offering,
+    Registration,
+    RegistrationMode,
+    month_bounds,
+)
 
 #: The role that keeps an organisation's offerings and events.
 EDITOR_ROLE = Role.ADVISER
@@ -400,11 +408,13 @@ def contact(request: HttpRequest, pk: int) -> HttpResponse:
             )
             .first()
         )
+        stage = request.GET.get("stage", "")
         try:
             sent = services.contact_request_send(
                 organisation=offering.organisation,
                 offering=offering,
                 municipality=municipality,
+                stage=stage if stage in CompanyStage.values else "",
                 language=get_language() or "sv",
                 **form.cleaned_data,
             )

@@ -133,3 +133,20 @@ def test_similar_ideas_of_the_municipality_link_to_their_public_page(client, off
     assert "Liknande idéer i idéslussen" in content
     api = client.get("/api/v1/catalogue/match", {"text": "sälja till utländska kunder", "municipality": "2380"}).json()
     assert [(i["id"], i["url"]) for i in api["ideas"]] == [(here.pk, url)]
+
+
+def test_the_contact_request_keeps_the_area_and_stage_of_the_front_door(client, offerings, municipality):
+    from framja.catalogue.models import ContactRequest
+    from framja.notifications.models import OutboundEmail
+
+    export = offerings[0]
+    url = reverse("catalogue-contact", args=[export.pk]) + f"?municipality={municipality.pk}&stage=start_up&need=x"
+    client.post(url, {"name": "Kim", "email": "kim@example.org", "need": "Export till Norge", "consent": "on"})
+    request = ContactRequest.objects.get()
+    assert (request.organisation, request.offering, request.municipality) == (
+        export.organisation,
+        export,
+        municipality,
+    )
+    assert request.stage == "start_up"
+    assert "kim@example.org" in OutboundEmail.objects.values_list("to", flat=True)  # the receipt
