@@ -243,7 +243,8 @@ def registration_delete(request: HttpRequest, registration_id: int = Path(..., g
 
 @router.get("/match", response=MatchOut, auth=optional_auth, summary="Rank offerings and events for a need")
 def match(request: HttpRequest, filters: Query[MatchFilter]) -> Any:
-    """Active offerings serving the municipality (and stage, sector), ranked, with the reasons."""
+    """Active offerings serving the municipality (and stage, sector), ranked, with the reasons
+    (in the request's language: sv, nb or en); upcoming events; similar public ideas."""
     municipality = resolve_municipalities([filters.municipality], field="municipality")[0]
     sector = None
     if filters.sector:
@@ -251,7 +252,11 @@ def match(request: HttpRequest, filters: Query[MatchFilter]) -> Any:
         if sector is None:
             raise ValidationError({"sector": _("Unknown SNI section.")})
     found = matching.rank(need=filters.text, municipality=municipality, stage=filters.stage or "", sector=sector)
-    return {"offerings": found, "events": matching.upcoming_events(found, municipality)}
+    return {
+        "offerings": found,
+        "events": matching.upcoming_events(found, municipality, need=filters.text),
+        "ideas": matching.similar_ideas(filters.text, municipality),
+    }
 
 
 # --- HSDS 3.0 ----------------------------------------------------------------------------------

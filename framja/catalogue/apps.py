@@ -9,7 +9,11 @@ class CatalogueConfig(AppConfig):
 
     def ready(self) -> None:
         from framja.audit import registry as audit
+        from framja.catalogue import corpora
         from framja.catalogue import models as m
+
+        corpora.register_corpora()
+        corpora.connect_signals()
 
         audit.register(m.Offering, organisation=lambda o: o.organisation_id, exclude={"updated_at"})
         audit.register(m.Event, organisation=lambda e: e.organiser_id, exclude={"updated_at", "sequence"})

@@ -276,6 +276,14 @@ class EventSummary(Schema):
     organiser: OrganisationRef
 
 
+class IdeaSummary(Schema):
+    id: int
+    title: str
+    url: str = Field(..., description="The idea's public page")
+    score: float = Field(..., ge=0, le=1, description="Similarity of the idea to the need")
+
+
 class MatchOut(Schema):
     offerings: list[MatchItem]
     events: list[EventSummary]
+    ideas: list[IdeaSummary]

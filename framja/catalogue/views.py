@@ -35,6 +35,7 @@ from framja.catalogue.forms import (
     StartForm,
 )
 from framja.catalogue.models import (
+    CompanyStage,
     ContactRequest,
     Event,
     Occurrence,
@@ -420,7 +421,8 @@ def start(request: HttpRequest) -> HttpResponse:
             need=data["need"], municipality=data["municipality"], stage=data["stage"], sector=data["sector"]
         )
         context["matches"] = matches
-        context["events"] = matching.upcoming_events(matches, data["municipality"])
+        context["events"] = matching.upcoming_events(matches, data["municipality"], need=data["need"])
+        context["ideas"] = matching.similar_ideas(data["need"], data["municipality"])
     return render(request, "catalogue/start.html", context)
 
 
@@ -437,11 +439,13 @@ def contact(request: HttpRequest, pk: int) -> HttpResponse:
             )
             .first()
         )
+        stage = request.GET.get("stage", "")
         try:
             sent = services.contact_request_send(
                 organisation=offering.organisation,
                 offering=offering,
                 municipality=municipality,
+                stage=stage if stage in CompanyStage.values else "",
                 language=get_language() or "sv",
                 **form.cleaned_data,
             )

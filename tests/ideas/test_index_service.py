@@ -70,7 +70,7 @@ def test_a_long_tail_is_published_without_force(make_idea, monkeypatch):
     services.rebuild("ideas")
     monkeypatch.setattr(services, "PUBLISH_AFTER_CHANGES", 2)
     _bikes(make_idea, 2)
-    assert run_now(publish_indexes) == {"ideas": _current().name}
+    assert run_now(publish_indexes)["ideas"] == _current().name
 
 
 def test_prune_deletes_only_rows_the_snapshot_includes_after_a_grace(make_idea):
@@ -81,7 +81,7 @@ def test_prune_deletes_only_rows_the_snapshot_includes_after_a_grace(make_idea):
     IndexChange.objects.update(created_at=timezone.now() - timedelta(hours=1))
     (later,) = _bikes(make_idea)
     IndexChange.objects.filter(key=later.pk).update(created_at=timezone.now() - timedelta(hours=1))
-    assert run_now(prune_index_changes) == {"ideas": len(included)}
+    assert run_now(prune_index_changes)["ideas"] == len(included)
     assert list(IndexChange.objects.values_list("key", flat=True)) == [later.pk]  # the tail stays
     assert later.pk in {m.idea_id for m in matching.similar(BIKES)}
 
@@ -94,7 +94,7 @@ def test_rebuild_from_the_database_corrects_removals(make_idea):
     published = services.publish("ideas", force=True)
     assert published is not None
     assert published.documents == 2
-    assert run_now(rebuild_indexes) == {"ideas": 2}
+    assert run_now(rebuild_indexes)["ideas"] == 2
     assert _current().rebuilt_at >= published.written_at
 
 

@@ -1,0 +1,263 @@
+"""Benchmark of the catalogue: the front-door match and the calendar month page.
+
+    .venv/bin/python bench/catalogue.py [--offerings 10000] [--events 50000] [--queries 100]
+                                        [--database-url postgres://postgres@127.0.0.1:5432/framja_frontdoor]
+
+Seeds N synthetic offerings and M events (one organisation per 20 offerings, 21 Swedish
+counties; reused when the database already holds exactly that many), publishes the offerings
+and events corpora of the similarity service, then measures in one run the server time of
+
+- GET /start?need=...&municipality=...  (the front door: area in SQL, free text through the
+  service; target p95 <= 50 ms) beside a naive baseline (every offering loaded and filtered by
+  area and words in Python);
+- GET /calendar/?view=month&month=...   (target p95 <= 100 ms) beside a naive baseline (every
+  event loaded and its occurrences filtered in Python).
+
+Server time = the request through Django's full middleware stack in this process (no network).
+Prints one line per figure and a last line of JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+WORDS = [
+    "finansiering",
+    "export",
+    "rådgivning",
+    "affärsplan",
+    "marknad",
+    "kunder",
+    "lån",
+    "bidrag",
+    "innovation",
+    "digitalisering",
+    "hållbarhet",
+    "energi",
+    "turism",
+    "livsmedel",
+    "skog",
+    "industri",
+    "rekrytering",
+    "kompetens",
+    "patent",
+    "design",
+    "försäljning",
+    "nätverk",
+    "mentor",
+    "inkubator",
+    "riskkapital",
+    "utlandet",
+    "tillväxt",
+    "bokföring",
+    "lager",
+    "maskiner",
+    "e-handel",
+]
+NEEDS = [
+    "Vi vill sälja till kunder i utlandet och behöver hjälp med export",
+    "Jeg trenger finansiering til maskiner for min nye bedrift",
+    "We need advice on a business plan and funding for growth",
+    "hjälp med digitalisering och e-handel för vår butik",
+    "lån till lager och maskiner när banken säger nej",
+]
+
+
+def p95(samples: list[float]) -> float:
+    ordered = sorted(samples)
+    return ordered[max(0, int(len(ordered) * 0.95) - 1)] * 1000
+
+
+def seed(n_offerings: int, n_events: int) -> None:
+    from django.utils import timezone
+
+    from framja.accounts.models import Organisation
+    from framja.catalogue.models import Event, Offering
+    from framja.places.models import County, Municipality
+
+    if Offering.objects.count() == n_offerings and Event.objects.count() == n_events:
+        return
+    Event.objects.all().delete()
+    Offering.objects.all().delete()
+    rng = random.Random(11)
+    counties = [
+        County.objects.get_or_create(country="SE", code=f"{c:02d}", defaults={"name": f"Län {c}"})[0]
+        for c in range(1, 22)
+    ]
+    places = [
+        Municipality.objects.get_or_create(
+            country="SE", code=f"{c:02d}{m:02d}", defaults={"name": f"Kommun {c}-{m}", "county": county}
+        )[0]
+        for c, county in enumerate(counties, start=1)
+        for m in range(1, 6)
+    ]
+    organisations = list(Organisation.objects.filter(name__startswith="Bench "))
+    for i in range(len(organisations), max(1, n_offerings // 20)):
+        organisations.append(Organisation.objects.create(name=f"Bench {i} AB", kind=Organisation.Kind.BUSINESS_SUPPORT))
+
+    def text(k: int) -> str:
+        return " ".join(rng.choice(WORDS) for _ in range(k))
+
+    offerings = [
+        Offering(
+            organisation=rng.choice(organisations),
+            name_sv=text(3).capitalize(),
+            description_sv=text(30),
+            offering_type=rng.choice(["advice", "loan", "grant", "course"]),
+            stages=rng.choice(["", "idea", "start_up", "growth", "idea start_up"]),
+            area_country="SE" if rng.random() < 0.2 else "",
+        )
+        for _ in range(n_offerings)
+    ]
+    Offering.objects.bulk_create(offerings, batch_size=2_000)
+    through = Offering.area_counties.through
+    through.objects.bulk_create(
+        [
+            through(offering_id=o.pk, county_id=rng.choice(counties).pk)
+            for o in Offering.objects.filter(area_country="")
+        ],
+        batch_size=5_000,
+    )
+    now = timezone.now()
+    events = []
+    for _ in range(n_events):
+        start = now + timedelta(days=rng.randint(-180, 365), hours=rng.randint(8, 18))
+        events.append(
+            Event(
+                organiser=rng.choice(organisations),
+                title=text(4).capitalize(),
+                description=text(25),
+                start=start,
+                end=start + timedelta(hours=2),
+                municipality=rng.choice(places),
+                venue="Stadshuset",
+            )
+        )
+    Event.objects.bulk_create(events, batch_size=2_000)
+
+
+def timed(fn: Any, runs: list[Any]) -> list[float]:
+    out = []
+    for args in runs:
+        started = time.perf_counter()
+        fn(*args)
+        out.append(time.perf_counter() - started)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--offerings", type=int, default=10_000)
+    parser.add_argument("--events", type=int, default=50_000)
+    parser.add_argument("--queries", type=int, default=100)
+    parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/framja_frontdoor")
+    args = parser.parse_args()
+    os.environ["DATABASE_URL"] = args.database_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "framja.settings")
+    os.environ.setdefault("FRAMJA_DATA_DIR", tempfile.mkdtemp(prefix="bench-catalogue-"))
+    os.environ["FRAMJA_REDIS_URL"] = ""
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.test import Client
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from framja.catalogue import corpora, matching
+    from framja.catalogue.models import Event, Offering, month_bounds
+    from framja.indexes import services as indexes
+    from framja.places.models import Municipality
+
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    call_command("migrate", "--no-input", verbosity=0)
+    started = time.perf_counter()
+    seed(args.offerings, args.events)
+    print(f"seed: {time.perf_counter() - started:.1f} s", flush=True)
+    for name in (corpora.OFFERINGS, corpora.EVENTS):
+        started = time.perf_counter()
+        indexes.rebuild(name)
+        print(f"index {name}: {time.perf_counter() - started:.1f} s", flush=True)
+    indexes.reset_readers()
+
+    rng = random.Random(5)
+    places = list(Municipality.objects.filter(code__regex=r"^\d{4}$", country="SE").order_by("pk"))
+    client = Client()
+    match_runs = [(rng.choice(NEEDS), rng.choice(places)) for _ in range(args.queries)]
+    client.get(reverse("catalogue-start"), {"need": NEEDS[0], "municipality": places[0].pk})  # warm up
+
+    def front_door(need: str, place: Municipality) -> None:
+        response = client.get(reverse("catalogue-start"), {"need": need, "municipality": place.pk})
+        assert response.status_code == 200, response.status_code
+
+    def naive_match(need: str, place: Municipality) -> None:
+        rows = list(Offering.objects.prefetch_related("area_counties", "area_municipalities"))
+        found = [
+            o
+            for o in rows
+            if o.status == "active"
+            and (o.area_country == place.country or any(c.pk == place.county_id for c in o.area_counties.all()))
+        ]
+        common = matching.words_in_common(need, {o.pk: f"{o.name_sv} {o.description_sv}" for o in found})
+        sorted(found, key=lambda o: -len(common.get(o.pk, [])))[:10]
+
+    today = timezone.localdate()
+    months = [(today.year + (today.month - 1 + d) // 12, (today.month - 1 + d) % 12 + 1) for d in range(-3, 9)]
+    month_runs = [(rng.choice(months),) for _ in range(args.queries)]
+
+    def calendar(month: tuple[int, int]) -> None:
+        response = client.get(reverse("catalogue-calendar"), {"view": "month", "month": f"{month[0]}-{month[1]:02d}"})
+        assert response.status_code == 200, response.status_code
+
+    def naive_calendar(month: tuple[int, int]) -> None:
+        first, following = month_bounds(month[0], month[1], timezone.get_current_timezone())
+        rows = list(Event.objects.select_related("organiser"))
+        [e for e in rows if e.start < following and (e.end or e.start) >= first]
+
+    results = {}
+    for name, fn, runs, target in (
+        ("match", front_door, match_runs, 50),
+        ("match_naive", naive_match, match_runs[: max(5, args.queries // 10)], None),
+        ("calendar_month", calendar, month_runs, 100),
+        ("calendar_naive", naive_calendar, month_runs[: max(5, args.queries // 10)], None),
+    ):
+        samples = timed(fn, runs)
+        results[name] = {
+            "p95_ms": round(p95(samples), 1),
+            "median_ms": round(statistics.median(samples) * 1000, 1),
+            "n": len(samples),
+        }
+        verdict = "" if target is None else (" OK" if results[name]["p95_ms"] <= target else " OVER")
+        target_text = "" if target is None else f" (target <= {target} ms){verdict}"
+        print(
+            f"{name}: p95 {results[name]['p95_ms']} ms, median {results[name]['median_ms']} ms, "
+            f"n={len(samples)}{target_text}",
+            flush=True,
+        )
+    print(
+        json.dumps(
+            {
+                "offerings": args.offerings,
+                "events": args.events,
+                "database": settings.DATABASES["default"]["ENGINE"],
+                **results,
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
