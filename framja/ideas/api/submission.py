@@ -22,6 +22,7 @@ from ninja.utils import check_csrf
 from pydantic import StrictBool
 
 from framja.accounts.models import ApiToken, User
+from framja.accounts.ratelimit import client_address
 from framja.audit.context import set_actor
 from framja.ideas import matching
 from framja.ideas.models import Audience, Comment, Idea, Tag
@@ -197,7 +198,7 @@ def _caller_scope(request: HttpRequest, user: User | None) -> str:
     """Whose Idempotency-Keys these are: the account, or the anonymous client's address."""
     if user is not None:
         return f"user:{user.pk}"
-    return "anonymous:" + hashlib.sha256(services.client_address(request).encode()).hexdigest()[:40]
+    return "anonymous:" + hashlib.sha256(client_address(request).encode()).hexdigest()[:40]
 
 
 def _submit(payload: IdeaIn, *, user: User | None, municipality: Municipality, tags: list[Tag]) -> dict[str, Any]:
