@@ -391,6 +391,8 @@ def build_world(capture_on_commit: Any) -> World:
                 ),
                 ("anonymous", "outsider", "member", "partner"),
             ),
+            # The private cancel link travels by e-mail only: nobody reads it on any page.
+            cancel_token: PERSONAS,
             # A member's address: the organisation's own members (and staff).
             member.email: ("anonymous", "outsider", "partner"),
             # Whom the organisation invites: its administrators (and staff).
