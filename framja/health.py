@@ -17,16 +17,19 @@ import logging
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.http import require_safe
 
 from framja.indexes import readiness
 
 logger = logging.getLogger(__name__)
 
 
+@require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
     return _no_store(JsonResponse({"status": "ok"}))
 
 
+@require_safe
 def readyz(request: HttpRequest) -> JsonResponse:
     try:
         ready, checks = readiness.report()

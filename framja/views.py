@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 from django.views.defaults import page_not_found
 
 from framja.accounts.models import Role
@@ -21,10 +22,12 @@ def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     return page_not_found(request, exception)
 
 
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "home.html")
 
 
+@require_safe
 @login_required
 def workspace(request: HttpRequest) -> HttpResponse:
     """The signed-in home: per organisation and role, what waits (counted) and where to work on

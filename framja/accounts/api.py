@@ -18,7 +18,7 @@ from ninja import Path, Query, Router, Status
 from ninja.pagination import paginate
 
 from framja.accounts import services
-from framja.accounts.auth import optional_auth
+from framja.accounts.auth import optional_auth, session_auth
 from framja.accounts.converters import database_id
 from framja.accounts.models import ApiToken, Invitation, Membership, Organisation, User
 from framja.accounts.permissions import can_manage, can_view_members, require
@@ -131,7 +131,13 @@ def token_list(request: HttpRequest) -> Any:
     return ApiToken.objects.active().filter(user=_user(request))
 
 
-@router.post("/me/tokens", response={201: NewTokenOut}, summary="Create an API token (the raw token is shown once)")
+@router.post(
+    "/me/tokens",
+    response={201: NewTokenOut},
+    auth=[session_auth],
+    summary="Create an API token (the raw token is shown once)",
+    description="Only with a signed-in session: a token cannot mint tokens that would outlive its revocation.",
+)
 def token_create(request: HttpRequest, payload: TokenIn) -> Any:
     token, raw = services.api_token_create(user=_user(request), name=payload.name)
     token.token = raw  # type: ignore[attr-defined]

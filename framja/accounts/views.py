@@ -24,7 +24,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from framja.accounts import ratelimit, services
 from framja.accounts.forms import (
@@ -117,6 +117,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 # -- my organisations and the directory -------------------------------------------------------
 
 
+@require_safe
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     # The same (cached) query as the menu's: one query for both. Claims to verify are counted
@@ -129,6 +130,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/home.html", {"memberships": memberships, "claims_to_verify": claims})
 
 
+@require_safe
 def organisation_list(request: HttpRequest) -> HttpResponse:
     form = OrganisationFilterForm(request.GET)
     organisations = form.filter(Organisation.objects.visible_to(request.user)).annotate(
@@ -154,6 +156,7 @@ def _get_organisation(request: HttpRequest, slug: str) -> Organisation:
     return organisation
 
 
+@require_safe
 def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = _get_organisation(request, slug)
     served = organisation.serves.select_related("county").order_by("country", "county__code", "name")
@@ -190,6 +193,7 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/organisation_form.html", {"form": form, "organisation": None})
 
 
+@require_safe
 @login_required
 def claim_list(request: HttpRequest) -> HttpResponse:
     """Pending claims the person may verify (staff: all; verified regions: region claims in their area)."""

@@ -20,7 +20,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from framja.accounts.models import Organisation, Role
 from framja.accounts.permissions import has_role, require
@@ -68,6 +68,7 @@ def _event_qs() -> Any:
 # --- public -----------------------------------------------------------------------------------
 
 
+@require_safe
 def directory(request: HttpRequest) -> HttpResponse:
     """Organisations with their published offerings, filtered by area, type, stage and sector."""
     form = DirectoryFilterForm(request.GET or None)
@@ -92,6 +93,7 @@ def directory(request: HttpRequest) -> HttpResponse:
     return render(request, "catalogue/directory.html", {"form": form, "organisations": organisations})
 
 
+@require_safe
 def offering_detail(request: HttpRequest, pk: int) -> HttpResponse:
     offering = get_object_or_404(_offering_qs().published(), pk=pk)
     events = _event_qs().published().upcoming().filter(offerings=offering)[:10]
@@ -105,6 +107,7 @@ def offering_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "catalogue/offering_detail.html", context)
 
 
+@require_safe
 def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = get_object_or_404(Organisation.objects.active(), slug=slug)
     offerings = _offering_qs().published().filter(organisation=organisation)
@@ -119,6 +122,7 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "catalogue/organisation_detail.html", context)
 
 
+@require_safe
 def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     event = get_object_or_404(_event_qs().published(), pk=pk)
     context = _event_context(request, event, RegistrationForm())
@@ -172,6 +176,7 @@ def registration_cancel(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "catalogue/registration_cancel.html", {"registration": registration})
 
 
+@require_safe
 def calendar_page(request: HttpRequest) -> HttpResponse:
     """Upcoming events as a list, or a month grid; filtered by organiser, county, type and date."""
     form = CalendarFilterForm(request.GET or None)
@@ -255,6 +260,7 @@ def _ics(content: bytes, filename: str) -> HttpResponse:
     return response
 
 
+@require_safe
 def calendar_ics(request: HttpRequest) -> HttpResponse:
     """All events (or those of one organisation, county or type) as an iCalendar feed."""
     form = CalendarFilterForm(request.GET or None)
@@ -264,6 +270,7 @@ def calendar_ics(request: HttpRequest) -> HttpResponse:
     return _ics(ical.calendar(events, name=str(name)), "calendar.ics")
 
 
+@require_safe
 def event_ics(request: HttpRequest, pk: int) -> HttpResponse:
     event = get_object_or_404(_event_qs().published(), pk=pk)
     return _ics(ical.calendar([event], name=event.title), f"event-{event.pk}.ics")
@@ -272,6 +279,7 @@ def event_ics(request: HttpRequest, pk: int) -> HttpResponse:
 # --- staff -------------------------------------------------------------------------------------
 
 
+@require_safe
 @login_required
 def manage(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = _editable_organisation(request, slug)
@@ -375,6 +383,7 @@ def _participant_header() -> list[str]:
     return [_("Name"), _("E-mail"), _("Company or organisation"), _("Status"), _("Registered")]
 
 
+@require_safe
 @login_required
 def participants(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     organisation = _editable_organisation(request, slug)

@@ -67,16 +67,25 @@ def test_anonymous_write_is_401_not_a_csrf_error(client, organisation):
 
 
 def test_token_create_list_revoke(token_client, owner):
-    client = token_client(owner)
-    created = _json(client, "post", f"{API}/me/tokens", {"name": "Export"})
+    session = Client()
+    session.force_login(owner)
+    created = _json(session, "post", f"{API}/me/tokens", {"name": "Export"})
     assert created.status_code == 201
     raw = created.json()["token"]
     assert ApiToken.authenticate(raw) == owner
+    client = token_client(owner)
     listed = client.get(f"{API}/me/tokens").json()
     assert {t["name"] for t in listed} == {"test", "Export"}
     assert all("token" not in t for t in listed)
     assert client.delete(f"{API}/me/tokens/{created.json()['id']}").status_code == 204
     assert ApiToken.authenticate(raw) is None
+
+
+def test_a_token_cannot_mint_tokens(token_client, owner):
+    """A stolen token must not create tokens that outlive its revocation."""
+    response = _json(token_client(owner), "post", f"{API}/me/tokens", {"name": "Backdoor"})
+    assert response.status_code == 401
+    assert not ApiToken.objects.filter(name="Backdoor").exists()
 
 
 def test_cannot_revoke_another_persons_token(token_client, owner, outsider):
@@ -86,7 +95,9 @@ def test_cannot_revoke_another_persons_token(token_client, owner, outsider):
 
 
 def test_token_name_is_required(token_client, owner):
-    response = _json(token_client(owner), "post", f"{API}/me/tokens", {"name": " "})
+    session = Client()
+    session.force_login(owner)
+    response = _json(session, "post", f"{API}/me/tokens", {"name": " "})
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"][-1] == "name"
 

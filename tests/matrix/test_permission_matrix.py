@@ -68,12 +68,15 @@ ADMIN_MODEL = ("accounts", "organisation")
 CAPABILITY_URLS = {
     *(f"{method} {name}" for method in ("GET", "POST") for name in (
         "ideas-status", "ideas-status-information", "ideas-status-withdraw", "ideas-status-anonymise",
-        "accounts-invitation-accept", "accounts-password-reset-confirm",
+        "accounts-invitation-accept", "accounts-password-reset-confirm", "catalogue-registration-cancel",
     )),
     "GET /api/v1/ideas/status/{token}", "POST /api/v1/ideas/status/{token}/information",
     "POST /api/v1/ideas/status/{token}/withdraw", "POST /api/v1/ideas/status/{token}/anonymise",
 }  # fmt: skip
 
+#: Requests whose 503 is their answer, not a failure: the readiness probe says "not ready" while
+#: the similarity index has no snapshot, as in the test world.
+UNAVAILABLE_BY_DESIGN = {"GET readyz"}
 
 # -- what there is to ask -----------------------------------------------------------------------
 
@@ -370,7 +373,7 @@ def differences(observed: dict[str, dict[str, str]], expected: dict[str, dict[st
         f"{key}: {persona} got a server error"
         for key, cells in observed.items()
         for persona in PERSONAS
-        if cells[persona].startswith("5")
+        if cells[persona].startswith("5") and key not in UNAVAILABLE_BY_DESIGN
     ]
     return problems
 

@@ -18,20 +18,32 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth.tokens import default_token_generator
 from django.core import mail
 from django.core.files.base import ContentFile
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from framja.accounts import services as account_services
 from framja.accounts.models import ApiToken, Organisation, Role, User
+from framja.catalogue import hsds
+from framja.catalogue import services as catalogue_services
+from framja.catalogue.models import Event, Offering, OfferingType, RegistrationMode
 from framja.ideas.models import Attachment, DuplicateCandidate, GateDecision, Idea, Participant, Sluice
 from framja.ideas.services import casework, public
 from framja.places.models import SniCode, SniDivision, SniSection
-from tests.factories import CountyFactory, MembershipFactory, MunicipalityFactory, OrganisationFactory, UserFactory
+from tests.factories import (
+    CountyFactory,
+    MembershipFactory,
+    MunicipalityFactory,
+    OrganisationFactory,
+    UserFactory,
+    serve,
+)
 from tests.pages import PageParameters
 
 #: The columns of the table, in order.
@@ -41,6 +53,18 @@ CHARGING = (
     "Laddstolpar vid skoterlederna i fjällen så att eldrivna snöskotrar kan användas av turistföretag "
     "och samebyar, med gemensam drift och bokning mellan kommunerna."
 )
+#: Pages about the catalogue's offering, and about its event.
+OFFERING_PAGES = ("catalogue-offering-detail", "catalogue-offering-edit", "catalogue-contact")
+EVENT_PAGES = (
+    "catalogue-event-detail",
+    "catalogue-event-register",
+    "catalogue-event-edit",
+    "catalogue-event-cancel",
+    "catalogue-participants",
+    "catalogue-event-ics",
+)
+OFFERING_PATH = "/api/v1/catalogue/offerings/{offering_id}"
+EVENT_PATH = "/api/v1/catalogue/events/{event_id}"
 
 
 @dataclass
@@ -86,7 +110,7 @@ def build_world(capture_on_commit: Any) -> World:
     owning = OrganisationFactory.create(
         name="Östersunds kommun", kind=Organisation.Kind.MUNICIPALITY, municipality=ostersund
     )
-    owning.serves.add(ostersund)
+    serve(owning, ostersund)  # verified: kind, municipality and served area (the factory's default)
     sluice = Sluice.create_default(lead_organisation=owning, name="Idésluss Östersund")
     roles = {
         "member": (Role.MEMBER, "Erik", "Olofsson"),
@@ -120,7 +144,12 @@ def build_world(capture_on_commit: Any) -> World:
     krokom_coordinator = _user("krokom", "Robin", "Krok")
     MembershipFactory.create(user=krokom_coordinator, organisation=krokom_kommun, role=Role.COORDINATOR)
     region = OrganisationFactory.create(name="Region Jämtland Härjedalen", kind=Organisation.Kind.REGION)
-    region.serves.add(ostersund, krokom)
+    serve(region, ostersund, krokom)
+    # An organisation whose claim (a region serving Östersund) still waits for verification.
+    claimant = OrganisationFactory.create(
+        name="Jämtlands företagsregion", kind=Organisation.Kind.REGION, municipality=ostersund, verified=False
+    )
+    serve(claimant, ostersund, verified=False)
 
     # The idea: from a resident, answered, decided at gates, with a note and an attachment.
     submitted = public.idea_submit(
@@ -196,6 +225,55 @@ def build_world(capture_on_commit: Any) -> World:
     member = users["member"]
     assert member is not None
 
+    # The catalogue: an offering, an event with built-in registration (one registrant holds a
+    # private cancel link), and a contact request sent from the front door.
+    offering = Offering.objects.create(
+        organisation=owning,
+        name_sv="Rådgivning för nya företag",
+        name_nb="Rådgivning for nye bedrifter",
+        name_en="Advice for new businesses",
+        description_sv="Kostnadsfri rådgivning om affärsplan och finansiering.",
+        offering_type=OfferingType.ADVICE,
+        stages="idea start_up",
+        languages="sv en",
+    )
+    offering.area_municipalities.add(ostersund)
+    start = (timezone.now() + timedelta(days=3)).replace(microsecond=0)
+    event = Event(
+        organiser=owning,
+        title="Frukostmöte om finansiering",
+        description="Hur finansierar du din idé?",
+        start=start,
+        end=start + timedelta(hours=2),
+        venue="Stadshuset, Rådhusgatan 42, Östersund",
+        registration_mode=RegistrationMode.BUILT_IN,
+        capacity=20,
+    )
+    event.full_clean()
+    event.save()
+    registration, cancel_token = catalogue_services.register(
+        event=event, name="Maja Deltagare", email="maja.deltagare@example.org", organisation_name="Majas Café"
+    )
+    catalogue_services.register(event=event, name="Nils Nästa", email="nils.nasta@example.org")
+    catalogue_services.contact_request_send(
+        organisation=owning,
+        offering=offering,
+        name="Frida Företagare",
+        email="frida.foretagare@example.org",
+        need="Vi behöver hjälp med likviditeten efter en förlustaffär i Brunflo.",
+        consent=True,
+    )
+
+    offering_body = {"organisation": owning.slug, "name_sv": "Matrisprov", "offering_type": OfferingType.ADVICE}
+    later = start + timedelta(days=1)
+    event_body = {
+        "organiser": owning.slug,
+        "title": "Matrisprov",
+        "venue": "Stadshuset",
+        "start": later.isoformat(),
+        "end": (later + timedelta(hours=1)).isoformat(),
+    }
+
     # Every signed-in persona calls the API with a token of its own.
     tokens = {persona: ApiToken.issue(user=user, name="Matrix")[1] for persona, user in users.items() if user}
 
@@ -213,6 +291,11 @@ def build_world(capture_on_commit: Any) -> World:
             "ideas-status-withdraw": status,
             "ideas-status-anonymise": status,
             "accounts-token-revoke": {"pk": api_token.pk},
+            "accounts-claim-verify": {"slug": claimant.slug},
+            "accounts-claim-reject": {"slug": claimant.slug},
+            **{name: {"pk": offering.pk} for name in OFFERING_PAGES},
+            **{name: {"pk": event.pk} for name in EVENT_PAGES},
+            "catalogue-registration-cancel": {"token": cancel_token},
             "accounts-invitation-revoke": {"pk": invitation.pk},
             "accounts-invitation-accept": {"token": found.group(1)},
             "accounts-password-reset-confirm": {
@@ -241,17 +324,25 @@ def build_world(capture_on_commit: Any) -> World:
             "code": ostersund.code,
             "token": submitted.status_token,
             "participant_id": invited.pk,
+            "offering_id": offering.pk,
+            "event_id": event.pk,
+            "registration_id": registration.pk,
+            "service_id": str(offering.uuid),
+            "organization_id": hsds.organisation_id(owning),
         },
         api_routes={
             "/api/v1/places/sni/{code}": {"code": sni.code},
             "/api/v1/ideas/{idea_id}/participants/{participant_id}": {"idea_id": neighbour.pk},
             "/api/v1/ideas/{idea_id}/duplicate-of": {"idea_id": duplicate.pk},
+            "/api/v1/organisations/{ref}/claim/verify": {"ref": claimant.slug},
+            "/api/v1/organisations/{ref}/claim/reject": {"ref": claimant.slug},
         },
         api_queries={
             "/api/v1/ideas/stages": f"sluice={sluice.slug}",
             "/api/v1/ideas/dashboard": f"organisation={owning.slug}",
             "/api/v1/ideas/similar": "q=sn%C3%B6skotrar",
             "/api/v1/ideas/candidates": f"region={region.slug}",
+            "/api/v1/catalogue/match": f"text=finansiering&municipality={ostersund.code}",
         },
         api_bodies={
             "POST /api/v1/organisations": {"name": "Matrisprov AB", "kind": "company", "country": "SE"},
@@ -269,6 +360,8 @@ def build_world(capture_on_commit: Any) -> World:
             "POST /api/v1/ideas/{idea_id}/duplicate-of": {"original": str(neighbour.pk)},
             "POST /api/v1/ideas/{idea_id}/participants": {"organisation": unrelated.slug},
             "PATCH /api/v1/ideas/{idea_id}/participants/{participant_id}": {"status": Participant.Status.DECLINED},
+            **{key: {**offering_body} for key in ("POST /api/v1/catalogue/offerings", f"PUT {OFFERING_PATH}")},
+            **{key: {**event_body} for key in ("POST /api/v1/catalogue/events", f"PUT {EVENT_PATH}")},
         },
         secrets={
             # The submitter, supporters and internal notes: the idea's caseworkers only.
@@ -285,6 +378,21 @@ def build_world(capture_on_commit: Any) -> World:
                 ),
                 ("anonymous", "outsider", "member"),
             ),
+            # Who registered for an event, and what a company asked for: the organiser's
+            # advisers, coordinators and administrators (and staff).
+            **dict.fromkeys(
+                (
+                    "maja.deltagare@example.org",
+                    "nils.nasta@example.org",
+                    "Maja Deltagare",
+                    "frida.foretagare@example.org",
+                    "Frida Företagare",
+                    "förlustaffär i Brunflo",
+                ),
+                ("anonymous", "outsider", "member", "partner"),
+            ),
+            # The private cancel link travels by e-mail only: nobody reads it on any page.
+            cancel_token: PERSONAS,
             # A member's address: the organisation's own members (and staff).
             member.email: ("anonymous", "outsider", "partner"),
             # Whom the organisation invites: its administrators (and staff).
@@ -302,5 +410,7 @@ def build_world(capture_on_commit: Any) -> World:
             "ideas.duplicatecandidate": candidate.pk,
             "places.municipality": ostersund.pk,
             "places.snicode": sni.pk,
+            "catalogue.offering": offering.pk,
+            "catalogue.event": event.pk,
         },
     )
