@@ -41,6 +41,8 @@ def _urls(organisation) -> list[str]:
         reverse("catalogue-event-ics", kwargs={"pk": event.pk}),
         reverse("catalogue-manage", kwargs=slug),
         reverse("catalogue-participants", kwargs={**slug, "pk": event.pk}),
+        reverse("catalogue-manage-events", kwargs=slug),
+        reverse("catalogue-contact-requests", kwargs=slug),
         reverse("healthz"),
         reverse("readyz"),
     ]

@@ -291,6 +291,7 @@ def manage(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "catalogue/manage.html", context)
 
 
+@require_safe
 @login_required
 def manage_events(request: HttpRequest, slug: str) -> HttpResponse:
     """The organisation's events (organised or co-organised) with their registration counts."""
@@ -299,6 +300,7 @@ def manage_events(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "catalogue/manage_events.html", {"organisation": organisation, "events": events})
 
 
+@require_safe
 @login_required
 def contact_requests(request: HttpRequest, slug: str) -> HttpResponse:
     """Needs sent to the organisation from the front door, unanswered first."""
