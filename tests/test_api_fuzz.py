@@ -113,6 +113,8 @@ def map_case(context: Any, case: Any) -> Any:
         body["serves"] = [REAL_MUNICIPALITY] if body["serves"] else []
     if isinstance(body, dict) and re.fullmatch(MUNICIPALITY_CODE_PATTERN, str(body.get("municipality"))):
         body["municipality"] = REAL_MUNICIPALITY
+        if "country" in body:  # an organisation: its municipality must be in its own country
+            body["country"] = "SE"
         if "consent" in body:  # an idea: anonymous submitters must give an address and consent
             body.update(email="fuzz@example.org", consent=True)
         if body.get("kind") in ("municipality", "region"):
