@@ -299,7 +299,19 @@ def run_jobs(*, backend_name: str = "default", max_tasks: int | None = None) -> 
         worker_id="in-process",
         excluded_queue_names=[],
     )
-    worker.run()
+    if transaction.get_connection().in_atomic_block:
+        # Inside a transaction (a test's): the worker's close_old_connections() would close the
+        # connection because its autocommit differs from the settings'. Keep it for this run.
+        from django_tasks_db.management.commands import db_worker
+
+        keep = db_worker.close_old_connections
+        db_worker.close_old_connections = lambda **kwargs: None  # type: ignore[assignment]
+        try:
+            worker.run()
+        finally:
+            db_worker.close_old_connections = keep
+    else:
+        worker.run()
     return worker._run_tasks
 
 
