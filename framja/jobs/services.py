@@ -305,7 +305,7 @@ def run_jobs(*, backend_name: str = "default", max_tasks: int | None = None) -> 
         from django_tasks_db.management.commands import db_worker
 
         keep = db_worker.close_old_connections
-        db_worker.close_old_connections = lambda **kwargs: None  # type: ignore[assignment]
+        db_worker.close_old_connections = lambda **kwargs: None
         try:
             worker.run()
         finally:
