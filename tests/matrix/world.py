@@ -255,7 +255,7 @@ def build_world(capture_on_commit: Any) -> World:
         event=event, name="Maja Deltagare", email="maja.deltagare@example.org", organisation_name="Majas Café"
     )
     catalogue_services.register(event=event, name="Nils Nästa", email="nils.nasta@example.org")
-    catalogue_services.contact_request_send(
+    contact_request = catalogue_services.contact_request_send(
         organisation=owning,
         offering=offering,
         name="Frida Företagare",
@@ -296,6 +296,8 @@ def build_world(capture_on_commit: Any) -> World:
             **{name: {"pk": offering.pk} for name in OFFERING_PAGES},
             **{name: {"pk": event.pk} for name in EVENT_PAGES},
             "catalogue-registration-cancel": {"token": cancel_token},
+            # Its own id: on PostgreSQL ids are not the same across tables as they happen to be on SQLite.
+            "catalogue-contact-request-answered": {"pk": contact_request.pk},
             "accounts-invitation-revoke": {"pk": invitation.pk},
             "accounts-invitation-accept": {"token": found.group(1)},
             "accounts-password-reset-confirm": {
