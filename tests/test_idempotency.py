@@ -7,6 +7,8 @@ first answer (with the same private status link) and stores nothing.
 
 from __future__ import annotations
 
+import re
+import time
 from datetime import timedelta
 
 import pytest
@@ -162,4 +164,109 @@ def test_submission_committed_before_connection_cut_is_answered_201(client, monk
     monkeypatch.setattr(public_services, "idea_submit", real_submit)
     retry = _post(client, _payload(), key="cut-1")
     assert retry.json() == response.json()
+    assert Idea.objects.count() == 1
+
+
+# --- the submission page: the same under a cut connection, and a one-time form key ------------
+
+PAGE = "/en/ideas/submit/"
+
+
+def _form(municipality, **extra):
+    data = {
+        "title": "Cykelparkering vid stationen",
+        "description": "Fler säkra cykelställ med tak vid resecentrum.",
+        "municipality": municipality.pk,
+        "name": "Alva Andersson",
+        "email": "alva@example.org",
+        "consent": "on",
+        "notify": "on",
+        "website": "",
+    }
+    data.update(extra)
+    return data
+
+
+def _form_key(client) -> str:
+    found = re.search(r'name="submission_key" value="([0-9a-f]{32})"', client.get(PAGE).content.decode())
+    assert found, "the submission form carries a one-time key"
+    return found.group(1)
+
+
+def _post_page_then_cut(client, monkeypatch, data):
+    real_submit = public_services.idea_submit
+
+    def submit_then_cut(**kwargs):
+        result = real_submit(**kwargs)
+        _cut_connection_after_commit()
+        return result
+
+    monkeypatch.setattr(public_services, "idea_submit", submit_then_cut)
+    try:
+        return client.post(PAGE, data)
+    finally:
+        connection.execute_wrappers[:] = []
+        connection.close()
+        monkeypatch.setattr(public_services, "idea_submit", real_submit)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("quiet")
+def test_page_submission_committed_before_connection_cut_shows_its_receipt(client, monkeypatch, municipality):
+    response = _post_page_then_cut(client, monkeypatch, _form(municipality, submission_key=_form_key(client)))
+    assert response.status_code == 302
+    assert response["Location"].endswith("/ideas/submitted/")
+    idea = Idea.objects.get()
+    receipt = client.get(response["Location"]).content.decode()
+    assert idea.reference in receipt
+    assert "/ideas/status/" in receipt  # the private status link, shown once
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("quiet")
+def test_signed_in_page_submission_with_a_due_session_renewal_survives_a_cut_connection(
+    client, monkeypatch, municipality
+):
+    from framja.accounts.middleware import LAST_SEEN
+
+    client.force_login(UserFactory.create())
+    session = client.session
+    session[LAST_SEEN] = int(time.time()) - 600  # renewed by this request: a session write
+    session.save()
+    data = _form(municipality, submission_key=_form_key(client))
+    session = client.session
+    session[LAST_SEEN] = int(time.time()) - 600
+    session.save()
+    response = _post_page_then_cut(client, monkeypatch, data)
+    assert response.status_code == 302
+    assert Idea.objects.count() == 1
+    assert client.get("/en/workspace/").status_code == 200  # still signed in: the renewal was saved
+
+
+@pytest.mark.usefixtures("quiet")
+def test_sending_the_same_form_twice_stores_one_idea_and_shows_the_first_receipt(client, municipality):
+    data = _form(municipality, submission_key=_form_key(client))
+    first = client.post(PAGE, data)
+    first_receipt = client.get(first["Location"]).content.decode()
+    again = client.post(PAGE, data)  # the back button and "send" once more
+    assert again.status_code == 302
+    assert Idea.objects.count() == 1
+    second_receipt = client.get(again["Location"]).content.decode()
+    assert "This idea was already sent" in second_receipt
+    status_link = re.search(r"/ideas/status/[\w-]+/", first_receipt)
+    assert status_link
+    assert status_link.group(0) in second_receipt
+
+
+@pytest.mark.usefixtures("quiet")
+def test_two_forms_store_two_ideas(client, municipality):
+    client.post(PAGE, _form(municipality, submission_key=_form_key(client)))
+    client.post(PAGE, _form(municipality, submission_key=_form_key(client)))
+    assert Idea.objects.count() == 2
+
+
+@pytest.mark.usefixtures("quiet")
+def test_a_tampered_form_key_still_submits_once(client, municipality):
+    response = client.post(PAGE, _form(municipality, submission_key="ä" * 10))
+    assert response.status_code == 302
     assert Idea.objects.count() == 1

@@ -4,7 +4,6 @@ submitter's private status link. No sign-in needed; a Bearer token or the browse
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime
 from typing import Any
 
@@ -22,7 +21,6 @@ from pydantic import StrictBool
 
 from framja.accounts.auth import caller, optional_auth
 from framja.accounts.models import User
-from framja.accounts.ratelimit import client_address
 from framja.ideas import matching
 from framja.ideas.models import Audience, Comment, Idea, Tag
 from framja.ideas.schemas import IdeaOut, IdeaSubmittedOut, SimilarIdeaOut, for_public_output
@@ -149,7 +147,7 @@ def submit_idea(request: HttpRequest, payload: IdeaIn) -> Any:
     same body within 24 hours answers the first answer again and stores nothing; the same key
     with another body is a 422."""
     user = caller(request)
-    attempt = idempotency.attempt(request, caller=_caller_scope(request, user))
+    attempt = idempotency.attempt(request, caller=services.caller_scope(request, user))
     if attempt is not None and attempt.replay is not None:
         return idempotency.answer(*attempt.replay)
     if payload.website.strip():
@@ -171,13 +169,6 @@ def submit_idea(request: HttpRequest, payload: IdeaIn) -> Any:
     # Built inside the transaction: nothing touches the database after the commit, so a stored
     # idea is never answered with a 500 (the client would submit it again).
     return idempotency.answer(201, answer)
-
-
-def _caller_scope(request: HttpRequest, user: User | None) -> str:
-    """Whose Idempotency-Keys these are: the account, or the anonymous client's address."""
-    if user is not None:
-        return f"user:{user.pk}"
-    return "anonymous:" + hashlib.sha256(client_address(request).encode()).hexdigest()[:40]
 
 
 def _submit(payload: IdeaIn, *, user: User | None, municipality: Municipality, tags: list[Tag]) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django import forms
@@ -116,9 +117,14 @@ class IdeaSubmitForm(HoneypotMixin):
     )
     consent = forms.BooleanField(label=CONSENT_TEXT, required=False)
     notify = forms.BooleanField(label=_("E-mail me when something happens to my idea"), required=False, initial=True)
+    #: One per rendered form: sending the same form twice (back button, double click, a retry
+    #: after a lost answer) shows the first receipt instead of storing the idea again.
+    submission_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["submission_key"] = uuid.uuid4().hex
         suggest = {
             "hx-get": reverse("ideas-similar"),
             # `input`, not `keyup`: pasted, dictated or autofilled text must refresh the suggestions too.

@@ -127,6 +127,13 @@ def allow_anonymous(request: HttpRequest, scope: str, limit: tuple[int, int]) ->
     return ratelimit.allow(request, scope, limit)
 
 
+def caller_scope(request: HttpRequest, user: Any) -> str:
+    """Whose idempotency keys these are: the account, or the anonymous client's address (hashed)."""
+    if user is not None and user.is_authenticated:
+        return f"user:{user.pk}"
+    return "anonymous:" + hashlib.sha256(ratelimit.client_address(request).encode()).hexdigest()[:40]
+
+
 class TooManyAttemptsError(Exception):
     """This client has tried too many unknown status links: it is guessing."""
 

@@ -4,12 +4,15 @@ shows a submitter's personal data."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,8 +25,13 @@ from framja.ideas import matching
 from framja.ideas.forms.public import ConfirmForm, IdeaSubmitForm, InformationForm, SupportForm
 from framja.ideas.models import Comment, DuplicateLink, Event, Idea
 from framja.ideas.services import public as services
+from framja.idempotency import services as idempotency
 
-RECEIPT_SESSION_KEY = "ideas_receipt"
+#: The receipt travels in a signed, HTTP-only cookie for an hour (it holds the private status link).
+RECEIPT_COOKIE = "framja_receipt"
+RECEIPT_SALT = "framja.ideas.receipt"
+RECEIPT_MAX_AGE = 3600
+SUBMIT_OPERATION = "page ideas-submit"
 #: Suggestions shown while typing.
 SUGGESTIONS = 5
 #: Shorter texts get no suggestions (too little to compare).
@@ -49,34 +57,27 @@ def submit(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST" and form.is_valid():
         if form.is_spam():
-            request.session[RECEIPT_SESSION_KEY] = {"pk": None}
-            return redirect("ideas-receipt")
+            return _receipt_redirect({"pk": None})
+        attempt = _attempt(request, form.cleaned_data.get("submission_key"))
+        if attempt is not None and attempt.replay is not None:
+            messages.info(request, _("This idea was already sent. Here is its receipt again."))
+            return _receipt_redirect(attempt.replay[1])
         if not form.signed_in and not services.allow_anonymous(request, "submit", services.ANONYMOUS_SUBMITS):
             form.add_error(
                 None, _("Too many ideas from your connection in a short time. Wait a few minutes and try again.")
             )
             status = 429
         else:
-            data = form.cleaned_data
             try:
-                result = services.idea_submit(
-                    title=data["title"],
-                    description=data["description"],
-                    municipality=data["municipality"],
-                    audience=data["audience"],
-                    tags=data["tags"],
-                    attachments=data["attachments"],
-                    user=request.user,
-                    name=data.get("name", ""),
-                    email=data.get("email", ""),
-                    consent=data.get("consent", False),
-                    notify=data["notify"],
-                )
+                return _receipt_redirect(_store(request, form.cleaned_data, attempt))
             except ValidationError as exc:
                 _form_error(form, exc)
-            else:
-                request.session[RECEIPT_SESSION_KEY] = {"pk": result.idea.pk, "token": result.status_token}
-                return redirect("ideas-receipt")
+            except idempotency.KeyReusedError:
+                # The same form was sent twice at once and the other request stored it first.
+                replay = _attempt(request, form.cleaned_data.get("submission_key"))
+                if replay is not None and replay.replay is not None:
+                    return _receipt_redirect(replay.replay[1])
+                raise
     suggestions = _suggestions(request.POST) if request.method == "POST" else []
     return render(
         request,
@@ -84,6 +85,61 @@ def submit(request: HttpRequest) -> HttpResponse:
         {"form": form, "suggestions": suggestions, "support_form": SupportForm(user=request.user)},
         status=status,
     )
+
+
+def _attempt(request: HttpRequest, key: str | None) -> idempotency.Attempt | None:
+    """The form's one-time key as an idempotency attempt (None for a form without a usable key)."""
+    try:
+        return idempotency.begin(
+            scope=services.caller_scope(request, request.user), key=key or None, operation=SUBMIT_OPERATION, body=b""
+        )
+    except (idempotency.KeyInvalidError, idempotency.KeyReusedError):
+        return None
+
+
+def _store(request: HttpRequest, data: dict[str, Any], attempt: idempotency.Attempt | None) -> dict[str, Any]:
+    """Store the idea, its receipt under the form's key and any session change in one transaction.
+
+    Everything the answer needs is known before the commit, so nothing touches the database
+    after it: a submission that was stored is never answered with an error (issue 7.4)."""
+    with transaction.atomic():
+        result = services.idea_submit(
+            title=data["title"],
+            description=data["description"],
+            municipality=data["municipality"],
+            audience=data["audience"],
+            tags=data["tags"],
+            attachments=data["attachments"],
+            user=request.user,
+            name=data.get("name", ""),
+            email=data.get("email", ""),
+            consent=data.get("consent", False),
+            notify=data["notify"],
+        )
+        receipt = {"pk": result.idea.pk, "token": result.status_token}
+        idempotency.finish(attempt, status=302, body=receipt)
+        session = request.session
+        if session.modified and session.session_key:
+            # A signed-in person's session renewal (framja.accounts.middleware) is saved now,
+            # not by the session middleware after the commit.
+            session.save()
+            session.modified = False
+    return receipt
+
+
+def _receipt_redirect(receipt: dict[str, Any]) -> HttpResponse:
+    """To the receipt, which it carries in a signed cookie (no session write after the commit)."""
+    response = redirect("ideas-receipt")
+    response.set_signed_cookie(
+        RECEIPT_COOKIE,
+        json.dumps(receipt),
+        salt=RECEIPT_SALT,
+        max_age=RECEIPT_MAX_AGE,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
 
 
 def _suggestions(data: Any) -> list[matching.SimilarIdea]:
@@ -108,10 +164,12 @@ def similar(request: HttpRequest) -> HttpResponse:
 @never_cache  # shows the private status link
 def receipt(request: HttpRequest) -> HttpResponse:
     """Shown once after submitting: the reference, and where the private link went."""
-    data = request.session.get(RECEIPT_SESSION_KEY)
-    if not data:
+    raw = request.get_signed_cookie(RECEIPT_COOKIE, default=None, salt=RECEIPT_SALT, max_age=RECEIPT_MAX_AGE)
+    data = json.loads(raw) if raw else None
+    if not isinstance(data, dict):
         return redirect("ideas-submit")
-    idea = Idea.objects.select_related("municipality").filter(pk=data.get("pk")).first() if data.get("pk") else None
+    pk = data.get("pk")
+    idea = Idea.objects.select_related("municipality").filter(pk=pk).first() if isinstance(pk, int) else None
     context = {"idea": idea, "status_url": reverse("ideas-status", args=[data["token"]]) if idea else ""}
     return render(request, "ideas/public/receipt.html", context)
 
