@@ -4,9 +4,10 @@ Both answer JSON, whatever state the database is in. `ProbeMiddleware` serves th
 other middleware, so no session, user, language or audit lookup can touch the database (or
 turn a database outage into an HTML error page) on the way.
 
-- `/healthz`: the process is alive and serves requests: always 200 while it can answer at all.
-  It does not depend on the database on purpose: a liveness probe that failed with the database
-  would restart every web process during a database outage.
+- `/healthz`: the process is alive, serves requests and reaches its database (one `SELECT 1`):
+  200, or a JSON 503 while the database cannot be reached (never an HTML error page). Point
+  a load balancer here; an orchestrator's restart (liveness) probe should only check that the
+  port answers, so that a database outage does not restart every web process.
 - `/readyz`: may this process take traffic? 200 or 503, with the reasons (database reachable,
   migrations applied, every similarity corpus loaded and its lag, job queue depth).
 """
@@ -26,7 +27,10 @@ logger = logging.getLogger(__name__)
 
 @require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
-    return _no_store(JsonResponse({"status": "ok"}))
+    database = readiness.database()
+    if database["ok"]:
+        return _no_store(JsonResponse({"status": "ok"}))
+    return _no_store(JsonResponse({"status": "unavailable", "checks": {"database": database}}, status=503))
 
 
 @require_safe

@@ -8,11 +8,20 @@ from framja.indexes import readiness, services
 from framja.indexes.store import SnapshotStore
 
 
-def test_healthz_answers_json_without_the_database(client):
-    # No django_db mark: any database access in this test raises.
+@pytest.mark.django_db
+def test_healthz_answers_json_ok(client):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}
+    assert response["Cache-Control"] == "no-store"
+
+
+def test_healthz_is_503_json_when_the_database_cannot_be_reached(client):
+    # No django_db mark: any database access in this test raises, as with the database down.
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["checks"]["database"]["ok"] is False
     assert response["Cache-Control"] == "no-store"
 
 
