@@ -152,3 +152,37 @@ def test_every_operation_holds_anonymous(case, demo_world):
 @SETTINGS
 def test_every_operation_holds_signed_in(case, demo_world):
     case.call_and_validate(headers={"Authorization": f"Bearer {demo_world['token']}"})
+
+
+#: The stateful phase: schemathesis links operations by what their answers produce (an id from
+#: POST /ideas used by GET /ideas/{idea_id}, ...) and runs short sequences of calls as the persona.
+#: Its own schema object, so that the persona's token is schemathesis' own auth (its auth checks
+#: then probe without it and with a wrong one) without touching the anonymous tests above.
+stateful_schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", _savepoint_per_request(get_wsgi_application()))
+stateful_schema.config.generation.update(allow_x00=False)
+stateful_schema.hook(map_case)
+_PERSONA_TOKEN: dict[str, str] = {}
+
+
+@stateful_schema.auth()
+class PersonaToken:
+    def get(self, case: Any, context: Any) -> str:
+        return _PERSONA_TOKEN["token"]
+
+    def set(self, case: Any, data: str, context: Any) -> None:
+        case.headers = {**(case.headers or {}), "Authorization": f"Bearer {data}"}
+
+
+STATEFUL = settings(
+    max_examples=int(os.environ.get("FUZZ_STATEFUL_EXAMPLES", "6")),
+    stateful_step_count=5,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
+
+
+def test_sequences_of_operations_hold_signed_in(demo_world):
+    _PERSONA_TOKEN["token"] = demo_world["token"]
+    stateful_schema.as_state_machine().run(settings=STATEFUL)

@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from framja.accounts.demo import DEMO_USERS, STAFF_EMAIL
 from framja.accounts.models import User
-from framja.ideas.services import casework
+from framja.ideas.services import duplicates
 from framja.indexes import services as index_services
 
 HREF = re.compile(r'href="([^"#]+)"')
@@ -33,7 +33,7 @@ def demo_region(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterato
         call_command("seed_demo", "--force", verbosity=0)
         index_services.rebuild("ideas")
         index_services.reset_readers()
-        casework.refresh_candidates()  # seed_demo does this after commit, which never comes here
+        duplicates.refresh_candidates()  # seed_demo does this after commit, which never comes here
         index_services.reset_readers()
         yield
         transaction.set_rollback(True)

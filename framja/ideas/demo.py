@@ -33,7 +33,7 @@ from framja.ideas.models import (
     StageVisit,
     Tag,
 )
-from framja.ideas.services import casework
+from framja.ideas.services import casework, duplicates
 from framja.ideas.services import public as submission
 from framja.places.models import Municipality
 
@@ -509,7 +509,7 @@ def seed_ideas(demo: Any = None) -> int:
 
 def _find_candidates() -> None:
     try:
-        casework.refresh_candidates()
+        duplicates.refresh_candidates()
     except Exception:  # the cron job `find_duplicate_candidates` will catch up
         logger.exception("Finding duplicate candidates for the demo ideas failed")
 

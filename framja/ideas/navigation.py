@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from framja.accounts.models import Organisation
 from framja.accounts.permissions import CASEWORK_ROLES, DECIDING_ROLES
 from framja.ideas.models import DuplicateCandidate, Idea, Participant, Sluice
-from framja.ideas.services.casework import duplicate_threshold
+from framja.ideas.services.duplicates import duplicate_threshold
 from framja.navigation import (
     Link,
     MenuEntry,

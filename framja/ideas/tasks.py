@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from framja.audit.context import acting_as
-from framja.ideas.services import casework
+from framja.ideas.services import duplicates
 from framja.jobs.services import job
 
 
@@ -11,14 +11,14 @@ from framja.jobs.services import job
 def refresh_idea_candidates(idea_id: int) -> int:
     """Candidate pairs of one idea (after its submission). Safe to re-run: pairs are upserted."""
     with acting_as(None):
-        return casework.refresh_candidates(idea_ids=[idea_id])
+        return duplicates.refresh_candidates(idea_ids=[idea_id])
 
 
 @job(max_attempts=3)
 def refresh_candidates(idea_ids: list[int] | None = None, threshold: float | None = None) -> int:
     """Candidate pairs of these ideas, all public ideas by default (`find_duplicate_candidates`)."""
     with acting_as(None):
-        return casework.refresh_candidates(idea_ids=idea_ids, threshold=threshold)
+        return duplicates.refresh_candidates(idea_ids=idea_ids, threshold=threshold)
 
 
 SCHEDULE = [("ideas-duplicate-candidates", refresh_candidates, 60 * 60)]

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from framja.accounts.models import Organisation, Role
 from framja.ideas.models import DuplicateCandidate, DuplicateLink
-from framja.ideas.services import casework, public
+from framja.ideas.services import casework, duplicates, public
 from framja.jobs.models import Job
 from framja.jobs.services import run_jobs
 from tests.factories import MembershipFactory, MunicipalityFactory, OrganisationFactory, UserFactory, serve
@@ -88,7 +88,7 @@ def test_command_finds_the_pair_and_the_view_shows_it(region_client, pair):
     call_command("find_duplicate_candidates")
     candidate = DuplicateCandidate.objects.get()
     assert {candidate.idea_a_id, candidate.idea_b_id} == {first.pk, second.pk}
-    assert candidate.score >= casework.duplicate_threshold()
+    assert candidate.score >= duplicates.duplicate_threshold()
     response = region_client.get(REGIONAL)
     assert list(response.context["candidates"]) == [candidate]
     assert "Krokom" in response.content.decode()

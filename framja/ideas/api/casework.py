@@ -56,6 +56,7 @@ from framja.ideas.schemas import (
     for_public_output,
 )
 from framja.ideas.services import casework as services
+from framja.ideas.services import duplicates
 from framja.pagination import BoundedPagination
 from framja.places.models import Municipality
 from framja.places.schemas import OPTIONAL_MUNICIPALITY_CODE_PATTERN
@@ -200,7 +201,7 @@ def list_candidates(request: HttpRequest, region: str) -> list[DuplicateCandidat
     ideas = Idea.objects.in_region(org).values("pk")
     return list(
         DuplicateCandidate.objects.filter(
-            judgement=DuplicateCandidate.Judgement.PENDING, score__gte=services.duplicate_threshold()
+            judgement=DuplicateCandidate.Judgement.PENDING, score__gte=duplicates.duplicate_threshold()
         )
         .filter(Q(idea_a__in=ideas) | Q(idea_b__in=ideas))
         .select_related("idea_a__municipality", "idea_b__municipality")

@@ -52,17 +52,6 @@ from framja.notifications.services import queue_email
 logger = logging.getLogger(__name__)
 
 
-def duplicate_threshold() -> float:
-    """Pairs scoring at least this are candidate duplicates for the regional view: by default
-    where the similarity engine starts suggesting ideas to submitters (`matching.SHOW_FROM`);
-    FRAMJA_IDEAS_DUPLICATE_THRESHOLD overrides."""
-    return float(getattr(settings, "FRAMJA_IDEAS_DUPLICATE_THRESHOLD", matching.SHOW_FROM))
-
-
-#: How many neighbours of each idea the candidate refresh looks at.
-CANDIDATES_PER_IDEA = 10
-
-
 # --------------------------------------------------------------------------- access
 
 
@@ -657,43 +646,6 @@ def judge_candidate(
         candidate.judged_at = timezone.now()
         candidate.save(update_fields=["judgement", "judged_by", "judged_at"])
     return candidate
-
-
-def refresh_candidates(*, idea_ids: Iterable[int] | None = None, threshold: float | None = None) -> int:
-    """Recompute candidate duplicate pairs for these ideas (all public ideas when None) from the
-    similarity index. Safe to re-run: pairs are upserted, judgements are kept, pending pairs that
-    no longer score high enough are dropped. Returns the number of pairs stored or updated."""
-    from framja.ideas import matching
-
-    threshold = duplicate_threshold() if threshold is None else threshold
-    ideas = Idea.objects.public().select_related("municipality")
-    if idea_ids is not None:
-        ideas = ideas.filter(pk__in=list(idea_ids))
-    linked = set(DuplicateLink.objects.filter(removed_at=None).values_list("duplicate_id", "original_id"))
-    stored = 0
-    for idea in ideas.iterator(chunk_size=200):
-        found: dict[tuple[int, int], float] = {}
-        for other_id, score in matching.similar_to_idea(idea, CANDIDATES_PER_IDEA):
-            if other_id == idea.pk or score < threshold:
-                continue
-            pair = (min(idea.pk, other_id), max(idea.pk, other_id))
-            if pair in linked or (pair[1], pair[0]) in linked:
-                continue
-            found[pair] = max(found.get(pair, 0.0), float(score))
-        with transaction.atomic():
-            live = set(Idea.objects.public().filter(pk__in={i for p in found for i in p}).values_list("pk", flat=True))
-            for (a, b), score in found.items():
-                if a not in live or b not in live:
-                    continue
-                DuplicateCandidate.objects.update_or_create(idea_a_id=a, idea_b_id=b, defaults={"score": score})
-                stored += 1
-            stale = DuplicateCandidate.objects.filter(
-                Q(idea_a=idea) | Q(idea_b=idea), judgement=DuplicateCandidate.Judgement.PENDING
-            )
-            for a, b in found:
-                stale = stale.exclude(idea_a_id=a, idea_b_id=b)
-            stale.delete()
-    return stored
 
 
 # --------------------------------------------------------------------------- co-development

@@ -36,6 +36,7 @@ from framja.ideas.models import (
     Sluice,
 )
 from framja.ideas.services import casework as services
+from framja.ideas.services import duplicates
 from framja.redirects import safe_next
 
 INBOX_PAGE_SIZE = 50
@@ -494,7 +495,7 @@ def regional(request: HttpRequest) -> HttpResponse:
     ideas = Idea.objects.in_region(region)
     candidates = (
         DuplicateCandidate.objects.filter(
-            judgement=DuplicateCandidate.Judgement.PENDING, score__gte=services.duplicate_threshold()
+            judgement=DuplicateCandidate.Judgement.PENDING, score__gte=duplicates.duplicate_threshold()
         )
         .filter(Q(idea_a__in=ideas.values("pk")) | Q(idea_b__in=ideas.values("pk")))
         .select_related("idea_a__municipality", "idea_a__stage", "idea_b__municipality", "idea_b__stage")

@@ -12,7 +12,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from framja.ideas import tasks
-from framja.ideas.services import casework
+from framja.ideas.services import duplicates
 from framja.jobs.services import run_now
 
 
@@ -25,7 +25,7 @@ class Command(BaseCommand):
             "--threshold",
             type=float,
             default=None,
-            help=f"Lowest similarity kept (0–1, default {casework.duplicate_threshold()}).",
+            help=f"Lowest similarity kept (0–1, default {duplicates.duplicate_threshold()}).",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
