@@ -18,9 +18,10 @@ from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.openapi.schema import OpenAPISchema
 from ninja.operation import Operation
+from ninja.parser import Parser
 
 from framja.accounts.api import audit_router
 from framja.accounts.api import router as accounts_router
@@ -84,6 +85,22 @@ class FramjaOpenAPISchema(OpenAPISchema):
         return result
 
 
+class BodyNotObjectError(ValueError):
+    """The JSON body is an array, a string, a number or null."""
+
+
+class ObjectBodyParser(Parser):
+    """Every request body of this API is a JSON object; anything else is a 400 (see http_error).
+    (Ninja would read a non-object as "no fields given", so an operation whose fields are all
+    optional accepted `[null, null]` as an empty request.)"""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        data = super().parse_body(request)
+        if not isinstance(data, dict):
+            raise BodyNotObjectError
+        return data
+
+
 class FramjaAPI(NinjaAPI):
     def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None) -> Any:
         if path_prefix is None:
@@ -97,6 +114,7 @@ api = FramjaAPI(
     urls_namespace="api",
     auth=[bearer_auth, session_auth],
     docs_url="/docs",
+    parser=ObjectBodyParser(),
 )
 
 
@@ -127,6 +145,18 @@ def validation_errors(exc: DjangoValidationError, request: HttpRequest) -> list[
 
 #: Validation error codes that mean "conflicts with what is stored", answered 409 instead of 422.
 CONFLICT_CODES = {"unique", "unique_together"}
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    """Ninja's own errors, with a translated reason for a body it could not read (ninja says
+    "Cannot parse request body" in English, whatever the language)."""
+    detail: str = str(exc)
+    if exc.status_code == 400 and isinstance(exc.__cause__, BodyNotObjectError):
+        detail = _("The request body must be a JSON object.")
+    elif exc.status_code == 400 and isinstance(exc.__cause__, ValueError):  # json.JSONDecodeError
+        detail = _("The request body is not valid JSON.")
+    return api.create_response(request, {"detail": detail}, status=exc.status_code)
 
 
 @api.exception_handler(DjangoValidationError)

@@ -234,3 +234,4 @@ def test_odd_query_strings_never_fail_with_500(world, params):
 def test_body_that_is_not_json_is_4xx(world):
     response = world["client"].generic("POST", "/api/v1/organisations", b"{not json", content_type="application/json")
     assert 400 <= response.status_code < 500
+    assert response.json() == {"detail": "Anropets innehåll är inte giltig JSON."}  # Swedish by default

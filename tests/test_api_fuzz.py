@@ -10,9 +10,7 @@ whole module stays well under three minutes per database.
 
 from __future__ import annotations
 
-import itertools
 import os
-import re
 from collections.abc import Callable, Iterable, Iterator
 from io import StringIO
 from typing import Any
@@ -24,11 +22,10 @@ from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import DatabaseError, close_old_connections, transaction
 from hypothesis import HealthCheck, settings
-from schemathesis import GenerationMode
 
 from framja.accounts import services
 from framja.accounts.models import User
-from framja.places.schemas import MUNICIPALITY_CODE_PATTERN
+from tests.fuzz_hooks import KEEP_TOKEN, map_case
 
 #: pytest-django creates the test database only for the aliases its collected tests ask for; without
 #: this mark a run of this module alone would seed (and on PostgreSQL fail in) the real database.
@@ -97,49 +94,7 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", _savepoint_per_r
 # A NUL character is refused with 422 in every input by one middleware (tests/test_nul_bytes.py
 # holds it); JSON Schema cannot say "no U+0000" for every string short of a pattern on each.
 schema.config.generation.update(allow_x00=False)
-#: A municipality that exists (a well-formed code that names none is a 422, as it should be).
-REAL_MUNICIPALITY = "SE-2380"
-_REGISTRATIONS = itertools.count()
-
-
-@schema.hook
-def map_case(context: Any, case: Any) -> Any:
-    """Realistic references: a well-formed municipality code names a real municipality, and a
-    country-prefixed code is not contradicted by a `country` parameter."""
-    if case.meta is None or case.meta.generation.mode != GenerationMode.POSITIVE:
-        return case  # invalid requests stay as generated
-    body = case.body
-    if isinstance(body, dict) and isinstance(body.get("serves"), list):
-        body["serves"] = [REAL_MUNICIPALITY] if body["serves"] else []
-    if isinstance(body, dict) and re.fullmatch(MUNICIPALITY_CODE_PATTERN, str(body.get("municipality"))):
-        body["municipality"] = REAL_MUNICIPALITY
-        if "country" in body:  # an organisation: its municipality must be in its own country
-            body["country"] = "SE"
-        if "consent" in body:  # an idea: anonymous submitters must give an address and consent
-            body.update(email="fuzz@example.org", consent=True)
-        if body.get("kind") in ("municipality", "region"):
-            # The demo's municipality has its municipal organisation already (a state conflict,
-            # not a malformed request); another kind exercises the same operation.
-            body["kind"] = "company"
-    if isinstance(body, dict) and "organisation_name" in body and "email" in body:
-        # An event registration: one per address and event, so each case signs up a new address.
-        body["email"] = f"fuzz{next(_REGISTRATIONS)}@example.org"
-    if isinstance(body, dict) and body.get("organisation_number"):
-        # The schema states the form; the check digit (Luhn, mod 11) is beyond a JSON Schema, and
-        # a generated number is rarely right: leave it out (the number's rules have their own tests).
-        body["organisation_number"] = ""
-    if isinstance(body, dict) and body.get("website"):
-        # Django's URL validator (real domain labels, a TLD) is beyond what a JSON Schema pattern
-        # can say without rejecting valid addresses; a generated string is rarely a URL.
-        body["website"] = "https://example.org/fuzz"
-    query = case.query
-    if isinstance(query, dict) and re.fullmatch(MUNICIPALITY_CODE_PATTERN, str(query.get("municipality"))):
-        query["municipality"] = REAL_MUNICIPALITY
-    if case.path_parameters and isinstance(case.query, dict) and "country" in case.query:
-        code = str(case.path_parameters.get("code", ""))
-        if re.fullmatch(MUNICIPALITY_CODE_PATTERN, code) and re.search("[A-Za-z]", code):
-            del case.query["country"]
-    return case
+schema.hook(map_case)
 
 
 @schema.parametrize()
@@ -161,6 +116,7 @@ def test_every_operation_holds_signed_in(case, demo_world):
 stateful_schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", _savepoint_per_request(get_wsgi_application()))
 stateful_schema.config.generation.update(allow_x00=False)
 stateful_schema.hook(map_case)
+stateful_schema = stateful_schema.exclude(**KEEP_TOKEN)
 _PERSONA_TOKEN: dict[str, str] = {}
 
 

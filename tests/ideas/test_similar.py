@@ -236,6 +236,19 @@ def test_api_support_with_token(client, member, idea):
     assert Support.objects.get().user == member
 
 
+@pytest.mark.parametrize("body", ["[null, null]", "[]", '"text"', "5", "null"])
+def test_api_support_refuses_a_body_that_is_not_a_json_object(client, member, idea, body):
+    """A signed-in supporter needs no field at all; an array used to be read as "no fields"
+    and counted as support (schemathesis: schema-violating request accepted)."""
+    _token, raw = ApiToken.issue(user=member, name="t")
+    headers = {"Authorization": f"Bearer {raw}", "Accept-Language": "en"}
+    url = f"/api/v1/ideas/{idea.pk}/supports"
+    response = client.post(url, body, content_type="application/json", headers=headers)
+    assert response.status_code == 400
+    assert response.json() == {"detail": "The request body must be a JSON object."}
+    assert not Support.objects.exists()
+
+
 def test_api_support_bad_email_and_missing_idea(client, idea):
     assert (
         client.post(f"/api/v1/ideas/{idea.pk}/supports", {"email": "nope"}, content_type="application/json").status_code
