@@ -143,8 +143,11 @@ def validation_errors(exc: DjangoValidationError, request: HttpRequest) -> list[
     return [{"loc": ["body"], "msg": " ".join(str(m) for m in exc.messages), "type": "value_error"}]
 
 
-#: Validation error codes that mean "conflicts with what is stored", answered 409 instead of 422.
-CONFLICT_CODES = {"unique", "unique_together"}
+#: Validation error codes that mean "conflicts with what is stored", answered 409 instead of 422:
+#: a uniqueness rule, or `code="conflict"` from a service when the request is well-formed but
+#: the state of what it names forbids it (an event without registration here, a link that is
+#: not there to remove).
+CONFLICT_CODES = {"unique", "unique_together", "conflict"}
 
 
 @api.exception_handler(HttpError)

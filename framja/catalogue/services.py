@@ -115,11 +115,11 @@ def register(
     the raw cancellation token (only ever sent in the e-mail and shown once)."""
     locked = Event.objects.select_for_update().get(pk=event.pk)
     if locked.registration_mode != RegistrationMode.BUILT_IN:
-        raise ValidationError({"event": _("This event has no registration here.")}, code="no_registration")
+        raise ValidationError({"event": ValidationError(_("This event has no registration here."), code="conflict")})
     if locked.is_cancelled:
-        raise ValidationError({"event": _("The event is cancelled.")}, code="cancelled")
+        raise ValidationError({"event": ValidationError(_("The event is cancelled."), code="conflict")})
     if locked.series_end is not None and locked.series_end < timezone.now():
-        raise ValidationError({"event": _("The event is over.")}, code="past")
+        raise ValidationError({"event": ValidationError(_("The event is over."), code="conflict")})
     email = email.strip()
     if locked.registrations.open().filter(email__iexact=email).exists():
         raise ValidationError({"email": _("This address is already registered for the event.")}, code="unique")

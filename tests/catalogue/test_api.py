@@ -130,5 +130,19 @@ def test_registration_via_api_and_waiting_list(client, owner_client, outsider_cl
     assert Registration.objects.get(email="b@example.org").status == "confirmed"
 
 
+@pytest.mark.parametrize("mode", ["none", "cancelled"])
+def test_registration_the_event_does_not_take_here_is_409(client, organisation, mode):
+    """A well-formed registration that the event's state refuses is a conflict, not bad input."""
+    event = make_event(organisation, registration_mode="built_in" if mode == "cancelled" else "none", capacity=5)
+    if mode == "cancelled":
+        Event.objects.filter(pk=event.pk).update(status="cancelled")
+    response = client.post(
+        f"{EVENTS}/{event.pk}/registrations", {"name": "A", "email": "a@example.org"}, content_type="application/json"
+    )
+    assert response.status_code == 409
+    assert response.json()["detail"][0]["loc"] == ["body", "event"]
+    assert not Registration.objects.exists()
+
+
 def test_huge_ids_are_404(client):
     assert client.get(f"{OFFERINGS}/99999999999999999999999").status_code in (404, 422)

@@ -198,7 +198,7 @@ def test_duplicate_of_by_reference_and_back(owner_api, make_idea, idea):
     assert owner_api.get(f"{API}/{idea.pk}").json()["duplicate_of"]["id"] == original.pk
     assert owner_api.delete(f"{API}/{idea.pk}/duplicate-of").status_code == 200
     assert not DuplicateLink.objects.filter(removed_at=None).exists()
-    assert owner_api.delete(f"{API}/{idea.pk}/duplicate-of").status_code == 422
+    assert owner_api.delete(f"{API}/{idea.pk}/duplicate-of").status_code == 409  # nothing to unlink now
     assert owner_api.post(f"{API}/{idea.pk}/duplicate-of", {"original": "IDE-0000-0000-0000"}).status_code == 422
 
 

@@ -591,7 +591,7 @@ def unlink_duplicate(*, duplicate: Idea, by: User | None) -> DuplicateLink:
     with transaction.atomic():
         link = DuplicateLink.objects.select_for_update().filter(duplicate=duplicate, removed_at=None).first()
         if link is None:
-            raise ValidationError({"original": [gettext("This idea is not marked as a duplicate.")]})
+            raise ValidationError(gettext("This idea is not marked as a duplicate."), code="conflict")
         link.removed_at = timezone.now()
         link.removed_by = by if by else None
         link.save(update_fields=["removed_at", "removed_by"])
