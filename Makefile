@@ -6,6 +6,10 @@
 PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3 2>/dev/null || echo python3.11)
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Links in e-mails (status links, invitations) point where `make run` serves, on any PORT; a
+# deployment sets FRAMJA_SITE_URL to its public address. 0.0.0.0 is no address to link to.
+SITE_HOST = $(if $(filter 0.0.0.0,$(HOST)),127.0.0.1,$(HOST))
+FRAMJA_SITE_URL ?= http://$(SITE_HOST):$(PORT)
 TEST_WORKERS ?= 2
 UV_VERSION := 0.9.30
 TOOLS ?= .tools
@@ -45,8 +49,8 @@ run: setup compilemessages migrate
 	$(FRAMJA) index_publish  # the similarity snapshot: built when there is none (requests never build it)
 	$(FRAMJA) collectstatic --no-input -v 0
 	@# The job worker (mail, duplicate candidates, the schedule) runs beside the server and stops with it.
-	$(FRAMJA) worker & worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
-	  $(FRAMJA) runserver $(HOST):$(PORT)
+	FRAMJA_SITE_URL=$(FRAMJA_SITE_URL) $(FRAMJA) worker & worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
+	  FRAMJA_SITE_URL=$(FRAMJA_SITE_URL) $(FRAMJA) runserver $(HOST):$(PORT)
 
 # The whole suite: unit and view tests in parallel, then the browser tests in one process
 # (live_server and Chromium do not share well across workers). PYTEST_ARGS runs just those.
