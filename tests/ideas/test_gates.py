@@ -284,6 +284,41 @@ def test_standard_stage_cannot_be_removed(owner_client, sluice):
     assert sluice.stages.filter(kind="pilot").exists()
 
 
+def test_standard_stage_removal_says_why_on_the_page(owner_client, sluice):
+    data = formset_data(sluice, stage_changes={"pilot": {"DELETE": "on"}})
+    response = owner_client.post(settings_url(sluice), data)
+    assert "Standardsteg kan inte tas bort" in response.content.decode()
+
+
+def test_configure_sluice_takes_plain_data_as_an_api_would(owner, sluice):
+    """The service needs no form: a caller names stages by id and gives plain values."""
+    stages = list(sluice.stages.order_by("position"))
+    changes = [
+        casework.StageChange(pk=s.pk, name=s.name, position=i + (1 if i >= 2 else 0), is_final=s.is_final)
+        for i, s in enumerate(stages)
+    ]
+    changes.append(casework.StageChange(name="Behovsanalys", position=2))
+    need = sluice.criteria.order_by("position")[0]
+    criteria = [casework.CriterionChange(pk=need.pk, name=need.name, weight=5, position=need.position)]
+    casework.configure_sluice(sluice=sluice, stages=changes, criteria=criteria, by=owner)
+    assert [s.label for s in sluice.stages.order_by("position")][2] == "Behovsanalys"
+    assert [s.position for s in sluice.stages.order_by("position")] == list(range(len(stages) + 1))
+    need.refresh_from_db()
+    assert need.weight == 5
+
+
+def test_configure_sluice_refuses_another_sluices_stage_and_writes_nothing(owner, sluice, make_idea):
+    other = Sluice.create_default(lead_organisation=OrganisationFactory.create(name="Annan kommun"))
+    foreign = other.stages.order_by("position")[0]
+    before = list(sluice.stages.order_by("position").values_list("pk", "position"))
+    changes = [casework.StageChange(name="Ny", position=0), casework.StageChange(pk=foreign.pk, name="x", position=1)]
+    with pytest.raises(ValidationError):
+        casework.configure_sluice(sluice=sluice, stages=changes, criteria=[], by=owner)
+    assert list(sluice.stages.order_by("position").values_list("pk", "position")) == before
+    foreign.refresh_from_db()
+    assert foreign.sluice_id == other.pk
+
+
 def test_timeline_names_default_stages_in_the_readers_language(coordinator, idea):
     """A decision made in Swedish reads 'Received → Screening' for an English reader."""
     from django.utils import translation

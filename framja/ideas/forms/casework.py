@@ -341,37 +341,54 @@ class CriterionForm(forms.ModelForm):
 
 
 class BaseStageFormSet(forms.BaseModelFormSet):
+    """The stage list; what may be removed is the service's rule (`casework.configure_sluice`)."""
+
     def clean(self) -> None:
         super().clean()
-        positions: list[int] = []
-        for form in self.forms:
-            if not hasattr(form, "cleaned_data") or not form.cleaned_data or form.cleaned_data.get("DELETE"):
-                if form.instance.pk and form.cleaned_data.get("DELETE"):
-                    if form.instance.kind != Stage.Kind.CUSTOM:
-                        raise ValidationError(_("Standard stages cannot be removed; rename or reorder custom ones."))
-                    if form.instance.ideas.exists() or form.instance.visits.exists():
-                        raise ValidationError(
-                            _("The stage “%(stage)s” has ideas or history and cannot be removed.")
-                            % {"stage": form.instance.label}
-                        )
-                continue
-            positions.append(form.cleaned_data["position"])
+        positions = [row.position for row in self.changes() if not row.delete]
         if len(positions) != len(set(positions)):
             raise ValidationError(_("Two stages have the same position; give each a different number."))
 
+    def changes(self) -> list[casework.StageChange]:
+        """The valid rows as plain data: filled-in new rows, and every existing stage."""
+        rows = []
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None) or {}
+            if not data or (not form.instance.pk and (data.get("DELETE") or not form.has_changed())):
+                continue
+            rows.append(
+                casework.StageChange(
+                    pk=form.instance.pk,
+                    name=data.get("name") or "",
+                    position=data.get("position") or 0,
+                    is_final=bool(data.get("is_final")),
+                    delete=bool(data.get("DELETE")),
+                )
+            )
+        return rows
+
 
 class BaseCriterionFormSet(forms.BaseModelFormSet):
-    def clean(self) -> None:
-        super().clean()
-        from framja.ideas.models import CriterionScore
-
+    def changes(self) -> list[casework.CriterionChange]:
+        """Changed, new and removed criteria as plain data (unchanged ones are left as they are)."""
+        rows = []
         for form in self.forms:
-            deleting = form.instance.pk and getattr(form, "cleaned_data", {}).get("DELETE")
-            if deleting and CriterionScore.objects.filter(criterion=form.instance).exists():
-                raise ValidationError(
-                    _("“%(criterion)s” has been used in decisions and cannot be removed.")
-                    % {"criterion": form.instance.name}
+            data = getattr(form, "cleaned_data", None) or {}
+            if not data or not (data.get("DELETE") or form.has_changed()):
+                continue
+            if not form.instance.pk and data.get("DELETE"):
+                continue
+            rows.append(
+                casework.CriterionChange(
+                    pk=form.instance.pk,
+                    name=data.get("name") or "",
+                    description=data.get("description") or "",
+                    weight=data.get("weight") or 1,
+                    position=data.get("position") or 0,
+                    delete=bool(data.get("DELETE")),
                 )
+            )
+        return rows
 
 
 StageFormSet = forms.modelformset_factory(Stage, form=StageForm, formset=BaseStageFormSet, extra=1, can_delete=True)

@@ -42,6 +42,7 @@ from framja.ideas.models import (
     Idea,
     IdeaQuerySet,
     Participant,
+    Sluice,
     Stage,
     StageVisit,
     Tag,
@@ -816,38 +817,92 @@ def set_cost_split(
 # --------------------------------------------------------------------------- sluice configuration
 
 
-def configure_sluice(*, sluice: Any, stages: Any, criteria: Any, by: User | None) -> None:
-    """Save the validated stage and criterion formsets of a sluice. Positions are renumbered
-    0, 1, 2 … in the chosen order; they are moved aside first so the unique (sluice, position)
-    constraint holds at every statement."""
+@dataclass(frozen=True)
+class StageChange:
+    """One row of a sluice's stage list: an existing stage (`pk`) or a new custom one."""
+
+    name: str
+    position: int
+    is_final: bool = False
+    pk: int | None = None
+    delete: bool = False
+
+
+@dataclass(frozen=True)
+class CriterionChange:
+    """One assessment criterion of a sluice: an existing one (`pk`) or a new one."""
+
+    name: str
+    description: str = ""
+    weight: int = 1
+    position: int = 0
+    pk: int | None = None
+    delete: bool = False
+
+
+def configure_sluice(
+    *, sluice: Sluice, stages: Sequence[StageChange], criteria: Sequence[CriterionChange], by: User | None
+) -> None:
+    """Apply a sluice's stage and criterion lists (plain data, from the settings page or any other
+    caller). Positions are renumbered 0, 1, 2 … in the chosen order; they are moved aside first so
+    the unique (sluice, position) constraint holds at every statement. Standard stages keep their
+    name (it is translated) and cannot be removed; neither can a stage with ideas or history, or a
+    criterion used in decisions. A row naming another sluice's stage or criterion is refused."""
     with transaction.atomic():
+        own_stages = {stage.pk: stage for stage in Stage.objects.select_for_update().filter(sluice=sluice)}
+        own_criteria = {criterion.pk: criterion for criterion in Criterion.objects.filter(sluice=sluice)}
+        for change in stages:
+            _check_stage_change(change, own_stages)
         Stage.objects.filter(sluice=sluice).update(position=F("position") + 10_000)
-        for form in stages.forms:
-            data = getattr(form, "cleaned_data", None) or {}
-            if not data:
+        for change in stages:
+            stage = own_stages.get(change.pk) if change.pk is not None else None
+            if change.delete:
+                if stage is not None:
+                    stage.delete()
                 continue
-            if data.get("DELETE"):
-                if form.instance.pk:
-                    form.instance.delete()
-                continue
-            if not form.instance.pk and not form.has_changed():
-                continue
-            stage = form.save(commit=False)
-            stage.sluice = sluice
-            stage.position = 20_000 + data["position"]
+            if stage is None:
+                stage = Stage(sluice=sluice, kind=Stage.Kind.CUSTOM)
+            if stage.kind == Stage.Kind.CUSTOM:
+                stage.name = change.name
+            stage.is_final = change.is_final
+            stage.position = 20_000 + change.position
             stage.save()
         ordered = list(Stage.objects.filter(sluice=sluice).order_by("position", "pk"))
         for index, stage in enumerate(ordered):
             Stage.objects.filter(pk=stage.pk).update(position=index)
-        for form in criteria.forms:
-            data = getattr(form, "cleaned_data", None) or {}
-            if not data:
-                continue
-            if data.get("DELETE"):
-                if form.instance.pk:
-                    form.instance.delete()
-                continue
-            if form.has_changed():
-                criterion = form.save(commit=False)
-                criterion.sluice = sluice
-                criterion.save()
+        for criterion_change in criteria:
+            _apply_criterion_change(sluice, criterion_change, own_criteria)
+
+
+def _check_stage_change(change: StageChange, own_stages: Mapping[int, Stage]) -> None:
+    stage = own_stages.get(change.pk) if change.pk is not None else None
+    if change.pk is not None and stage is None:
+        raise ValidationError(gettext("That stage belongs to another sluice."))
+    if change.delete and stage is not None:
+        if stage.kind != Stage.Kind.CUSTOM:
+            raise ValidationError(gettext("Standard stages cannot be removed; rename or reorder custom ones."))
+        if stage.ideas.exists() or stage.visits.exists():
+            raise ValidationError(
+                gettext("The stage “%(stage)s” has ideas or history and cannot be removed.") % {"stage": stage.label}
+            )
+
+
+def _apply_criterion_change(sluice: Sluice, change: CriterionChange, own: Mapping[int, Criterion]) -> None:
+    criterion = own.get(change.pk) if change.pk is not None else None
+    if change.pk is not None and criterion is None:
+        raise ValidationError(gettext("That criterion belongs to another sluice."))
+    if change.delete:
+        if criterion is not None:
+            if CriterionScore.objects.filter(criterion=criterion).exists():
+                raise ValidationError(
+                    gettext("“%(criterion)s” has been used in decisions and cannot be removed.")
+                    % {"criterion": criterion.name}
+                )
+            criterion.delete()
+        return
+    criterion = criterion or Criterion(sluice=sluice)
+    criterion.name = change.name
+    criterion.description = change.description
+    criterion.weight = change.weight
+    criterion.position = change.position
+    criterion.save()

@@ -587,9 +587,15 @@ def sluice_settings(request: HttpRequest, slug: str) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
     stages, criteria = forms.stage_formset(sluice, data), forms.criterion_formset(sluice, data)
     if request.method == "POST" and stages.is_valid() and criteria.is_valid():
-        services.configure_sluice(sluice=sluice, stages=stages, criteria=criteria, by=_acting(request))
-        messages.success(request, _("The sluice settings were saved."))
-        return redirect("ideas-sluice-settings", sluice.slug)
+        try:
+            services.configure_sluice(
+                sluice=sluice, stages=stages.changes(), criteria=criteria.changes(), by=_acting(request)
+            )
+        except ValidationError as exc:
+            stages.non_form_errors().extend(exc.messages)
+        else:
+            messages.success(request, _("The sluice settings were saved."))
+            return redirect("ideas-sluice-settings", sluice.slug)
     return render(
         request, "ideas/casework/sluice_settings.html", {"sluice": sluice, "stages": stages, "criteria": criteria}
     )
