@@ -131,7 +131,9 @@ def make_event(world: SimpleNamespace, *, title: str, capacity: int = 20, **fiel
 
 
 def add_organisation(w: SimpleNamespace, n: int) -> str:
-    organisation = OrganisationFactory.create(name=f"Baslinjebolaget {n} AB", kind=Organisation.Kind.BUSINESS_SUPPORT)
+    organisation = OrganisationFactory.create(
+        name=f"Baslinjebolaget {n} AB", kind=Organisation.Kind.BUSINESS_SUPPORT, municipality=w.ostersund
+    )
     serve_municipalities(organisation, w.ostersund)
     return organisation.name
 
@@ -227,8 +229,11 @@ def add_participant(w: SimpleNamespace, n: int) -> str:
 
 
 def add_offering(w: SimpleNamespace, n: int) -> str:
+    """An offering for a sector of its own."""
+    section = SniSection.objects.create(code="UVWXY"[n], name=f"Bransch {n}")
     offering = catalogue_services.offering_save(
         organisation=w.organisation,
+        sni_sections=[section],
         name_sv=f"Rådgivning om affärsplan {n}",
         description_sv="Kostnadsfri rådgivning om affärsplan och finansiering för nya företag.",
         offering_type="advice",
@@ -238,7 +243,9 @@ def add_offering(w: SimpleNamespace, n: int) -> str:
 
 
 def add_event(w: SimpleNamespace, n: int) -> str:
-    event = make_event(w, title=f"Workshop om prissättning {n}")
+    """An event with a co-organiser of its own and one person registered."""
+    partner = OrganisationFactory.create(name=f"Medarrangör {n} AB")
+    event = make_event(w, title=f"Workshop om prissättning {n}", co_organisers=[partner])
     catalogue_services.register(event=event, name=f"Deltagare {n}", email=f"deltagare{n}@example.org")
     return event.title
 
