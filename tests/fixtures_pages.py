@@ -15,12 +15,17 @@ Registered as a plugin in tests/conftest.py.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.tokens import default_token_generator
 from django.core import mail
 from django.core.files.base import ContentFile
+from django.db import transaction
+from django.test import TestCase, override_settings
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -48,14 +53,64 @@ CHARGING = (
 
 @pytest.fixture
 def page_parameters(
-    organisation: Organisation,
-    other_organisation: Organisation,
-    owner: User,
-    member: User,
-    django_capture_on_commit_callbacks,
+    organisation: Organisation, other_organisation: Organisation, owner: User, member: User
 ) -> PageParameters:
     """URL parameters (by parameter name, overridden per URL name) and query strings that reach
-    each page with data on it."""
+    each page with data on it, built for one test (page walks that visit every page build it once
+    per module instead: `site_pages`)."""
+    return build_page_parameters(
+        organisation=organisation, other_organisation=other_organisation, owner=owner, member=member
+    )
+
+
+@dataclass(frozen=True)
+class SitePages:
+    parameters: PageParameters
+    owner: User
+    media_root: Path
+
+
+@pytest.fixture(scope="module")
+def site_pages(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[SitePages]:
+    """The personas (as in tests/conftest.py) and the page data, built once for a whole module
+    and rolled back after it; each test runs in a savepoint inside, so what a request writes
+    (sessions, last sign-in) is gone before the next. A page walk visits ~75 pages per persona
+    and language: building the data per case cost more than checking the page.
+
+    A module that uses it overrides `page_parameters` and `owner_client` with `site_pages`'s
+    (see tests/test_pages_a11y.py), and must not mix in the function-scoped personas."""
+    media_root = tmp_path_factory.mktemp("site-pages-media")
+    with (
+        django_db_blocker.unblock(),
+        override_settings(
+            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+            EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+            TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},
+            MEDIA_ROOT=media_root,
+            DATA_DIR=tmp_path_factory.mktemp("site-pages-data"),
+        ),
+        transaction.atomic(),
+    ):
+        organisation = OrganisationFactory.create(name="Almi Mitt", organisation_number="5565945689")
+        other_organisation = OrganisationFactory.create(
+            name="Innovasjon Trøndelag", country="NO", organisation_number="974760673"
+        )
+        owner = UserFactory.create(username="owner")
+        MembershipFactory.create(user=owner, organisation=organisation, role=Role.ADMIN)
+        member = UserFactory.create(username="member")
+        MembershipFactory.create(user=member, organisation=organisation, role=Role.MEMBER)
+        outsider = UserFactory.create(username="outsider")
+        MembershipFactory.create(user=outsider, organisation=other_organisation, role=Role.ADMIN)
+        parameters = build_page_parameters(
+            organisation=organisation, other_organisation=other_organisation, owner=owner, member=member
+        )
+        yield SitePages(parameters=parameters, owner=owner, media_root=media_root)
+        transaction.set_rollback(True)
+
+
+def build_page_parameters(
+    *, organisation: Organisation, other_organisation: Organisation, owner: User, member: User
+) -> PageParameters:
     county = CountyFactory.create(country="SE", code="23", name="Jämtlands län")
     ostersund = MunicipalityFactory.create(country="SE", code="2380", name="Östersund", county=county)
     krokom = MunicipalityFactory.create(country="SE", code="2309", name="Krokom", county=county)
@@ -134,7 +189,7 @@ def page_parameters(
 
     # Accounts: an open invitation (its raw token only travels by e-mail), an API token, a reset link.
     mail.outbox.clear()
-    with django_capture_on_commit_callbacks(execute=True):
+    with TestCase.captureOnCommitCallbacks(execute=True):
         invitation = account_services.invitation_send(
             organisation=organisation, email="ny.radgivare@example.org", role=Role.ADVISER, invited_by=owner
         )

@@ -25,6 +25,36 @@ from django.utils import translation
 # Not pages of ours, or not pages at all (the admin has its own accessibility record).
 EXCLUDED_NAMES = {"javascript-catalog", "set_language", "healthz", "readyz", "accounts-logout"}
 EXCLUDED_NAMESPACES = {"admin", "api"}
+# What each persona gets where it is not the page itself. An anonymous visitor gets the page,
+# 405 from a POST-only URL, or is sent to sign in (the receipt, with nothing submitted in this
+# session, sends to the submission form instead).
+ANONYMOUS_STATUSES = {200, 302, 405}
+ANONYMOUS_REDIRECTS = {"ideas-receipt": "ideas-submit"}
+# What the administrator gets where it is not the page itself (200): the targets of forms
+# (POST only) answer GET with 405; three pages rightly send a signed-in person elsewhere.
+POST_ONLY = {
+    "accounts-token-create", "accounts-token-revoke", "accounts-member-role", "accounts-invitation-create",
+    "accounts-invitation-revoke", "ideas-support", "ideas-status-information", "ideas-casework-assign",
+    "ideas-casework-note", "ideas-casework-answer", "ideas-casework-decide", "ideas-casework-duplicate-link",
+    "ideas-casework-duplicate-unlink", "ideas-casework-invite", "ideas-regional-judge", "accounts-claim-verify",
+    "accounts-claim-reject", "catalogue-event-register", "catalogue-event-cancel",
+    "catalogue-contact-request-answered",
+}  # fmt: skip
+ADMIN_STATUSES: dict[str, int] = {
+    **dict.fromkeys(POST_ONLY, 405),
+    "accounts-login": 302,  # already signed in: to the account's home
+    "ideas-receipt": 302,  # no idea submitted in this session: to the submission form
+    "ideas-casework-duplicate-search": 302,  # an HTMX fragment; a plain GET goes to the idea's page
+}
+
+
+def expected_statuses(route_name: str, signed_in: bool) -> set[int]:
+    """The answers a page walk accepts from this URL: the page (200) unless listed above."""
+    if signed_in:
+        return {ADMIN_STATUSES.get(route_name, 200)}
+    return ANONYMOUS_STATUSES
+
+
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 INVISIBLE = {"script", "style", "template", "noscript", "head", "title"}
 

@@ -16,7 +16,17 @@ from django.conf import settings
 from django.test import Client
 from django.urls import resolve
 
-from tests.pages import Element, PageParameters, PageRoute, page_routes, parse_html
+from tests.fixtures_pages import SitePages
+from tests.pages import (
+    ADMIN_STATUSES,
+    ANONYMOUS_REDIRECTS,
+    ANONYMOUS_STATUSES,
+    Element,
+    PageParameters,
+    PageRoute,
+    page_routes,
+    parse_html,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -25,10 +35,6 @@ ROUTES = page_routes()
 MAX_QUERIES = 12
 FIELD_TAGS = ("input", "select", "textarea")
 UNLABELLED_INPUT_TYPES = {"hidden", "submit", "button", "reset", "image"}
-# An anonymous visitor gets the page, 405 from a POST-only URL, or is sent to sign in (the
-# receipt, with nothing submitted in this session, sends to the submission form instead).
-ANONYMOUS_STATUSES = {200, 302, 405}
-ANONYMOUS_REDIRECTS = {"ideas-receipt": "ideas-submit"}
 # Pages whose constant cost is above MAX_QUERIES (more rows add no queries). The casework page
 # of an idea holds five forms (assign, note, answer, gate decision with criteria, invitation) and
 # seven lists (participants, duplicates, tags, attachments, timeline, decisions with scores),
@@ -39,22 +45,20 @@ QUERY_BUDGET = {
     "catalogue-offering-edit": 16,  # the offering form: 4 choice lists
     "catalogue-organisation-detail": 14,  # offerings and events, each with their prefetched lists
 }
-# What the administrator gets where it is not the page itself (200): the targets of forms
-# (POST only) answer GET with 405; three pages rightly send a signed-in person elsewhere.
-POST_ONLY = {
-    "accounts-token-create", "accounts-token-revoke", "accounts-member-role", "accounts-invitation-create",
-    "accounts-invitation-revoke", "ideas-support", "ideas-status-information", "ideas-casework-assign",
-    "ideas-casework-note", "ideas-casework-answer", "ideas-casework-decide", "ideas-casework-duplicate-link",
-    "ideas-casework-duplicate-unlink", "ideas-casework-invite", "ideas-regional-judge", "accounts-claim-verify",
-    "accounts-claim-reject", "catalogue-event-register", "catalogue-event-cancel",
-    "catalogue-contact-request-answered",
-}  # fmt: skip
-ADMIN_STATUSES: dict[str, int] = {
-    **dict.fromkeys(POST_ONLY, 405),
-    "accounts-login": 302,  # already signed in: to the account's home
-    "ideas-receipt": 302,  # no idea submitted in this session: to the submission form
-    "ideas-casework-duplicate-search": 302,  # an HTMX fragment; a plain GET goes to the idea's page
-}
+
+
+# The page data and the administrator are built once for the module (tests/fixtures_pages.py).
+@pytest.fixture
+def page_parameters(site_pages: SitePages, settings) -> PageParameters:
+    settings.MEDIA_ROOT = site_pages.media_root  # where the idea's attachment was saved
+    return site_pages.parameters
+
+
+@pytest.fixture
+def owner_client(site_pages: SitePages) -> Client:
+    client = Client()
+    client.force_login(site_pages.owner)
+    return client
 
 
 def structure_problems(root: Element, language: str) -> list[str]:

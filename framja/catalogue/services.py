@@ -77,7 +77,9 @@ def event_save(*, organiser: Organisation, event: Event | None = None, **fields:
     event.save()
     event.refresh_from_db(fields=["sequence"])
     for name, value in m2m.items():
-        getattr(event, name).set([v for v in value if getattr(v, "pk", v) != organiser.pk])
+        if name == "co_organisers":  # the organiser is not its own co-organiser
+            value = [v for v in value if getattr(v, "pk", v) != organiser.pk]
+        getattr(event, name).set(value)
     if not creating and event.registration_mode == RegistrationMode.BUILT_IN:
         _fill_from_waiting_list(event)
     return event

@@ -133,3 +133,31 @@ def test_needing_reminder_is_tomorrows_events_with_registration(organisation):
 
 def test_municipality_factory_codes_are_strings():
     assert isinstance(MunicipalityFactory.create().code, str)
+
+
+def test_event_keeps_an_offering_whose_id_is_the_organisers(client, organisation, other_organisation):
+    """Only co-organisers leave the organiser out; an offering that happens to share the
+    organiser's id (ids of different tables often coincide) stays linked, and the event shows
+    on the offering's page."""
+    from django.urls import reverse
+
+    from framja.catalogue import services
+
+    other = make_offering(organisation, name_sv="Annat erbjudande")
+    Offering.objects.filter(pk=organisation.pk).exclude(pk=other.pk).delete()
+    same_id = other if other.pk == organisation.pk else make_offering(organisation, pk=organisation.pk)
+    offerings = {other, same_id}
+    starts = timezone.now() + timedelta(days=4)
+    event = services.event_save(
+        organiser=organisation,
+        title="Frukost om export",
+        start=starts,
+        end=starts + timedelta(hours=1),
+        venue="Stadshuset",
+        offerings=list(offerings),
+        co_organisers=[organisation, other_organisation],
+    )
+    assert set(event.offerings.all()) == offerings
+    assert list(event.co_organisers.all()) == [other_organisation]
+    page = client.get(reverse("catalogue-offering-detail", args=[same_id.pk])).content.decode()
+    assert "Frukost om export" in page
