@@ -20,6 +20,7 @@ Prints one line per figure and a last line of JSON.
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import random
@@ -131,19 +132,23 @@ def seed(n_offerings: int, n_events: int) -> None:
     )
     now = timezone.now()
     events = []
-    for _ in range(n_events):
+    for i in range(n_events):
         start = now + timedelta(days=rng.randint(-180, 365), hours=rng.randint(8, 18))
-        events.append(
-            Event(
-                organiser=rng.choice(organisations),
-                title=text(4).capitalize(),
-                description=text(25),
-                start=start,
-                end=start + timedelta(hours=2),
-                municipality=rng.choice(places),
-                venue="Stadshuset",
-            )
+        event = Event(
+            organiser=rng.choice(organisations),
+            title=text(4).capitalize(),
+            description=text(25),
+            start=start,
+            end=start + timedelta(hours=2),
+            municipality=rng.choice(places),
+            venue="Stadshuset",
+            # one in fifty repeats (weekly, ten times; one in a thousand without an end)
+            rrule=("FREQ=WEEKLY" if i % 1000 == 0 else "FREQ=WEEKLY;COUNT=10") if i % 50 == 0 else "",
         )
+        # bulk_create skips save(): keep series_end as save() would, or every event would look
+        # like an endless series to the calendar and the front door
+        event.series_end = event.compute_series_end()
+        events.append(event)
     Event.objects.bulk_create(events, batch_size=2_000)
 
 
@@ -156,12 +161,38 @@ def timed(fn: Any, runs: list[Any]) -> list[float]:
     return out
 
 
+def profile(n: int, pages: list[tuple[str, Any, list[Any]]]) -> None:
+    """Queries per request and the top of a cProfile of `n` requests of each page."""
+    import cProfile
+    import pstats
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for name, fn, runs in pages:
+        with CaptureQueriesContext(connection) as queries:
+            fn(*runs[0])
+        print(f"{name}: {len(queries.captured_queries)} queries", flush=True)
+        for query in queries.captured_queries:
+            print(f"  {query['time']} s  {query['sql'][:300]}")
+        profiler = cProfile.Profile()
+        profiler.enable()
+        timed(fn, runs[:n])
+        profiler.disable()
+        stats = pstats.Stats(profiler)
+        stats.sort_stats("cumulative").print_stats(40)
+        stats.sort_stats("tottime").print_stats(25)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--offerings", type=int, default=10_000)
     parser.add_argument("--events", type=int, default=50_000)
     parser.add_argument("--queries", type=int, default=100)
     parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/framja_frontdoor")
+    parser.add_argument(
+        "--profile", type=int, default=0, metavar="N", help="profile N requests of each page (cProfile) and stop"
+    )
     args = parser.parse_args()
     os.environ["DATABASE_URL"] = args.database_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "framja.settings")
@@ -173,6 +204,7 @@ def main() -> None:
     django.setup()
     from django.conf import settings
     from django.core.management import call_command
+    from django.db import connection
     from django.test import Client
     from django.urls import reverse
     from django.utils import timezone
@@ -184,8 +216,14 @@ def main() -> None:
 
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     call_command("migrate", "--no-input", verbosity=0)
+    # the real code lists: the front door's municipality list and the calendar's county list
+    # are part of every page
+    call_command("load_reference", stdout=io.StringIO())
     started = time.perf_counter()
     seed(args.offerings, args.events)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # fresh statistics, as autovacuum keeps them in service
     print(f"seed: {time.perf_counter() - started:.1f} s", flush=True)
     for name in (corpora.OFFERINGS, corpora.EVENTS):
         started = time.perf_counter()
@@ -225,7 +263,15 @@ def main() -> None:
     def naive_calendar(month: tuple[int, int]) -> None:
         first, following = month_bounds(month[0], month[1], timezone.get_current_timezone())
         rows = list(Event.objects.select_related("organiser"))
-        [e for e in rows if e.start < following and (e.end or e.start) >= first]
+        sorted(
+            (o for e in rows for o in e.occurrences(start=first, end=following)),
+            key=lambda o: (o.start, o.event.pk),
+        )
+
+    calendar(months[3])  # warm up
+    if args.profile:
+        profile(args.profile, [("match", front_door, match_runs), ("calendar_month", calendar, month_runs)])
+        return
 
     results = {}
     for name, fn, runs, target in (
