@@ -16,14 +16,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
-from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from framja.catalogue.corpora import EVENTS, OFFERINGS
-from framja.catalogue.models import Event, Offering, OfferingStatus
+from framja.catalogue.models import LANGUAGE_CODES, Event, EventStatus, Offering, OfferingStatus
 from framja.indexes import registry
 from framja.indexes import services as indexes
 from framja.places.models import Municipality, SniSection
@@ -35,6 +36,13 @@ CLOSE = 0.2
 #: A service score from which an idea of the sluice is shown as similar.
 SIMILAR_IDEA = 0.2
 CANDIDATES = 500
+#: Offerings the service scores (the closest to the need in the whole corpus); the others
+#: serving the area score as not close.
+OFFERING_HITS = 200
+#: Offerings in which words in common are looked for: the closest to the need first.
+WORD_CANDIDATES = 100
+#: Events the service scores among the candidates' places: the closest of them come first.
+EVENT_HITS = 100
 
 MAX_WORD_POINTS = 5
 #: Words too common in this field to explain a match.
@@ -129,19 +137,39 @@ def _meaningful(text: str) -> set[str]:
     return {w for w in words(text) if len(w) >= 4 and w not in COMMON}
 
 
+#: sound_key of a word, computed once per process: a corpus repeats its vocabulary.
+_sound_key = lru_cache(maxsize=100_000)(sound_key)
+
+
 def words_in_common(need: str, texts: dict[int, str]) -> dict[int, list[str]]:
     """Per candidate id, the candidate's meaningful words that the need also has, spelling
     differences between Swedish, Norwegian and Danish ignored ("selge" meets "sälja")."""
-    wanted = {sound_key(w) for w in _meaningful(need)}
+    wanted = {_sound_key(w) for w in _meaningful(need)}
     if not wanted:
         return {}
-    return {pk: sorted({w for w in _meaningful(text) if sound_key(w) in wanted}) for pk, text in texts.items()}
+    return {pk: sorted({w for w in _meaningful(text) if _sound_key(w) in wanted}) for pk, text in texts.items()}
 
 
-def _text(offering: Offering) -> str:
-    return " ".join(
-        getattr(offering, f"{stem}_{code}") for stem in ("name", "description") for code in ("sv", "nb", "en")
-    )
+TEXT_FIELDS = tuple(f"{stem}_{code}" for stem in ("name", "description") for code in LANGUAGE_CODES)
+
+
+def _text(offering: Any) -> str:
+    return " ".join(getattr(offering, name) for name in TEXT_FIELDS)
+
+
+@dataclass
+class _Candidate:
+    """An offering serving the person's area, as much of it as the score needs."""
+
+    pk: int
+    stages: str
+    name_sv: str
+    name_nb: str
+    name_en: str
+    names_sector: bool = False
+    score: int = 0
+    similarity: float = 0.0
+    words: list[str] = field(default_factory=list)
 
 
 def rank(
@@ -152,42 +180,59 @@ def rank(
     sector: SniSection | None = None,
     limit: int = 10,
 ) -> list[Match]:
-    offerings = list(
-        Offering.objects.active()
-        .serving(municipality)
-        .for_sector(sector)
-        .select_related("organisation")
-        .prefetch_related("sni_sections", "sni_divisions")[:500]
-    )
+    """The `limit` best offerings for the need, best first, each with the reasons it matched.
+
+    Every offering serving the area, stage and sector is scored from a few columns; words in
+    common are looked for in the WORD_CANDIDATES closest to the need (the service's order, then
+    the directory's), and only the offerings shown are loaded whole.
+    """
+    serving = Offering.objects.active().serving(municipality).for_sector(sector)
+    columns = ["pk", "stages", "name_sv", "name_nb", "name_en"]
+    if sector is not None:
+        serving = serving.with_sector_named(sector)
+        columns.append("names_sector")
+    candidates = [_Candidate(*row) for row in serving.values_list(*columns)]
     if stage:
-        offerings = [o for o in offerings if not o.stage_list or stage in o.stage_list]
-    common = words_in_common(need, {o.pk: _text(o) for o in offerings})
-    close = similar(OFFERINGS, need, k=CANDIDATES, where={"status": OfferingStatus.ACTIVE.value})
-    matches = []
-    for offering in offerings:
-        match = Match(offering, score=3, reasons=[_("serves %(place)s") % {"place": municipality.name}])
+        candidates = [c for c in candidates if not c.stages.split() or stage in c.stages.split()]
+    close = similar(OFFERINGS, need, k=OFFERING_HITS, where={"status": OfferingStatus.ACTIVE.value})
+    # sorted() is stable: among equally close ones the directory's order decides
+    nearest = sorted(candidates, key=lambda c: -close.get(c.pk, 0.0))[:WORD_CANDIDATES]
+    texts = Offering.objects.filter(pk__in=[c.pk for c in nearest]).values_list("pk", *TEXT_FIELDS)
+    common = words_in_common(need, {pk: " ".join(parts) for pk, *parts in texts})
+    for candidate in candidates:
+        candidate.score = 3
         if stage:
-            match.score += 2 if offering.stage_list else 1
-            if offering.stage_list:
-                match.reasons.append(_("for companies at your stage"))
+            candidate.score += 2 if candidate.stages.split() else 1
         if sector is not None:
-            named = any(s.pk == sector.pk for s in offering.sni_sections.all()) or any(
-                d.section_id == sector.pk for d in offering.sni_divisions.all()
-            )
-            match.score += 2 if named else 1
-            if named:
-                match.reasons.append(_("for your sector"))
-        match.words = common.get(offering.pk, [])[:MAX_WORD_POINTS]
-        match.similarity = close.get(offering.pk, 0.0)
-        points = max(len(match.words), round(MAX_WORD_POINTS * match.similarity))
-        match.score += min(points, MAX_WORD_POINTS)
-        if match.words:
-            match.reasons.append(_("words in common: %(words)s") % {"words": ", ".join(match.words)})
-        elif match.similarity >= CLOSE:
-            match.reasons.append(_("close to what you describe"))
-        matches.append(match)
-    matches.sort(key=lambda m: (-m.score, -m.similarity, m.offering.name))
-    return matches[:limit]
+            candidate.score += 2 if candidate.names_sector else 1
+        candidate.words = common.get(candidate.pk, [])[:MAX_WORD_POINTS]
+        candidate.similarity = close.get(candidate.pk, 0.0)
+        points = max(len(candidate.words), round(MAX_WORD_POINTS * candidate.similarity))
+        candidate.score += min(points, MAX_WORD_POINTS)
+    # the offering's name in the reader's language (Offering.name), looked up once for all
+    language = (get_language() or "sv")[:2]
+    names = [f"name_{code}" for code in (language, *(c for c in LANGUAGE_CODES if c != language))]
+    candidates.sort(key=lambda c: (-c.score, -c.similarity, next((n for f in names if (n := getattr(c, f))), "")))
+    shown = candidates[:limit]
+    offerings = Offering.objects.select_related("organisation").in_bulk([c.pk for c in shown])
+    return [_match(c, offerings[c.pk], municipality, stage, sector) for c in shown]
+
+
+def _match(
+    candidate: _Candidate, offering: Offering, municipality: Municipality, stage: str, sector: SniSection | None
+) -> Match:
+    match = Match(offering, score=candidate.score, reasons=[_("serves %(place)s") % {"place": municipality.name}])
+    if stage and candidate.stages.split():
+        match.reasons.append(_("for companies at your stage"))
+    if sector is not None and candidate.names_sector:
+        match.reasons.append(_("for your sector"))
+    match.words = candidate.words
+    match.similarity = candidate.similarity
+    if match.words:
+        match.reasons.append(_("words in common: %(words)s") % {"words": ", ".join(match.words)})
+    elif match.similarity >= CLOSE:
+        match.reasons.append(_("close to what you describe"))
+    return match
 
 
 def upcoming_events(
@@ -196,18 +241,23 @@ def upcoming_events(
     """Upcoming events tagged with a matched offering or held in the person's county; those
     closest to the need (the `events` corpus) first, then by date."""
     ids = [m.offering.pk for m in matches]
-    events = list(
-        Event.objects.published()
-        .scheduled()
-        .upcoming()
-        .filter(Q(offerings__in=ids) | Q(municipality__county=municipality.county_id))
-        .distinct()
-        .select_related("organiser")
-        .order_by("start")[:CANDIDATES]
+    upcoming = Event.objects.published().scheduled().upcoming().order_by()
+    columns = ("pk", "start", "municipality_id")
+    # a union of two index lookups: an OR of the two would read every event
+    tagged = upcoming.filter(pk__in=Event.offerings.through.objects.filter(offering_id__in=ids).values("event_id"))
+    in_county = upcoming.filter(municipality__in=Municipality.objects.filter(county=municipality.county_id))
+    candidates = list(
+        tagged.values_list(*columns).union(in_county.values_list(*columns)).order_by("start", "pk")[:CANDIDATES]
     )
-    close = similar(EVENTS, need, k=CANDIDATES) if need else {}
-    events.sort(key=lambda e: (-round(close.get(e.pk, 0.0), 1), e.start))
-    return events[:limit]
+    close: dict[int, float] = {}
+    if need and candidates:
+        # only the candidates' places (the `area` attribute) and scheduled events compete
+        places = sorted({str(place or "") for _pk, _start, place in candidates})
+        close = similar(EVENTS, need, k=EVENT_HITS, where={"area": places, "status": EventStatus.SCHEDULED.value})
+    candidates.sort(key=lambda c: (-round(close.get(c[0], 0.0), 1), c[1]))
+    chosen = [pk for pk, _start, _place in candidates[:limit]]
+    events = Event.objects.select_related("organiser").in_bulk(chosen)
+    return [events[pk] for pk in chosen]
 
 
 def similar_ideas(need: str, municipality: Municipality, limit: int = 3) -> list[IdeaMatch]:
