@@ -14,6 +14,7 @@ area is offered: the service only orders candidates the database already chose b
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -159,17 +160,14 @@ def _text(offering: Any) -> str:
 
 @dataclass
 class _Candidate:
-    """An offering serving the person's area, as much of it as the score needs."""
+    """An offering chosen to be shown, as much of it as the reasons need."""
 
     pk: int
     stages: str
-    name_sv: str
-    name_nb: str
-    name_en: str
-    names_sector: bool = False
-    score: int = 0
-    similarity: float = 0.0
-    words: list[str] = field(default_factory=list)
+    names_sector: bool
+    score: int
+    similarity: float
+    words: list[str]
 
 
 def rank(
@@ -191,31 +189,46 @@ def rank(
     if sector is not None:
         serving = serving.with_sector_named(sector)
         columns.append("names_sector")
-    candidates = [_Candidate(*row) for row in serving.values_list(*columns)]
+    rows = list(serving.values_list(*columns))  # in the directory's order
     if stage:
-        candidates = [c for c in candidates if not c.stages.split() or stage in c.stages.split()]
+        rows = [row for row in rows if not row[1].split() or stage in row[1].split()]
     close = similar(OFFERINGS, need, k=OFFERING_HITS, where={"status": OfferingStatus.ACTIVE.value})
     # sorted() is stable: among equally close ones the directory's order decides
-    nearest = sorted(candidates, key=lambda c: -close.get(c.pk, 0.0))[:WORD_CANDIDATES]
-    texts = Offering.objects.filter(pk__in=[c.pk for c in nearest]).values_list("pk", *TEXT_FIELDS)
+    nearest = sorted(rows, key=lambda row: -close.get(row[0], 0.0))[:WORD_CANDIDATES]
+    texts = Offering.objects.filter(pk__in=[row[0] for row in nearest]).values_list("pk", *TEXT_FIELDS)
     common = words_in_common(need, {pk: " ".join(parts) for pk, *parts in texts})
-    for candidate in candidates:
-        candidate.score = 3
-        if stage:
-            candidate.score += 2 if candidate.stages.split() else 1
-        if sector is not None:
-            candidate.score += 2 if candidate.names_sector else 1
-        candidate.words = common.get(candidate.pk, [])[:MAX_WORD_POINTS]
-        candidate.similarity = close.get(candidate.pk, 0.0)
-        points = max(len(candidate.words), round(MAX_WORD_POINTS * candidate.similarity))
-        candidate.score += min(points, MAX_WORD_POINTS)
-    # the offering's name in the reader's language (Offering.name), looked up once for all
+    # the name in the reader's language, else the first one given (Offering.name), by column
     language = (get_language() or "sv")[:2]
-    names = [f"name_{code}" for code in (language, *(c for c in LANGUAGE_CODES if c != language))]
-    candidates.sort(key=lambda c: (-c.score, -c.similarity, next((n for f in names if (n := getattr(c, f))), "")))
-    shown = candidates[:limit]
+    first, second, third = (2 + LANGUAGE_CODES.index(code) for code in _language_order(language))
+    scored = []
+    for position, row in enumerate(rows):
+        score = 3
+        if stage:
+            score += 2 if row[1].split() else 1
+        if sector is not None:
+            score += 2 if row[5] else 1
+        similarity = close.get(row[0], 0.0)
+        points = max(len(common.get(row[0], [])[:MAX_WORD_POINTS]), round(MAX_WORD_POINTS * similarity))
+        score += min(points, MAX_WORD_POINTS)
+        # the position keeps the directory's order among equals, as a stable sort would
+        scored.append((-score, -similarity, row[first] or row[second] or row[third], position))
+    shown = [
+        _Candidate(
+            pk=rows[position][0],
+            stages=rows[position][1],
+            names_sector=sector is not None and bool(rows[position][5]),
+            score=-negative_score,
+            similarity=-negative_similarity,
+            words=common.get(rows[position][0], [])[:MAX_WORD_POINTS],
+        )
+        for negative_score, negative_similarity, _name, position in heapq.nsmallest(limit, scored)
+    ]
     offerings = Offering.objects.select_related("organisation").in_bulk([c.pk for c in shown])
     return [_match(c, offerings[c.pk], municipality, stage, sector) for c in shown]
+
+
+def _language_order(language: str) -> list[str]:
+    return [code for code in dict.fromkeys((language, *LANGUAGE_CODES)) if code in LANGUAGE_CODES]
 
 
 def _match(
@@ -245,15 +258,17 @@ def upcoming_events(
     columns = ("pk", "start", "municipality_id")
     # a union of two index lookups: an OR of the two would read every event
     tagged = upcoming.filter(pk__in=Event.offerings.through.objects.filter(offering_id__in=ids).values("event_id"))
-    in_county = upcoming.filter(municipality__in=Municipality.objects.filter(county=municipality.county_id))
+    # the county's places as a list: PostgreSQL then reads the events by their place's index
+    places = list(Municipality.objects.filter(county=municipality.county_id).order_by().values_list("pk", flat=True))
+    in_county = upcoming.filter(municipality__in=places)
     candidates = list(
         tagged.values_list(*columns).union(in_county.values_list(*columns)).order_by("start", "pk")[:CANDIDATES]
     )
     close: dict[int, float] = {}
     if need and candidates:
         # only the candidates' places (the `area` attribute) and scheduled events compete
-        places = sorted({str(place or "") for _pk, _start, place in candidates})
-        close = similar(EVENTS, need, k=EVENT_HITS, where={"area": places, "status": EventStatus.SCHEDULED.value})
+        areas = sorted({str(place or "") for _pk, _start, place in candidates})
+        close = similar(EVENTS, need, k=EVENT_HITS, where={"area": areas, "status": EventStatus.SCHEDULED.value})
     candidates.sort(key=lambda c: (-round(close.get(c[0], 0.0), 1), c[1]))
     chosen = [pk for pk, _start, _place in candidates[:limit]]
     events = Event.objects.select_related("organiser").in_bulk(chosen)

@@ -345,10 +345,10 @@ class Occurrence:
 
 
 class OccurrenceRow(NamedTuple):
-    """One occurrence as plain values, for pages that show thousands of them (the month grid)."""
+    """When one occurrence starts, and its event's title, zone and status, as plain values: for
+    pages that show thousands of occurrences (the month grid). Ordered as the calendar orders."""
 
     start: datetime
-    end: datetime
     event_id: int
     title: str
     time_zone: str
@@ -384,22 +384,18 @@ class EventQuerySet(models.QuerySet["Event"]):
         """The occurrences overlapping [start, end) of these events, in order of time (then
         event), the same as `Event.occurrences` gives, read as plain rows: no model instance."""
         events = self.between(start, end).order_by()  # sorted here, with the series
-        columns = ("start", "end", "pk", "title", "time_zone", "status")
-        # single events in one query, series (with their rule and exceptions) in another
-        rows = [
-            OccurrenceRow(*row)
-            for row in events.filter(rrule="").values_list(*columns)
-            if row[1] > start and row[0] < end
-        ]
-        for first, last, pk, title, time_zone, status, rule, exdates in events.exclude(rrule="").values_list(
-            *columns, "rrule", "exdates"
+        columns = ("start", "pk", "title", "time_zone", "status")
+        # single events in one query (overlapping the window: the same test as occurrences()),
+        # series with their rule and exceptions in another
+        rows = list(map(OccurrenceRow._make, events.filter(rrule="", end__gt=start).values_list(*columns)))
+        for first, pk, title, time_zone, status, last, rule, exdates in events.exclude(rrule="").values_list(
+            *columns, "end", "rrule", "exdates"
         ):
             times = _expand_series(rule, first, last, time_zone, tuple(map(str, exdates or [])))
             rows.extend(
-                OccurrenceRow(begin, finish, pk, title, time_zone, status)
-                for begin, finish in _overlapping(times, start, end)
+                OccurrenceRow(begin, pk, title, time_zone, status) for begin, _finish in _overlapping(times, start, end)
             )
-        rows.sort(key=lambda row: (row.start, row.event_id))
+        rows.sort()  # by start, then event (an event starts at most once at a time)
         return rows
 
     def organised_by(self, organisation: Organisation | int) -> EventQuerySet:
