@@ -113,7 +113,7 @@ def test_list_pages_cost_the_same_with_one_or_five_rows(client, organisation, mu
     assert count() == one
 
 
-def test_month_grid_shows_each_occurrence_with_time_title_and_cancellation(client, organisation):
+def test_month_grid_shows_each_occurrence_with_time_title_and_cancellation(client, organisation, other_organisation):
     series = make_event(
         organisation,
         title="Fika & företag",
@@ -134,6 +134,12 @@ def test_month_grid_shows_each_occurrence_with_time_title_and_cancellation(clien
     assert "Aprilmöte" not in grid
     days = re.findall(r'<span class="day">(\d+)</span>\s*((?:<a class="month-event"[^>]*>[^<]*</a>)*)', grid)
     assert [int(day) for day, links in days if "Fika" in links] == [5, 12, 26]
+    # filtered by organiser: a co-organised series counts once per occurrence, others not at all
+    series.co_organisers.add(other_organisation)
+    params = {"view": "month", "month": "2026-03", "organisation": other_organisation.slug}
+    theirs = client.get(reverse("catalogue-calendar"), params).content.decode()
+    assert theirs.count("Fika &amp; företag</a>") == 3
+    assert "avbruten" not in theirs
 
 
 def test_month_grid_lists_the_same_occurrences_as_the_event(organisation):
