@@ -154,10 +154,6 @@ def words_in_common(need: str, texts: dict[int, str]) -> dict[int, list[str]]:
 TEXT_FIELDS = tuple(f"{stem}_{code}" for stem in ("name", "description") for code in LANGUAGE_CODES)
 
 
-def _text(offering: Any) -> str:
-    return " ".join(getattr(offering, name) for name in TEXT_FIELDS)
-
-
 @dataclass
 class _Candidate:
     """An offering chosen to be shown, as much of it as the reasons need."""
