@@ -478,6 +478,12 @@ class Event(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="catalogue_event_ends_after_start"),
         ]
+        indexes = [
+            # a calendar window [first, following): single events by `end > first AND start <
+            # following` (both read from the index), series apart (few, each expanded in Python)
+            models.Index(fields=["end", "start"], condition=Q(rrule=""), name="catalogue_event_single_window"),
+            models.Index(fields=["start"], condition=~Q(rrule=""), name="catalogue_event_series_start"),
+        ]
 
     def __str__(self) -> str:
         return self.title
