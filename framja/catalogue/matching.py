@@ -14,16 +14,18 @@ area is offered: the service only orders candidates the database already chose b
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
-from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from framja.catalogue.corpora import EVENTS, OFFERINGS
-from framja.catalogue.models import Event, Offering, OfferingStatus
+from framja.catalogue.models import LANGUAGE_CODES, Event, EventStatus, Offering, OfferingStatus
 from framja.indexes import registry
 from framja.indexes import services as indexes
 from framja.places.models import Municipality, SniSection
@@ -35,6 +37,13 @@ CLOSE = 0.2
 #: A service score from which an idea of the sluice is shown as similar.
 SIMILAR_IDEA = 0.2
 CANDIDATES = 500
+#: Offerings the service scores (the closest to the need in the whole corpus); the others
+#: serving the area score as not close.
+OFFERING_HITS = 200
+#: Offerings in which words in common are looked for: the closest to the need first.
+WORD_CANDIDATES = 100
+#: Events the service scores among the candidates' places: the closest of them come first.
+EVENT_HITS = 100
 
 MAX_WORD_POINTS = 5
 #: Words too common in this field to explain a match.
@@ -129,19 +138,32 @@ def _meaningful(text: str) -> set[str]:
     return {w for w in words(text) if len(w) >= 4 and w not in COMMON}
 
 
+#: sound_key of a word, computed once per process: a corpus repeats its vocabulary.
+_sound_key = lru_cache(maxsize=100_000)(sound_key)
+
+
 def words_in_common(need: str, texts: dict[int, str]) -> dict[int, list[str]]:
     """Per candidate id, the candidate's meaningful words that the need also has, spelling
     differences between Swedish, Norwegian and Danish ignored ("selge" meets "sälja")."""
-    wanted = {sound_key(w) for w in _meaningful(need)}
+    wanted = {_sound_key(w) for w in _meaningful(need)}
     if not wanted:
         return {}
-    return {pk: sorted({w for w in _meaningful(text) if sound_key(w) in wanted}) for pk, text in texts.items()}
+    return {pk: sorted({w for w in _meaningful(text) if _sound_key(w) in wanted}) for pk, text in texts.items()}
 
 
-def _text(offering: Offering) -> str:
-    return " ".join(
-        getattr(offering, f"{stem}_{code}") for stem in ("name", "description") for code in ("sv", "nb", "en")
-    )
+TEXT_FIELDS = tuple(f"{stem}_{code}" for stem in ("name", "description") for code in LANGUAGE_CODES)
+
+
+@dataclass
+class _Candidate:
+    """An offering chosen to be shown, as much of it as the reasons need."""
+
+    pk: int
+    stages: str
+    names_sector: bool
+    score: int
+    similarity: float
+    words: list[str]
 
 
 def rank(
@@ -152,42 +174,74 @@ def rank(
     sector: SniSection | None = None,
     limit: int = 10,
 ) -> list[Match]:
-    offerings = list(
-        Offering.objects.active()
-        .serving(municipality)
-        .for_sector(sector)
-        .select_related("organisation")
-        .prefetch_related("sni_sections", "sni_divisions")[:500]
-    )
+    """The `limit` best offerings for the need, best first, each with the reasons it matched.
+
+    Every offering serving the area, stage and sector is scored from a few columns; words in
+    common are looked for in the WORD_CANDIDATES closest to the need (the service's order, then
+    the directory's), and only the offerings shown are loaded whole.
+    """
+    serving = Offering.objects.active().serving(municipality).for_sector(sector)
+    columns = ["pk", "stages", "name_sv", "name_nb", "name_en"]
+    if sector is not None:
+        serving = serving.with_sector_named(sector)
+        columns.append("names_sector")
+    rows = list(serving.values_list(*columns))  # in the directory's order
     if stage:
-        offerings = [o for o in offerings if not o.stage_list or stage in o.stage_list]
-    common = words_in_common(need, {o.pk: _text(o) for o in offerings})
-    close = similar(OFFERINGS, need, k=CANDIDATES, where={"status": OfferingStatus.ACTIVE.value})
-    matches = []
-    for offering in offerings:
-        match = Match(offering, score=3, reasons=[_("serves %(place)s") % {"place": municipality.name}])
+        rows = [row for row in rows if not row[1].split() or stage in row[1].split()]
+    close = similar(OFFERINGS, need, k=OFFERING_HITS, where={"status": OfferingStatus.ACTIVE.value})
+    # sorted() is stable: among equally close ones the directory's order decides
+    nearest = sorted(rows, key=lambda row: -close.get(row[0], 0.0))[:WORD_CANDIDATES]
+    texts = Offering.objects.filter(pk__in=[row[0] for row in nearest]).values_list("pk", *TEXT_FIELDS)
+    common = words_in_common(need, {pk: " ".join(parts) for pk, *parts in texts})
+    # the name in the reader's language, else the first one given (Offering.name), by column
+    language = (get_language() or "sv")[:2]
+    first, second, third = (2 + LANGUAGE_CODES.index(code) for code in _language_order(language))
+    scored = []
+    for position, row in enumerate(rows):
+        score = 3
         if stage:
-            match.score += 2 if offering.stage_list else 1
-            if offering.stage_list:
-                match.reasons.append(_("for companies at your stage"))
+            score += 2 if row[1].split() else 1
         if sector is not None:
-            named = any(s.pk == sector.pk for s in offering.sni_sections.all()) or any(
-                d.section_id == sector.pk for d in offering.sni_divisions.all()
-            )
-            match.score += 2 if named else 1
-            if named:
-                match.reasons.append(_("for your sector"))
-        match.words = common.get(offering.pk, [])[:MAX_WORD_POINTS]
-        match.similarity = close.get(offering.pk, 0.0)
-        points = max(len(match.words), round(MAX_WORD_POINTS * match.similarity))
-        match.score += min(points, MAX_WORD_POINTS)
-        if match.words:
-            match.reasons.append(_("words in common: %(words)s") % {"words": ", ".join(match.words)})
-        elif match.similarity >= CLOSE:
-            match.reasons.append(_("close to what you describe"))
-        matches.append(match)
-    matches.sort(key=lambda m: (-m.score, -m.similarity, m.offering.name))
-    return matches[:limit]
+            score += 2 if row[5] else 1
+        similarity = close.get(row[0], 0.0)
+        points = max(len(common.get(row[0], [])[:MAX_WORD_POINTS]), round(MAX_WORD_POINTS * similarity))
+        score += min(points, MAX_WORD_POINTS)
+        # the position keeps the directory's order among equals, as a stable sort would
+        scored.append((-score, -similarity, row[first] or row[second] or row[third], position))
+    shown = [
+        _Candidate(
+            pk=rows[position][0],
+            stages=rows[position][1],
+            names_sector=sector is not None and bool(rows[position][5]),
+            score=-negative_score,
+            similarity=-negative_similarity,
+            words=common.get(rows[position][0], [])[:MAX_WORD_POINTS],
+        )
+        for negative_score, negative_similarity, _name, position in heapq.nsmallest(limit, scored)
+    ]
+    offerings = Offering.objects.select_related("organisation").in_bulk([c.pk for c in shown])
+    return [_match(c, offerings[c.pk], municipality, stage, sector) for c in shown]
+
+
+def _language_order(language: str) -> list[str]:
+    return [code for code in dict.fromkeys((language, *LANGUAGE_CODES)) if code in LANGUAGE_CODES]
+
+
+def _match(
+    candidate: _Candidate, offering: Offering, municipality: Municipality, stage: str, sector: SniSection | None
+) -> Match:
+    match = Match(offering, score=candidate.score, reasons=[_("serves %(place)s") % {"place": municipality.name}])
+    if stage and candidate.stages.split():
+        match.reasons.append(_("for companies at your stage"))
+    if sector is not None and candidate.names_sector:
+        match.reasons.append(_("for your sector"))
+    match.words = candidate.words
+    match.similarity = candidate.similarity
+    if match.words:
+        match.reasons.append(_("words in common: %(words)s") % {"words": ", ".join(match.words)})
+    elif match.similarity >= CLOSE:
+        match.reasons.append(_("close to what you describe"))
+    return match
 
 
 def upcoming_events(
@@ -196,18 +250,25 @@ def upcoming_events(
     """Upcoming events tagged with a matched offering or held in the person's county; those
     closest to the need (the `events` corpus) first, then by date."""
     ids = [m.offering.pk for m in matches]
-    events = list(
-        Event.objects.published()
-        .scheduled()
-        .upcoming()
-        .filter(Q(offerings__in=ids) | Q(municipality__county=municipality.county_id))
-        .distinct()
-        .select_related("organiser")
-        .order_by("start")[:CANDIDATES]
+    upcoming = Event.objects.published().scheduled().upcoming().order_by()
+    columns = ("pk", "start", "municipality_id")
+    # a union of two index lookups: an OR of the two would read every event
+    tagged = upcoming.filter(pk__in=Event.offerings.through.objects.filter(offering_id__in=ids).values("event_id"))
+    # the county's places as a list: PostgreSQL then reads the events by their place's index
+    places = list(Municipality.objects.filter(county=municipality.county_id).order_by().values_list("pk", flat=True))
+    in_county = upcoming.filter(municipality__in=places)
+    candidates = list(
+        tagged.values_list(*columns).union(in_county.values_list(*columns)).order_by("start", "pk")[:CANDIDATES]
     )
-    close = similar(EVENTS, need, k=CANDIDATES) if need else {}
-    events.sort(key=lambda e: (-round(close.get(e.pk, 0.0), 1), e.start))
-    return events[:limit]
+    close: dict[int, float] = {}
+    if need and candidates:
+        # only the candidates' places (the `area` attribute) and scheduled events compete
+        areas = sorted({str(place or "") for _pk, _start, place in candidates})
+        close = similar(EVENTS, need, k=EVENT_HITS, where={"area": areas, "status": EventStatus.SCHEDULED.value})
+    candidates.sort(key=lambda c: (-round(close.get(c[0], 0.0), 1), c[1]))
+    chosen = [pk for pk, _start, _place in candidates[:limit]]
+    events = Event.objects.select_related("organiser").in_bulk(chosen)
+    return [events[pk] for pk in chosen]
 
 
 def similar_ideas(need: str, municipality: Municipality, limit: int = 3) -> list[IdeaMatch]:

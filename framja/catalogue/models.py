@@ -8,6 +8,7 @@ clients apply updates. Registrations hold a hashed private token for cancellatio
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import secrets
 import uuid
@@ -15,13 +16,14 @@ import zoneinfo
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from functools import lru_cache
+from typing import Any, NamedTuple
 
 from dateutil.rrule import rrule as recurrence_rule
 from dateutil.rrule import rrulestr
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -37,9 +39,11 @@ REVIEW_INTERVAL = timedelta(days=365)
 NEW_REGISTRATION_DAYS = 7
 #: Recurrences are expanded at most this far (a series without an end stays bounded).
 MAX_OCCURRENCES = 500
+#: Series whose expansion each process keeps (keyed by rule, times, zone and exceptions).
+SERIES_CACHE_SIZE = 1024
 
 
-def _in_language(obj: Any, stem: str) -> str:
+def in_language(obj: Any, stem: str) -> str:
     """The field `stem_<language>` in the reader's language, else the first one filled."""
     language = (get_language() or "sv")[:2]
     order = [language] + [code for code in LANGUAGE_CODES if code != language]
@@ -118,12 +122,16 @@ class OfferingQuerySet(models.QuerySet["Offering"]):
         return self.filter(organisation__is_active=True).exclude(status=OfferingStatus.DEFUNCT)
 
     def serving(self, municipality: Municipality) -> OfferingQuerySet:
-        """Offerings whose area includes the municipality: itself, its county or its whole country."""
+        """Offerings whose area includes the municipality: itself, its county or its whole country.
+
+        Subqueries, not joins: each offering comes once without a DISTINCT over every column."""
+        in_municipality = Offering.area_municipalities.through.objects.filter(municipality=municipality)
+        in_county = Offering.area_counties.through.objects.filter(county=municipality.county_id)
         return self.filter(
-            Q(area_municipalities=municipality)
-            | Q(area_counties=municipality.county_id)
+            Q(pk__in=in_municipality.values("offering_id"))
+            | Q(pk__in=in_county.values("offering_id"))
             | Q(area_country=municipality.country)
-        ).distinct()
+        )
 
     def for_stage(self, stage: str) -> OfferingQuerySet:
         """Offerings serving the stage, or every stage (no stage named)."""
@@ -133,7 +141,19 @@ class OfferingQuerySet(models.QuerySet["Offering"]):
         """Offerings for all sectors or for the section (directly or through one of its divisions)."""
         if section is None:
             return self
-        return self.filter(Q(all_sectors=True) | Q(sni_sections=section) | Q(sni_divisions__section=section)).distinct()
+        sections, divisions = _naming_sector(section)
+        return self.filter(
+            Q(all_sectors=True) | Q(pk__in=sections.values("offering_id")) | Q(pk__in=divisions.values("offering_id"))
+        )
+
+    def with_sector_named(self, section: SniSection) -> OfferingQuerySet:
+        """Annotate `names_sector`: the offering names the section (directly or through one of
+        its divisions), as the front door's score asks."""
+        sections, divisions = _naming_sector(section)
+        named = Q(models.Exists(sections.filter(offering_id=OuterRef("pk")))) | Q(
+            models.Exists(divisions.filter(offering_id=OuterRef("pk")))
+        )
+        return self.annotate(names_sector=models.ExpressionWrapper(named, output_field=models.BooleanField()))
 
     def owned_by(self, organisations: Any) -> OfferingQuerySet:
         return self.filter(organisation__in=organisations)
@@ -150,6 +170,14 @@ class OfferingQuerySet(models.QuerySet["Offering"]):
         return self.filter(
             Q(review_flagged_on=None) | Q(last_reviewed_on__isnull=False, review_flagged_on__lt=F("last_reviewed_on"))
         )
+
+
+def _naming_sector(section: SniSection) -> tuple[Any, Any]:
+    """The links that name the section: to the section itself, and to one of its divisions."""
+    return (
+        Offering.sni_sections.through.objects.filter(snisection=section),
+        Offering.sni_divisions.through.objects.filter(snidivision__section=section),
+    )
 
 
 class Offering(models.Model):
@@ -228,11 +256,11 @@ class Offering(models.Model):
 
     @property
     def name(self) -> str:
-        return _in_language(self, "name")
+        return in_language(self, "name")
 
     @property
     def description(self) -> str:
-        return _in_language(self, "description")
+        return in_language(self, "description")
 
     @property
     def stage_list(self) -> list[str]:
@@ -316,6 +344,25 @@ class Occurrence:
         return self.end.astimezone(self.event.zone)
 
 
+class OccurrenceRow(NamedTuple):
+    """When one occurrence starts, and its event's title, zone and status, as plain values: for
+    pages that show thousands of occurrences (the month grid). Ordered as the calendar orders."""
+
+    start: datetime
+    event_id: int
+    title: str
+    time_zone: str
+    status: str
+
+    @property
+    def local_start(self) -> datetime:
+        return self.start.astimezone(zoneinfo.ZoneInfo(self.time_zone))
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == EventStatus.CANCELLED
+
+
 class EventQuerySet(models.QuerySet["Event"]):
     def published(self) -> EventQuerySet:
         """Shown publicly (cancelled ones too, marked as cancelled) while the organiser is active."""
@@ -332,6 +379,24 @@ class EventQuerySet(models.QuerySet["Event"]):
     def between(self, start: datetime, end: datetime) -> EventQuerySet:
         """Events that may have an occurrence overlapping [start, end)."""
         return self.filter(start__lt=end).filter(Q(series_end__gt=start) | Q(series_end=None))
+
+    def occurrence_rows(self, start: datetime, end: datetime) -> list[OccurrenceRow]:
+        """The occurrences overlapping [start, end) of these events, in order of time (then
+        event), the same as `Event.occurrences` gives, read as plain rows: no model instance."""
+        events = self.between(start, end).order_by()  # sorted here, with the series
+        columns = ("start", "pk", "title", "time_zone", "status")
+        # single events in one query (overlapping the window: the same test as occurrences()),
+        # series with their rule and exceptions in another
+        rows = list(map(OccurrenceRow._make, events.filter(rrule="", end__gt=start).values_list(*columns)))
+        for first, pk, title, time_zone, status, last, rule, exdates in events.exclude(rrule="").values_list(
+            *columns, "end", "rrule", "exdates"
+        ):
+            times = _expand_series(rule, first, last, time_zone, tuple(map(str, exdates or [])))
+            rows.extend(
+                OccurrenceRow(begin, pk, title, time_zone, status) for begin, _finish in _overlapping(times, start, end)
+            )
+        rows.sort()  # by start, then event (an event starts at most once at a time)
+        return rows
 
     def organised_by(self, organisation: Organisation | int) -> EventQuerySet:
         return self.filter(Q(organiser=organisation) | Q(co_organisers=organisation)).distinct()
@@ -413,6 +478,12 @@ class Event(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="catalogue_event_ends_after_start"),
         ]
+        indexes = [
+            # a calendar window [first, following): single events by `end > first AND start <
+            # following` (both read from the index), series apart (few, each expanded in Python)
+            models.Index(fields=["end", "start"], condition=Q(rrule=""), name="catalogue_event_single_window"),
+            models.Index(fields=["start"], condition=~Q(rrule=""), name="catalogue_event_series_start"),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -464,23 +535,30 @@ class Event(models.Model):
 
     def occurrences(self, start: datetime | None = None, end: datetime | None = None) -> Iterator[Occurrence]:
         """Occurrences overlapping [start, end), in order, at most MAX_OCCURRENCES."""
-        duration = self.duration
         if not self.rrule:
             if (start is None or self.end > start) and (end is None or self.start < end):
                 yield Occurrence(self, self.start, self.end)
             return
+        for begin, finish in _overlapping(self._series(), start, end):
+            yield Occurrence(self, begin, finish)
+
+    def _series(self) -> tuple[tuple[datetime, datetime], ...]:
+        """(start, end) in UTC of every occurrence of the series (at most MAX_OCCURRENCES)."""
+        return _expand_series(self.rrule, self.start, self.end, self.time_zone, tuple(map(str, self.exdates or [])))
+
+    def _expand(self) -> tuple[tuple[datetime, datetime], ...]:
+        duration = self.duration
         skip = {d.replace(tzinfo=None) for d in self.exdate_times()}
+        utc = zoneinfo.ZoneInfo("UTC")
+        times = []
         for n, local in enumerate(self._rule()):
             if n >= MAX_OCCURRENCES:
-                return
+                break
             if local in skip:
                 continue
-            begin = local.replace(tzinfo=self.zone).astimezone(zoneinfo.ZoneInfo("UTC"))
-            if end is not None and begin >= end:
-                return
-            if start is not None and begin + duration <= start:
-                continue
-            yield Occurrence(self, begin, begin + duration)
+            begin = local.replace(tzinfo=self.zone).astimezone(utc)
+            times.append((begin, begin + duration))
+        return tuple(times)
 
     def compute_series_end(self) -> datetime | None:
         if not self.rrule:
@@ -523,6 +601,27 @@ class Event(models.Model):
 
     def next_occurrence(self, now: datetime | None = None) -> Occurrence | None:
         return next(self.occurrences(start=now or timezone.now()), None)
+
+
+def _overlapping(
+    times: tuple[tuple[datetime, datetime], ...], start: datetime | None, end: datetime | None
+) -> Iterator[tuple[datetime, datetime]]:
+    """The (start, end) of a series that overlap [start, end). Every occurrence lasts as long,
+    so the ends are in order too: skip to the first that ends after `start` by bisection."""
+    first = 0 if start is None else bisect.bisect_right(times, start, key=lambda t: t[1])
+    for begin, finish in times[first:]:
+        if end is not None and begin >= end:
+            return
+        yield begin, finish
+
+
+@lru_cache(maxsize=SERIES_CACHE_SIZE)
+def _expand_series(
+    rrule: str, start: datetime, end: datetime, time_zone: str, exdates: tuple[str, ...]
+) -> tuple[tuple[datetime, datetime], ...]:
+    """The occurrences of a series, expanded once per process for the same rule, times and
+    exceptions (the calendar and the feeds ask for the same series on every request)."""
+    return Event(rrule=rrule, start=start, end=end, time_zone=time_zone, exdates=list(exdates))._expand()
 
 
 class RegistrationStatus(models.TextChoices):

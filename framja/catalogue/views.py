@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import calendar as pycalendar
 import csv
+import html
 import io
 import zoneinfo
 from datetime import date, datetime, timedelta
@@ -17,7 +18,11 @@ from django.core.exceptions import ValidationError
 from django.db.models import F, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import time as time_filter
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
@@ -38,7 +43,9 @@ from framja.catalogue.models import (
     CompanyStage,
     ContactRequest,
     Event,
+    EventStatus,
     Occurrence,
+    OccurrenceRow,
     Offering,
     Registration,
     RegistrationMode,
@@ -63,6 +70,10 @@ def _offering_qs() -> Any:
 
 def _event_qs() -> Any:
     return Event.objects.select_related("organiser", "municipality").prefetch_related("co_organisers", "offerings")
+
+
+#: Occurrences the calendar's list shows.
+LIST_LENGTH = 200
 
 
 # --- public -----------------------------------------------------------------------------------
@@ -181,20 +192,23 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
     """Upcoming events as a list, or a month grid; filtered by organiser, county, type and date."""
     form = CalendarFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
-    events = _filtered_events(data)
     zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
     view = data.get("view") or "list"
     context: dict[str, Any] = {"form": form, "view": view, "query": _query_without(request, "view", "month")}
     if view == "month":
         year, month = _month(data.get("month") or "", zone)
         first, following = month_bounds(year, month, zone)
-        occurrences = _occurrences(events.between(first, following), first, following)
-        context.update(_month_grid(year, month, occurrences))
+        rows = _filtered_events(data, Event.objects.all()).occurrence_rows(first, following)
+        context.update(_month_grid(year, month, rows))
     else:
+        events = _filtered_events(data, Event.objects.select_related("organiser"))
         start_day = data.get("start") or timezone.now().astimezone(zone).date()
         start = max(datetime.combine(start_day, datetime.min.time(), tzinfo=zone), timezone.now())
         end = start + timedelta(days=92)
-        context["occurrences"] = _occurrences(events.between(start, end), start, end)[:200]
+        window = events.between(start, end)
+        # the first LIST_LENGTH single events by time are all a full list can show of them
+        shown = [*window.filter(rrule="").order_by("start", "pk")[:LIST_LENGTH], *window.exclude(rrule="")]
+        context["occurrences"] = _occurrences(shown, start, end)[:LIST_LENGTH]
     return render(request, "catalogue/calendar.html", context)
 
 
@@ -205,14 +219,16 @@ def _query_without(request: HttpRequest, *names: str) -> str:
     return params.urlencode()
 
 
-def _filtered_events(data: dict[str, Any]) -> Any:
-    events = _event_qs().published()
+def _filtered_events(data: dict[str, Any], events: Any = None) -> Any:
+    """The published events the calendar's filters keep (from `events`, default: whole rows)."""
+    events = (_event_qs() if events is None else events).published()
     if data.get("organisation"):
         events = events.organised_by(data["organisation"])
     if data.get("county"):
         events = events.filter(municipality__county=data["county"])
     if data.get("offering_type"):
-        events = events.filter(offerings__offering_type=data["offering_type"]).distinct()
+        tagged = Event.offerings.through.objects.filter(offering__offering_type=data["offering_type"])
+        events = events.filter(pk__in=tagged.values("event_id"))
     return events
 
 
@@ -232,12 +248,11 @@ def _month(text: str, zone: zoneinfo.ZoneInfo) -> tuple[int, int]:
     return today.year, today.month
 
 
-def _month_grid(year: int, month: int, occurrences: list[Occurrence]) -> dict[str, Any]:
-    by_day: dict[date, list[Occurrence]] = {}
-    for occurrence in occurrences:
-        by_day.setdefault(occurrence.local_start.date(), []).append(occurrence)
+def _month_grid(year: int, month: int, occurrences: list[OccurrenceRow]) -> dict[str, Any]:
+    by_day = _MonthLinks().by_day(occurrences)
+    empty = SafeString("")
     weeks = [
-        [{"day": day, "in_month": day.month == month, "occurrences": by_day.get(day, [])} for day in week]
+        [{"day": day, "in_month": day.month == month, "events": by_day.get(day, empty)} for day in week]
         for week in pycalendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
     ]
     previous = date(year, month, 1) - timedelta(days=1)
@@ -249,6 +264,44 @@ def _month_grid(year: int, month: int, occurrences: list[Occurrence]) -> dict[st
         "next_month": f"{following.year}-{following.month:02d}",
         "day_names": [date(2024, 1, d) for d in range(1, 8)],  # 1 January 2024 was a Monday
     }
+
+
+class _MonthLinks:
+    """The links of the month grid's days, written here instead of in the template: a busy
+    month holds thousands, and the template engine costs some 20 microseconds for each. The
+    markup is the template's: `<a class="month-event" href="{{ event url }}">{{ start|time:
+    "TIME_FORMAT" }} {{ title }}{% if cancelled %} ({% translate "cancelled" %}){% endif %}</a>`."""
+
+    MARKER = 987654321
+
+    def __init__(self) -> None:
+        self.url = reverse("catalogue-event-detail", args=[self.MARKER]).split(str(self.MARKER))
+        self.cancelled = conditional_escape(f" ({_('cancelled')})")
+        self.zone = timezone.get_current_timezone()  # where the template's time filter shows times
+        self.times: dict[tuple[Any, Any], str] = {}
+
+    def time(self, local: datetime) -> str:
+        """`{{ local|time:"TIME_FORMAT" }}` (`local` in the current zone), once per time of day."""
+        key = (local.timetz(), local.utcoffset())
+        if key not in self.times:
+            self.times[key] = conditional_escape(time_filter(local, "TIME_FORMAT"))
+        return self.times[key]
+
+    def by_day(self, occurrences: list[OccurrenceRow]) -> dict[date, SafeString]:
+        """The links of each day (in the event's own zone, as on the event page), in order."""
+        head, tail = self.url
+        cancelled = EventStatus.CANCELLED
+        zones: dict[str, zoneinfo.ZoneInfo] = {}
+        days: dict[date, list[str]] = {}
+        for o in occurrences:
+            zone = zones.get(o.time_zone) or zones.setdefault(o.time_zone, zoneinfo.ZoneInfo(o.time_zone))
+            local = o.start.astimezone(zone)
+            shown = local if zone == self.zone else o.start.astimezone(self.zone)
+            days.setdefault(local.date(), []).append(
+                f'<a class="month-event" href="{head}{o.event_id}{tail}">{self.time(shown)} '
+                f"{html.escape(o.title)}{self.cancelled if o.status == cancelled else ''}</a>"
+            )
+        return {day: mark_safe("".join(links)) for day, links in days.items()}  # noqa: S308 -- escaped above
 
 
 # --- iCalendar ---------------------------------------------------------------------------------

@@ -150,3 +150,62 @@ def test_the_contact_request_keeps_the_area_and_stage_of_the_front_door(client, 
     )
     assert request.stage == "start_up"
     assert "kim@example.org" in OutboundEmail.objects.values_list("to", flat=True)  # the receipt
+
+
+def _queries_and_sizes(client, municipality):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    params = {"need": "Rådgivning om finansiering", "municipality": municipality.pk}
+    client.get(reverse("catalogue-start"), params)  # the readers apply the change log's new rows first
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse("catalogue-start"), params)
+    assert response.status_code == 200
+    return len(ctx.captured_queries), len(response.context["matches"]), len(response.context["events"])
+
+
+def test_front_door_costs_the_same_with_one_or_five_offerings_and_events(client, organisation, municipality):
+    def add(n):
+        offering = make_offering(organisation, name_sv=f"Rådgivning {n}", area_country="SE")
+        event = make_event(organisation, title=f"Finansieringsfrukost {n}", municipality=municipality)
+        event.offerings.add(offering)
+
+    add(0)
+    one, matches, events = _queries_and_sizes(client, municipality)
+    assert (matches, events) == (1, 1)
+    for n in range(1, 5):
+        add(n)
+    five, matches, events = _queries_and_sizes(client, municipality)
+    assert (matches, events) == (5, 5)
+    assert five == one
+
+
+def test_match_api_costs_the_same_with_one_or_five_offerings(client, organisation, municipality):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count():
+        params = {"text": "Rådgivning om finansiering", "municipality": "2380"}
+        client.get("/api/v1/catalogue/match", params)
+        with CaptureQueriesContext(connection) as ctx:
+            body = client.get("/api/v1/catalogue/match", params).json()
+        return len(ctx.captured_queries), len(body["offerings"]), len(body["events"])
+
+    make_offering(organisation, area_country="SE")
+    make_event(organisation, municipality=municipality)
+    one, offerings, events = count()
+    assert (offerings, events) == (1, 1)
+    for n in range(4):
+        make_offering(organisation, name_sv=f"Rådgivning {n}", area_country="SE")
+        make_event(organisation, title=f"Möte {n}", municipality=municipality)
+    five, offerings, events = count()
+    assert (offerings, events) == (5, 5)
+    assert five == one
+
+
+def test_front_door_keeps_the_chosen_municipality_and_escapes_names(client, offerings, municipality):
+    Municipality.objects.create(country="SE", code="0999", name="Å & <Ö>", county=municipality.county)
+    content = _start(client, "export", municipality, "sv").content.decode()
+    assert f'<option value="{municipality.pk}" selected>Östersund</option>' in content
+    assert "Å &amp; &lt;Ö&gt;</option>" in content
+    assert content.count(f'<option value="{municipality.pk}"') == 1

@@ -3,14 +3,16 @@
 import io
 import json
 import re
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from framja.catalogue import services
 from framja.catalogue.models import Event, Offering
-from tests.catalogue.conftest import make_event, make_offering
+from tests.catalogue.conftest import STOCKHOLM, local, make_event, make_offering
 
 pytestmark = pytest.mark.django_db
 
@@ -109,6 +111,117 @@ def test_list_pages_cost_the_same_with_one_or_five_rows(client, organisation, mu
         make_offering(organisation, name_sv=f"Erbjudande {n}", area_country="SE")
         make_event(organisation, title=f"Evenemang {n}")
     assert count() == one
+
+
+def test_month_grid_shows_each_occurrence_with_time_title_and_cancellation(client, organisation, other_organisation):
+    series = make_event(
+        organisation,
+        title="Fika & företag",
+        start=local(2026, 3, 5, 10),
+        end=local(2026, 3, 5, 11),
+        rrule="FREQ=WEEKLY;COUNT=5",
+        exdates=["2026-03-19T10:00"],
+    )
+    cancelled = make_event(organisation, title="Kurs <i>avbruten</i>", start=local(2026, 3, 31, 23, 30))
+    services.event_cancel(event=cancelled)
+    make_event(organisation, title="Aprilmöte", start=local(2026, 4, 1, 9))
+    grid = client.get(reverse("catalogue-calendar"), {"view": "month", "month": "2026-03"}).content.decode()
+    series_link = f'<a class="month-event" href="{reverse("catalogue-event-detail", args=[series.pk])}">'
+    # 5, 12 and 26 March; the 19th is left out and the fifth time is in April
+    assert grid.count(f"{series_link}10:00 Fika &amp; företag</a>") == 3
+    cancelled_url = reverse("catalogue-event-detail", args=[cancelled.pk])
+    assert f'<a class="month-event" href="{cancelled_url}">23:30 Kurs &lt;i&gt;avbruten&lt;/i&gt; (avbokad)</a>' in grid
+    assert "Aprilmöte" not in grid
+    days = re.findall(r'<span class="day">(\d+)</span>\s*((?:<a class="month-event"[^>]*>[^<]*</a>)*)', grid)
+    assert [int(day) for day, links in days if "Fika" in links] == [5, 12, 26]
+    # filtered by organiser: a co-organised series counts once per occurrence, others not at all
+    series.co_organisers.add(other_organisation)
+    params = {"view": "month", "month": "2026-03", "organisation": other_organisation.slug}
+    theirs = client.get(reverse("catalogue-calendar"), params).content.decode()
+    assert theirs.count("Fika &amp; företag</a>") == 3
+    assert "avbruten" not in theirs
+
+
+def test_month_grid_lists_the_same_occurrences_as_the_event(organisation):
+    """The month grid reads plain rows; they must be exactly the event's own occurrences."""
+    make_event(organisation, title="Över månadsskiftet", start=local(2026, 2, 28, 22), end=local(2026, 3, 1, 2))
+    make_event(organisation, start=local(2026, 2, 5, 18), end=local(2026, 2, 5, 20), rrule="FREQ=WEEKLY", exdates=[])
+    make_event(
+        organisation,
+        start=local(2026, 3, 20, 10),
+        end=local(2026, 3, 20, 11),
+        rrule="FREQ=DAILY;COUNT=20",
+        exdates=["2026-03-29T10:00"],
+    )
+    make_event(organisation, title="I april", start=local(2026, 4, 2, 10))
+    first, following = local(2026, 3, 1), local(2026, 4, 1)
+    expected = sorted(
+        (o.start, o.event.pk, o.event.title) for e in Event.objects.all() for o in e.occurrences(first, following)
+    )
+    rows = Event.objects.all().occurrence_rows(first, following)
+    assert [(r.start, r.event_id, r.title) for r in rows] == expected
+    assert len(rows) == 1 + 4 + 11  # the night of 28 February, four Thursdays, 20-31 March but the 29th
+
+
+def test_changing_a_series_changes_its_occurrences(organisation):
+    event = make_event(organisation, start=local(2026, 5, 4, 9), end=local(2026, 5, 4, 10), rrule="FREQ=WEEKLY;COUNT=3")
+    assert [o.local_start.day for o in event.occurrences()] == [4, 11, 18]
+    event.exdates = ["2026-05-11T09:00"]
+    event.save()
+    assert [o.local_start.day for o in event.occurrences()] == [4, 18]
+    event.rrule = "FREQ=WEEKLY;COUNT=4"
+    event.save()
+    assert [o.local_start.day for o in Event.objects.get(pk=event.pk).occurrences()] == [4, 18, 25]
+    assert event.series_end == local(2026, 5, 25, 10)
+
+
+def test_calendar_list_shows_the_earliest_occurrences_first(client, organisation, monkeypatch):
+    from framja.catalogue import views
+
+    monkeypatch.setattr(views, "LIST_LENGTH", 3)
+    soon = timezone.now().astimezone(STOCKHOLM).replace(hour=10, minute=0, second=0, microsecond=0)
+    series = make_event(
+        organisation,
+        title="Veckoträff",
+        start=soon + timedelta(days=1),
+        end=soon + timedelta(days=1, hours=1),
+        rrule="FREQ=WEEKLY;COUNT=4",
+    )
+    singles = [
+        make_event(
+            organisation, title=f"Möte {n}", start=soon + timedelta(days=n), end=soon + timedelta(days=n, hours=1)
+        )
+        for n in (4, 2, 3)
+    ]
+    response = client.get(reverse("catalogue-calendar"))
+    assert [o.event for o in response.context["occurrences"]] == [series, singles[1], singles[2]]
+
+
+def test_month_grid_costs_the_same_with_one_or_five_events(client, organisation, other_organisation):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(reverse("catalogue-calendar"), {"view": "month", "month": "2026-03"})
+        assert response.status_code == 200
+        return len(ctx.captured_queries), response.content.decode().count('class="month-event"')
+
+    make_event(organisation, start=local(2026, 3, 2, 10), end=local(2026, 3, 2, 11))
+    one, shown = count()
+    assert shown == 1
+    make_event(
+        other_organisation,
+        title="Serie",
+        start=local(2026, 3, 3, 10),
+        end=local(2026, 3, 3, 11),
+        rrule="FREQ=WEEKLY;COUNT=2",
+    )
+    for day in (4, 5, 6):
+        make_event(organisation, title=f"Möte {day}", start=local(2026, 3, day, 10), end=local(2026, 3, day, 11))
+    five, shown = count()
+    assert shown == 6
+    assert five == one
 
 
 # --- staff pages: owner (admin) and adviser keep them; member and outsider get 404 ------------
