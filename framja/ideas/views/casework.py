@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,6 +19,7 @@ from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -151,18 +153,18 @@ def inbox_export(request: HttpRequest, fmt: str) -> HttpResponse:
             idea.title,
             str(idea.municipality),
             idea.stage.label if idea.stage else "",
-            idea.stage_entered_at.date().isoformat() if idea.stage_entered_at else "",
+            timezone.localdate(idea.stage_entered_at) if idea.stage_entered_at else None,
             str(idea.assignee or ""),
             ", ".join(t.display_name for t in idea.tags.all()),
             idea.supporter_count(),
-            idea.created_at.date().isoformat(),
-            idea.withdrawn_at.date().isoformat() if idea.withdrawn_at else "",
+            timezone.localdate(idea.created_at),
+            timezone.localdate(idea.withdrawn_at) if idea.withdrawn_at else None,
         ]
         for idea in ideas.iterator(chunk_size=500)
     )
     tables = [(_("Ideas"), header, list(rows))]
     filename = f"ideas-{organisation.slug}"
-    return exports.xlsx_response(filename, tables) if fmt == "xlsx" else exports.csv_response(filename, tables)
+    return exports.export_response(fmt, filename, tables)
 
 
 # --------------------------------------------------------------------------- the idea
@@ -562,7 +564,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "ideas/casework/dashboard.html",
-        {"organisation": organisation, "organisations": organisations, "data": data},
+        {
+            "organisation": organisation,
+            "organisations": organisations,
+            "data": data,
+            "export_query": urlencode({"organisation": organisation.slug}),
+        },
     )
 
 
@@ -574,7 +581,7 @@ def dashboard_export(request: HttpRequest, fmt: str) -> HttpResponse:
     assert organisation is not None
     tables = stats.dashboard_tables(stats.dashboard(_scope(organisation)))
     filename = f"idea-pipeline-{organisation.slug}"
-    return exports.xlsx_response(filename, tables) if fmt == "xlsx" else exports.csv_response(filename, tables)
+    return exports.export_response(fmt, filename, tables)
 
 
 # --------------------------------------------------------------------------- sluice configuration
