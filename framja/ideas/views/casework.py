@@ -7,6 +7,7 @@ visitors the login page); `services.casework.access_for` says who may also decid
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
@@ -40,6 +41,7 @@ from framja.ideas.models import (
 from framja.ideas.services import casework as services
 from framja.ideas.services import duplicates
 from framja.redirects import safe_next
+from framja.similarity import highlight
 
 INBOX_PAGE_SIZE = 50
 
@@ -503,6 +505,7 @@ def regional(request: HttpRequest) -> HttpResponse:
         .select_related("idea_a__municipality", "idea_a__stage", "idea_b__municipality", "idea_b__stage")
         .order_by("-score", "pk")[:100]
     )
+    pairs = _candidate_pairs(list(candidates), request.user)  # evaluates the candidates once
     form = forms.InboxFilterForm(request.GET or None, organisation=region, user=request.user)
     rows = _inbox_rows(form.apply(ideas)).select_related("receiving_organisation")
     page = Paginator(rows, INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -514,12 +517,65 @@ def regional(request: HttpRequest) -> HttpResponse:
         {
             "region": region,
             "regions": regions,
-            "candidates": candidates,
+            "candidates": [pair.candidate for pair in pairs],
+            "pairs": pairs,
             "page": page,
             "form": form,
             "query": query.urlencode(),
         },
     )
+
+
+@dataclass
+class PairSide:
+    """One idea of a candidate pair as the regional view shows it: its page (None when the person
+    may see neither its casework nor its public page) and its text cut at the shared words."""
+
+    idea: Idea
+    href: str | None
+    title: list[tuple[str, bool]]
+    description: list[tuple[str, bool]] | None
+
+
+@dataclass
+class CandidatePair:
+    candidate: DuplicateCandidate
+    sides: tuple[PairSide, PairSide]
+    shared_words: list[str]
+
+
+def _candidate_pairs(candidates: list[DuplicateCandidate], user: Any) -> list[CandidatePair]:
+    """Both ideas of each pair, linked and with the words they share marked (one query)."""
+    ids = {i for c in candidates for i in (c.idea_a_id, c.idea_b_id)}
+    workable = set(Idea.objects.workable_by(user).filter(pk__in=ids).values_list("pk", flat=True))
+
+    def href(idea: Idea) -> str | None:
+        if idea.pk in workable:
+            return reverse("ideas-casework-detail", args=[idea.pk])
+        if idea.withdrawn_at is None:  # public, as Idea.objects.public()
+            return reverse("ideas-public-detail", args=[idea.pk])
+        return None  # withdrawn and not theirs: the title only, as before
+
+    pairs = []
+    for c in candidates:
+        links = (href(c.idea_a), href(c.idea_b))
+        # A description the person may not read takes no part in the shared words either.
+        texts = [
+            f"{i.title}\n{i.description}" if link else i.title
+            for i, link in zip((c.idea_a, c.idea_b), links, strict=True)
+        ]
+        shared = highlight.shared_keys(*texts)
+        sides = tuple(
+            PairSide(
+                idea,
+                link,
+                highlight.segments(idea.title, shared),
+                highlight.segments(idea.description, shared) if link else None,
+            )
+            for idea, link in zip((c.idea_a, c.idea_b), links, strict=True)
+        )
+        pairs.append(CandidatePair(c, (sides[0], sides[1]), highlight.shared_words(*texts)))
+    return pairs
 
 
 @login_required
