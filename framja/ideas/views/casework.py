@@ -616,7 +616,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "ideas/casework/choose_organisation.html",
             {"organisations": organisations, "target": "ideas-dashboard"},
         )
-    data = stats.dashboard(_scope(organisation))
+    period_form = forms.DashboardPeriodForm(request.GET)
+    period = _period(period_form)
+    data = stats.dashboard(_scope(organisation), period)
+    query = {"organisation": organisation.slug}
+    if period_form.is_valid():
+        query.update({k: request.GET[k] for k in ("from", "to") if request.GET.get(k)})
     return render(
         request,
         "ideas/casework/dashboard.html",
@@ -624,9 +629,17 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "organisation": organisation,
             "organisations": organisations,
             "data": data,
-            "export_query": urlencode({"organisation": organisation.slug}),
+            "period_form": period_form,
+            "export_query": urlencode(query),
         },
     )
+
+
+def _period(form: forms.DashboardPeriodForm) -> stats.Period:
+    """The period the form asks for; an invalid form shows its errors and no filter."""
+    if not form.is_valid():
+        return stats.Period()
+    return stats.Period(form.cleaned_data.get("from"), form.cleaned_data.get("to"))
 
 
 @login_required
@@ -635,7 +648,11 @@ def dashboard_export(request: HttpRequest, fmt: str) -> HttpResponse:
     organisation = _chosen(request, _dashboard_organisations(request.user))
     require(organisation is not None)
     assert organisation is not None
-    tables = stats.dashboard_tables(stats.dashboard(_scope(organisation)))
+    period_form = forms.DashboardPeriodForm(request.GET)
+    if not period_form.is_valid():
+        errors = " ".join(str(e) for errors in period_form.errors.values() for e in errors)
+        return HttpResponse(errors, status=400, content_type="text/plain; charset=utf-8")
+    tables = stats.dashboard_tables(stats.dashboard(_scope(organisation), _period(period_form)))
     filename = f"idea-pipeline-{organisation.slug}"
     return exports.export_response(fmt, filename, tables)
 
