@@ -1,7 +1,21 @@
-"""CSV and XLSX downloads of casework lists and the dashboard.
+"""CSV and XLSX downloads of casework lists and the dashboard, in three formats.
 
-Cells that a spreadsheet would run as a formula (text starting with = + - @ or a tab) are
-prefixed with an apostrophe: idea titles come from the public (CSV/formula injection).
+* ``csv``: standard CSV (RFC 4180): comma separator, decimal point, UTF-8 without a byte order
+  mark. For scripts, databases and English-language spreadsheets.
+* ``excel.csv``: CSV that Excel opens in columns under Swedish, Norwegian, Danish or Finnish
+  regional settings: semicolon separator (the list separator there, since the comma is the
+  decimal sign), decimal comma, and a UTF-8 byte order mark so that å, ä, ö, æ and ø survive.
+* ``xlsx``: an Excel workbook, one sheet per table: real dates and datetimes (with a cell number
+  format), a bold header row frozen in place, and columns as wide as their content.
+
+Formula injection (idea titles come from the public): in both CSV formats a text cell that a
+spreadsheet would run as a formula (starting with = + - @, a tab or a carriage return) is prefixed
+with an apostrophe, as OWASP advises for CSV; the apostrophe is visible in the cell, which is
+the price of a plain-text format. The workbook needs no such mark: every text cell is stored as a
+string (``data_type 's'``), which Excel shows literally and never evaluates.
+
+Table cells are Python values: str, int, float, Decimal, date, datetime (aware datetimes are shown
+in the site's time zone) or None.
 """
 
 from __future__ import annotations
@@ -9,54 +23,140 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from django.http import HttpResponse
+from django.utils import timezone
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# The formats offered, as they appear in the download URLs (export.<format>).
+FORMATS = ("csv", "excel.csv", "xlsx")
+URL_FORMATS = r"csv|excel\.csv|xlsx"
+
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+DATE_FORMAT = "yyyy-mm-dd"
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+MIN_WIDTH, MAX_WIDTH = 8, 60
+
+Table = tuple[str, Sequence[str], Iterable[Sequence[Any]]]
 
 
 def safe_cell(value: Any) -> Any:
+    """CSV only: a text that a spreadsheet would run as a formula gets a leading apostrophe."""
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
     return value
 
 
-def csv_response(filename: str, tables: Sequence[tuple[str, Sequence[str], Iterable[Sequence[Any]]]]) -> HttpResponse:
-    """One CSV file; several tables are separated by a blank line and headed by their title."""
+def _local(value: datetime) -> datetime:
+    """A naive datetime in the site's time zone (Excel has no time zones)."""
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return value.replace(tzinfo=None)
+
+
+def _csv_text(value: Any, *, decimal_comma: bool) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, datetime):
+        return _local(value).strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float | Decimal):
+        text = str(value)
+        return text.replace(".", ",") if decimal_comma else text
+    return safe_cell(value)
+
+
+def export_response(fmt: str, filename: str, tables: Sequence[Table]) -> HttpResponse:
+    """The download in one of FORMATS (anything else is a programming error)."""
+    if fmt == "xlsx":
+        return xlsx_response(filename, tables)
+    if fmt == "excel.csv":
+        return csv_response(filename, tables, excel=True)
+    if fmt == "csv":
+        return csv_response(filename, tables)
+    raise ValueError(f"unknown export format {fmt!r}")
+
+
+def csv_response(filename: str, tables: Sequence[Table], *, excel: bool = False) -> HttpResponse:
+    """One CSV file; several tables are separated by a blank line and headed by their title.
+
+    ``excel=True``: semicolon, decimal comma and a byte order mark, for Nordic Excel."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-    response.write("\ufeff")  # Excel needs the BOM to read UTF-8 (å, ä, ö, æ, ø)
-    writer = csv.writer(response)
+    name = f"{filename}-excel.csv" if excel else f"{filename}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    if excel:
+        response.write("\ufeff")  # Excel reads a CSV as UTF-8 only with the byte order mark
+    writer = csv.writer(response, delimiter=";" if excel else ",", lineterminator="\r\n")
     for index, (title, header, rows) in enumerate(tables):
         if len(tables) > 1:
             if index:
                 writer.writerow([])
-            writer.writerow([title])
+            writer.writerow([safe_cell(title)])
         writer.writerow([safe_cell(h) for h in header])
         for row in rows:
-            writer.writerow([safe_cell(c) for c in row])
+            writer.writerow([_csv_text(c, decimal_comma=excel) for c in row])
     return response
 
 
-def xlsx_response(filename: str, tables: Sequence[tuple[str, Sequence[str], Iterable[Sequence[Any]]]]) -> HttpResponse:
-    """One workbook, one sheet per table, header row in bold and frozen."""
+def _xlsx_value(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return _local(value)
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters are not allowed in XML
+    return value
+
+
+def _shown_width(value: Any) -> int:
+    """How many characters a cell shows (for the column width)."""
+    if value is None:
+        return 0
+    if isinstance(value, datetime):
+        return len(DATETIME_FORMAT)
+    if isinstance(value, date):
+        return len(DATE_FORMAT)
+    return max((len(line) for line in str(value).splitlines()), default=0)
+
+
+def xlsx_response(filename: str, tables: Sequence[Table]) -> HttpResponse:
+    """One workbook, one sheet per table: header row in bold and frozen, columns fitted."""
     workbook = Workbook()
     workbook.remove(workbook.active)
+    bold = Font(bold=True)
     for title, header, rows in tables:
         sheet = workbook.create_sheet(title=_sheet_title(title))
-        sheet.append([safe_cell(h) for h in header])
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for row in rows:
-            sheet.append([safe_cell(c) for c in row])
+        widths = [0] * len(header)
+        for row_number, row in enumerate([header, *rows], start=1):
+            for column, raw in enumerate(row, start=1):
+                value = _xlsx_value(raw)
+                cell = sheet.cell(row=row_number, column=column, value=value)
+                if isinstance(value, str):
+                    cell.data_type = "s"  # shown as text, never run as a formula (no apostrophe needed)
+                elif isinstance(value, datetime):
+                    cell.number_format = DATETIME_FORMAT
+                elif isinstance(value, date):
+                    cell.number_format = DATE_FORMAT
+                if row_number == 1:
+                    cell.font = bold
+                if column <= len(widths):
+                    widths[column - 1] = max(widths[column - 1], _shown_width(value))
+                else:
+                    widths.append(_shown_width(value))
         sheet.freeze_panes = "A2"
-        for i, h in enumerate(header, start=1):
-            sheet.column_dimensions[get_column_letter(i)].width = max(12, min(60, len(str(h)) + 4))
+        for column, width in enumerate(widths, start=1):
+            # +2 for the cell padding; the header is bold, so it gets one more character
+            sheet.column_dimensions[get_column_letter(column)].width = max(MIN_WIDTH, min(MAX_WIDTH, width + 3))
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)

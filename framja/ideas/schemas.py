@@ -419,6 +419,11 @@ class MonthOut(Schema):
     total: int
 
 
+class MonthCountOut(Schema):
+    month: str
+    count: int
+
+
 class DashboardOut(Schema):
     organisation: OrganisationRefOut
     total: int
@@ -427,6 +432,7 @@ class DashboardOut(Schema):
     per_municipality: list[MunicipalityRowOut]
     time_in_stage: list[StageTimeOut]
     decisions_per_month: list[MonthOut]
+    intake_per_month: list[MonthCountOut]
 
 
 class CandidateOut(Schema):

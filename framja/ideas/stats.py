@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import statistics
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, time
 from typing import Any
 
 from django.db.models import Count, QuerySet
@@ -58,6 +58,12 @@ class MonthRow:
 
 
 @dataclass
+class MonthCount:
+    month: str
+    count: int
+
+
+@dataclass
 class Dashboard:
     stages: list[str] = field(default_factory=list)
     per_stage: list[StageCount] = field(default_factory=list)
@@ -65,6 +71,7 @@ class Dashboard:
     time_in_stage: list[StageTime] = field(default_factory=list)
     outcomes: list[tuple[str, str]] = field(default_factory=list)
     decisions_per_month: list[MonthRow] = field(default_factory=list)
+    intake_per_month: list[MonthCount] = field(default_factory=list)
     total: int = 0
 
     @property
@@ -78,6 +85,10 @@ class Dashboard:
     @property
     def max_per_month(self) -> int:
         return max((row.total for row in self.decisions_per_month), default=0)
+
+    @property
+    def max_intake(self) -> int:
+        return max((row.count for row in self.intake_per_month), default=0)
 
 
 def ideas_per_stage_and_municipality(
@@ -128,29 +139,113 @@ def time_in_stage(ideas: QuerySet[Idea], now: datetime | None = None) -> list[St
     ]
 
 
-def decisions_per_month(ideas: QuerySet[Idea]) -> tuple[list[tuple[str, str]], list[MonthRow]]:
-    """Gate decisions per calendar month and outcome (one grouped count)."""
+@dataclass(frozen=True)
+class Period:
+    """Calendar months from `start` to `end` inclusive (first days of months); None is open."""
+
+    start: date | None = None
+    end: date | None = None
+
+    def end_exclusive(self) -> date | None:
+        return _next_month(self.end) if self.end else None
+
+
+def _month_start(value: date) -> date:
+    return date(value.year, value.month, 1)
+
+
+def _next_month(value: date) -> date:
+    return date(value.year + value.month // 12, value.month % 12 + 1, 1)
+
+
+def month_range(first: date, last: date) -> list[date]:
+    """Every month from `first` to `last` inclusive, as first days: the series has no gaps."""
+    months: list[date] = []
+    month = _month_start(first)
+    while month <= last and len(months) < MAX_MONTHS:
+        months.append(month)
+        month = _next_month(month)
+    return months
+
+
+#: A series never has more months than this (50 years), whatever the data or the filter say.
+MAX_MONTHS = 600
+
+
+def _series_months(seen: list[date], period: Period) -> list[date]:
+    """The months a series shows: from the period's start (else the first month with data) to
+    its end (else the last month with data), every month in between included."""
+    first = period.start or (min(seen) if seen else None)
+    last = period.end or (max(seen) if seen else None)
+    if first is None or last is None or first > last:
+        return []
+    return month_range(first, last)
+
+
+def _in_period(queryset: QuerySet[Any], field: str, period: Period) -> QuerySet[Any]:
+    tz = timezone.get_current_timezone()
+    if period.start:
+        queryset = queryset.filter(**{f"{field}__gte": datetime.combine(period.start, time.min, tzinfo=tz)})
+    if end := period.end_exclusive():
+        queryset = queryset.filter(**{f"{field}__lt": datetime.combine(end, time.min, tzinfo=tz)})
+    return queryset
+
+
+def decisions_per_month(
+    ideas: QuerySet[Idea], period: Period | None = None
+) -> tuple[list[tuple[str, str]], list[MonthRow]]:
+    """Gate decisions per calendar month and outcome (one grouped count); months without
+    decisions are in the series with zeros."""
+    period = period or Period()
     rows = (
-        GateDecision.objects.filter(idea__in=ideas.order_by().values("pk"))
+        _in_period(GateDecision.objects.filter(idea__in=ideas.order_by().values("pk")), "decided_at", period)
         .annotate(month=TruncMonth("decided_at"))
         .values("month", "outcome")
         .annotate(n=Count("id"))
         .order_by("month")
     )
-    months: dict[str, dict[str, int]] = {}
+    months: dict[date, dict[str, int]] = {}
     for row in rows:
-        key = row["month"].strftime("%Y-%m")
+        key = _as_month(row["month"])
         months.setdefault(key, {})[row["outcome"]] = months.get(key, {}).get(row["outcome"], 0) + row["n"]
     outcomes = [(value, str(label)) for value, label in GateDecision.Outcome.choices]
-    return outcomes, [
-        MonthRow(month, {o: counts.get(o, 0) for o, _l in outcomes}, sum(counts.values()))
-        for month, counts in sorted(months.items())
-    ]
+    result = []
+    for month in _series_months(list(months), period):
+        counts = months.get(month, {})
+        result.append(
+            MonthRow(month.strftime("%Y-%m"), {o: counts.get(o, 0) for o, _l in outcomes}, sum(counts.values()))
+        )
+    return outcomes, result
 
 
-def dashboard(ideas: QuerySet[Idea]) -> Dashboard:
+def intake_per_month(ideas: QuerySet[Idea], period: Period | None = None) -> list[MonthCount]:
+    """Ideas received per calendar month (one grouped count), months without ideas as zeros."""
+    period = period or Period()
+    rows = (
+        _in_period(ideas.order_by(), "created_at", period)
+        .annotate(month=TruncMonth("created_at"))
+        .values("month")
+        .annotate(n=Count("id"))
+        .order_by("month")
+    )
+    counts: dict[date, int] = {}
+    for row in rows:
+        key = _as_month(row["month"])
+        counts[key] = counts.get(key, 0) + row["n"]
+    return [MonthCount(m.strftime("%Y-%m"), counts.get(m, 0)) for m in _series_months(list(counts), period)]
+
+
+def _as_month(value: date | datetime) -> date:
+    if isinstance(value, datetime):
+        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return _month_start(value)
+
+
+def dashboard(ideas: QuerySet[Idea], period: Period | None = None) -> Dashboard:
+    """Figures of the ideas in scope. `period` narrows the monthly series (intake by submission
+    date, decisions by decision date); the stage figures are the pipeline as it stands today."""
     stages, per_stage, per_municipality = ideas_per_stage_and_municipality(ideas)
-    outcomes, months = decisions_per_month(ideas)
+    outcomes, months = decisions_per_month(ideas, period)
     return Dashboard(
         stages=stages,
         per_stage=per_stage,
@@ -158,6 +253,7 @@ def dashboard(ideas: QuerySet[Idea]) -> Dashboard:
         time_in_stage=time_in_stage(ideas),
         outcomes=outcomes,
         decisions_per_month=months,
+        intake_per_month=intake_per_month(ideas, period),
         total=sum(row.count for row in per_stage),
     )
 
@@ -174,6 +270,11 @@ def dashboard_tables(data: Dashboard) -> list[tuple[str, list[str], list[list[An
             str(_("Time in each stage (days)")),
             [str(_("Stage")), str(_("Visits")), str(_("Mean days")), str(_("Median days"))],
             [[row.stage, row.visits, row.mean_days, row.median_days] for row in data.time_in_stage],
+        ),
+        (
+            str(_("Ideas received per month")),
+            [str(_("Month")), str(_("Ideas received"))],
+            [[row.month, row.count] for row in data.intake_per_month],
         ),
         (
             str(_("Decisions per month")),

@@ -3,6 +3,7 @@ submitter's private status link), then casework (coordinators, advisers, region 
 
 from django.urls import path, re_path
 
+from framja.ideas import exports
 from framja.ideas.views import casework, public
 
 urlpatterns = [
@@ -18,7 +19,7 @@ urlpatterns = [
     path("status/<str:token>/remove-personal-data/", public.status_anonymise, name="ideas-status-anonymise"),
     # --- casework
     path("inbox/", casework.inbox, name="ideas-inbox"),
-    re_path(r"^inbox/export\.(?P<fmt>csv|xlsx)$", casework.inbox_export, name="ideas-inbox-export"),
+    re_path(rf"^inbox/export\.(?P<fmt>{exports.URL_FORMATS})$", casework.inbox_export, name="ideas-inbox-export"),
     path("casework/<dbid:pk>/", casework.detail, name="ideas-casework-detail"),
     path("casework/<dbid:pk>/edit/", casework.edit, name="ideas-casework-edit"),
     path(
@@ -40,7 +41,9 @@ urlpatterns = [
     path("regional/", casework.regional, name="ideas-regional"),
     path("regional/candidates/<dbid:pk>/", casework.judge_candidate, name="ideas-regional-judge"),
     path("dashboard/", casework.dashboard, name="ideas-dashboard"),
-    re_path(r"^dashboard/export\.(?P<fmt>csv|xlsx)$", casework.dashboard_export, name="ideas-dashboard-export"),
+    re_path(
+        rf"^dashboard/export\.(?P<fmt>{exports.URL_FORMATS})$", casework.dashboard_export, name="ideas-dashboard-export"
+    ),
     path("sluices/", casework.sluice_list, name="ideas-sluice-list"),
     path("sluices/<slug:slug>/settings/", casework.sluice_settings, name="ideas-sluice-settings"),
 ]

@@ -252,6 +252,31 @@ def test_dashboard(owner_api, outsider_api, anonymous_api, idea, organisation):
     assert anonymous_api.get(f"{API}/dashboard", {"organisation": organisation.slug}).status_code == 401
 
 
+def test_dashboard_period_and_intake(owner_api, make_idea, organisation, settings):
+    from datetime import UTC, datetime
+
+    settings.TIME_ZONE = "UTC"
+    make_idea(created_at=datetime(2026, 1, 9, tzinfo=UTC))
+    make_idea(created_at=datetime(2026, 3, 2, tzinfo=UTC))
+    body = owner_api.get(f"{API}/dashboard", {"organisation": organisation.slug}).json()
+    assert body["intake_per_month"] == [
+        {"month": "2026-01", "count": 1},
+        {"month": "2026-02", "count": 0},
+        {"month": "2026-03", "count": 1},
+    ]
+    query = {"organisation": organisation.slug, "from": "2026-02", "to": "2026-04"}
+    body = owner_api.get(f"{API}/dashboard", query).json()
+    assert [row["month"] for row in body["intake_per_month"]] == ["2026-02", "2026-03", "2026-04"]
+
+
+def test_dashboard_reversed_period_is_422(owner_api, organisation):
+    response = owner_api.get(
+        f"{API}/dashboard", {"organisation": organisation.slug, "from": "2026-03", "to": "2026-01"}
+    )
+    assert response.status_code == 422
+    assert "Den sista månaden" in str(response.json())
+
+
 def test_submission_routes_still_answer(anonymous_api, idea):
     """The casework router shares /ideas with the submission router."""
     assert anonymous_api.get(f"{API}/similar", {"text": "snöskotrar"}).status_code == 200

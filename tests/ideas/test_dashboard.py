@@ -103,8 +103,8 @@ def test_dashboard_page_shows_charts_and_tables(owner_client, dataset):
     response = owner_client.get(DASHBOARD)
     assert response.status_code == 200
     page = response.content.decode()
-    assert page.count('role="img"') == 3
-    assert page.count("<caption>") == 3
+    assert page.count('role="img"') == 4  # stages, time in stage, intake, decisions
+    assert page.count("<caption>") == 4  # each chart with its table
     assert "Trondheim (NO)" in page
     assert response.context["data"].total == 3
 
@@ -135,7 +135,7 @@ def test_csv_export_parses(owner_client, dataset):
 def test_xlsx_export_has_a_sheet_per_table(owner_client, dataset):
     response = owner_client.get(reverse("ideas-dashboard-export", args=["xlsx"]))
     workbook = load_workbook(io.BytesIO(response.content))
-    assert len(workbook.sheetnames) == 3
+    assert len(workbook.sheetnames) == 4
     first = [[c.value for c in row] for row in workbook.worksheets[0].iter_rows()]
     totals = {row[0]: row[-1] for row in first[1:]}
     assert totals == {"Östersund (SE)": 2, "Trondheim (NO)": 1}
@@ -155,3 +155,65 @@ def test_region_dashboard_covers_served_municipalities(client, dataset, municipa
     response = client.get(DASHBOARD)
     assert response.status_code == 200
     assert response.context["data"].total == 2  # the two Östersund ideas
+
+
+# --------------------------------------------------------------------------- months, period, intake (issue 9 item 9)
+
+
+def _decide(idea, owner, when, outcome="go"):
+    d = GateDecision.objects.create(
+        idea=idea, outcome=outcome, from_stage=idea.stage, to_stage=idea.stage, rationale="x", decided_by=owner
+    )
+    GateDecision.objects.filter(pk=d.pk).update(decided_at=when)
+
+
+def test_months_without_decisions_are_zero(dataset, organisation, owner, settings):
+    settings.TIME_ZONE = "UTC"
+    _decide(dataset[0], owner, datetime(2026, 4, 2, tzinfo=UTC))
+    _outcomes, months = stats.decisions_per_month(Idea.objects.for_organisation(organisation))
+    assert [(m.month, m.total) for m in months] == [("2026-01", 3), ("2026-02", 1), ("2026-03", 0), ("2026-04", 1)]
+
+
+def test_intake_per_month_is_continuous(make_idea, organisation, settings):
+    settings.TIME_ZONE = "UTC"
+    make_idea(created_at=datetime(2025, 11, 3, tzinfo=UTC))
+    make_idea(created_at=datetime(2026, 1, 9, tzinfo=UTC))
+    make_idea(created_at=datetime(2026, 1, 20, tzinfo=UTC))
+    rows = stats.intake_per_month(Idea.objects.for_organisation(organisation))
+    assert [(r.month, r.count) for r in rows] == [("2025-11", 1), ("2025-12", 0), ("2026-01", 2)]
+
+
+def test_period_filter_narrows_the_monthly_series(owner_client, dataset, make_idea, settings):
+    settings.TIME_ZONE = "UTC"
+    make_idea(created_at=datetime(2026, 2, 10, tzinfo=UTC))
+    response = owner_client.get(DASHBOARD, {"from": "2026-02", "to": "2026-03"})
+    data = response.context["data"]
+    assert [(m.month, m.total) for m in data.decisions_per_month] == [("2026-02", 1), ("2026-03", 0)]
+    assert [(m.month, m.count) for m in data.intake_per_month] == [("2026-02", 1), ("2026-03", 0)]
+    assert data.total == 4  # the pipeline as it stands: not narrowed
+    page = response.content.decode()
+    assert 'value="2026-02"' in page  # the form keeps the period
+    assert "from=2026-02&amp;to=2026-03" in page  # and the downloads follow it
+
+
+def test_period_in_the_export(owner_client, dataset, settings):
+    settings.TIME_ZONE = "UTC"
+    url = reverse("ideas-dashboard-export", args=["xlsx"])
+    workbook = load_workbook(io.BytesIO(owner_client.get(url, {"from": "2026-01", "to": "2026-01"}).content))
+    decisions = [[c.value for c in row] for row in workbook.worksheets[3].iter_rows(min_row=2)]
+    assert [row[0] for row in decisions] == ["2026-01"]
+
+
+def test_reversed_period_is_a_translated_error(owner_client, dataset):
+    response = owner_client.get(DASHBOARD, {"from": "2026-03", "to": "2026-01"})
+    assert response.status_code == 200
+    assert "Den sista månaden får inte komma före den första." in response.content.decode()
+    assert len(response.context["data"].decisions_per_month) == 2  # no filter applied
+    export = owner_client.get(reverse("ideas-dashboard-export", args=["csv"]), {"from": "2026-03", "to": "2026-01"})
+    assert export.status_code == 400
+
+
+@pytest.mark.parametrize("bad", ["2026-13", "januari", "2026-01-05", "0001-01"])
+def test_malformed_month_is_a_translated_error(owner_client, dataset, bad):
+    page = owner_client.get(DASHBOARD, {"from": bad}).content.decode()
+    assert "Ange en månad" in page

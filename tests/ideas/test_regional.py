@@ -195,3 +195,83 @@ def test_judging_returns_to_the_page_it_came_from(region_client, pair):
     url = reverse("ideas-regional-judge", args=[candidate.pk])
     back = f"{REGIONAL}?page=2"
     assert region_client.post(url, {"judgement": "different", "next": back})["Location"] == back
+
+
+# --------------------------------------------------------------------------- pairs side by side (issue 9 item 12)
+
+
+def _candidate(a, b, score=0.8):
+    return DuplicateCandidate.objects.create(idea_a=a, idea_b=b, score=score)
+
+
+def test_pair_shows_both_ideas_linked_with_shared_words_marked(region_client, pair):
+    first, second, _unrelated = pair
+    _candidate(first, second)
+    page = region_client.get(REGIONAL).content.decode()
+    for idea in (first, second):
+        assert f'href="{reverse("ideas-casework-detail", args=[idea.pk])}"' in page
+    assert "<mark>snöskotrar</mark>" in page  # in both titles
+    assert "Vi vill börja i Krokom." in page  # the second idea's description is shown too
+    assert "<mark>Krokom</mark>" not in page  # only in the second idea: not shared
+    words = page.split("Ord som båda innehåller:</strong>", 1)[1].split("</p>", 1)[0]
+    assert "Laddinfrastruktur" in words
+    assert "snöskotrar" in words
+
+
+def test_pair_text_is_escaped_around_the_marks(region_client, make_idea, krokom):
+    first = make_idea(title="<script>alert(1)</script> Snöskotrar", description="<img src=x onerror=alert(2)> laddning")
+    second = make_idea(title="Snöskotrar & laddning", description="Laddning", municipality=krokom)
+    _candidate(first, second)
+    page = region_client.get(REGIONAL).content.decode()
+    assert "<script>alert(1)" not in page
+    assert "<img src=x" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; <mark>Snöskotrar</mark>" in page
+    assert "&lt;img src=x onerror=alert(2)&gt; <mark>laddning</mark>" in page
+
+
+def test_idea_outside_the_region_links_to_its_public_page(region_client, pair, make_idea):
+    first, _second, _unrelated = pair
+    oslo = make_idea(
+        title="Lading for snøskutere",
+        municipality=MunicipalityFactory.create(country="NO", code="0301", name="Oslo"),
+        organisation=OrganisationFactory.create(name="Oslo kommune"),
+    )
+    _candidate(first, oslo)
+    page = region_client.get(REGIONAL).content.decode()
+    assert f'href="{reverse("ideas-public-detail", args=[oslo.pk])}"' in page
+    assert f'href="{reverse("ideas-casework-detail", args=[oslo.pk])}"' not in page
+
+
+def test_withdrawn_idea_outside_the_region_shows_title_only(region_client, pair, make_idea):
+    from django.utils import timezone
+
+    first, _second, _unrelated = pair
+    hidden = make_idea(
+        title="Snöskotrar i Oslo",
+        description="Hemlig beskrivning om laddstolpar",
+        municipality=MunicipalityFactory.create(country="NO", code="0301", name="Oslo"),
+        organisation=OrganisationFactory.create(name="Oslo kommune"),
+        withdrawn_at=timezone.now(),
+    )
+    _candidate(first, hidden)
+    page = region_client.get(REGIONAL).content.decode()
+    assert "Hemlig beskrivning" not in page
+    assert f"/{hidden.pk}/" not in page.split('id="ideas-heading"')[0]  # no link that would answer 404
+
+
+def test_pairs_cost_the_same_queries_for_one_and_five(region_client, make_idea, krokom):
+    def count() -> int:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as captured:
+            assert region_client.get(REGIONAL).status_code == 200
+        return len(captured)
+
+    a = make_idea(title="Snöskotrar 0")
+    _candidate(a, make_idea(title="Snöskotrar 0", municipality=krokom))
+    region_client.get(REGIONAL)
+    one = count()
+    for n in range(1, 5):
+        _candidate(make_idea(title=f"Buss {n}"), make_idea(title=f"Buss {n}", municipality=krokom))
+    assert count() == one

@@ -20,6 +20,7 @@ from framja.accounts.converters import database_id
 from framja.accounts.models import Organisation, User
 from framja.accounts.permissions import CASEWORK_ROLES, DECIDING_ROLES, has_any_role, require
 from framja.ideas import stats
+from framja.ideas.forms.casework import DashboardPeriodForm
 from framja.ideas.models import (
     Comment,
     DuplicateCandidate,
@@ -168,8 +169,15 @@ def list_stages(request: HttpRequest, sluice: str) -> list[Stage]:
 
 
 @router.get("dashboard", response=DashboardOut, summary="Pipeline figures")
-def dashboard(request: HttpRequest, organisation: str) -> dict[str, Any]:
-    """The dashboard of an organisation you work for (a region's covers its municipalities)."""
+def dashboard(
+    request: HttpRequest,
+    organisation: str,
+    from_month: str | None = Query(None, alias="from", description="First month, YYYY-MM", max_length=20),
+    to_month: str | None = Query(None, alias="to", description="Last month, YYYY-MM", max_length=20),
+) -> dict[str, Any]:
+    """The dashboard of an organisation you work for (a region's covers its municipalities).
+    `from`/`to` narrow the monthly series (intake by submission, decisions by decision date);
+    months without ideas or decisions are in the series with zeros."""
     user = _user(request)
     org = get_object_or_404(Organisation, slug=organisation)
     allowed = has_any_role(user, org, CASEWORK_ROLES) and (
@@ -179,7 +187,10 @@ def dashboard(request: HttpRequest, organisation: str) -> dict[str, Any]:
     ideas = Idea.objects.for_organisation(org)
     if org.verified_kind == Organisation.Kind.REGION:
         ideas = Idea.objects.filter(Q(pk__in=ideas.values("pk")) | Q(pk__in=Idea.objects.in_region(org).values("pk")))
-    data = stats.dashboard(ideas)
+    period_form = DashboardPeriodForm({"from": from_month or "", "to": to_month or ""})
+    if not period_form.is_valid():
+        raise ValidationError({name: list(errors) for name, errors in period_form.errors.items()})
+    data = stats.dashboard(ideas, stats.Period(period_form.cleaned_data["from"], period_form.cleaned_data["to"]))
     return {
         "organisation": org,
         "total": data.total,
@@ -190,6 +201,7 @@ def dashboard(request: HttpRequest, organisation: str) -> dict[str, Any]:
         "decisions_per_month": [
             {"month": m.month, "counts": m.counts, "total": m.total} for m in data.decisions_per_month
         ],
+        "intake_per_month": data.intake_per_month,
     }
 
 

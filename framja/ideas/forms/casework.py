@@ -4,6 +4,7 @@ duplicates, co-development and the sluice configuration."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -128,6 +129,46 @@ class InboxFilterForm(forms.Form):
             include_withdrawn=bool(data.get("withdrawn")),
             sort=data.get("sort") or "newest",
         )
+
+
+class MonthField(forms.CharField):
+    """A calendar month written YYYY-MM (what <input type="month"> sends), as its first day."""
+
+    widget = forms.TextInput(attrs={"type": "month", "placeholder": "2026-01", "pattern": r"\d{4}-\d{2}"})
+    default_error_messages = {"invalid": _("Enter a month as year and month, for example 2026-01.")}
+
+    def to_python(self, value: Any) -> date | None:  # type: ignore[override]
+        text = super().to_python(value)
+        if not text:
+            return None
+        if len(text) > 7:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        try:
+            year, month = (int(part) for part in text.split("-"))
+            return date(year, month, 1)
+        except ValueError:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+class DashboardPeriodForm(DescribedErrorsMixin, forms.Form):
+    """The dashboard's period: from and to months, both optional (GET ?from=2026-01&to=2026-06)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # "from" is a Python keyword, so the fields are added by name here.
+        self.fields["from"] = MonthField(label=_("From month"), required=False)
+        self.fields["to"] = MonthField(label=_("To month"), required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("from"), data.get("to")
+        if start and end and start > end:
+            self.add_error("to", _("The last month must not come before the first."))
+        for name in ("from", "to"):
+            month = data.get(name)
+            if month and not (date(1990, 1, 1) <= month <= date(2100, 12, 1)):
+                self.add_error(name, _("Enter a month between 1990 and 2100."))
+        return data
 
 
 class IdeaEditForm(DescribedErrorsMixin, forms.Form):

@@ -7,8 +7,10 @@ visitors the login page); `services.casework.access_for` says who may also decid
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,6 +20,7 @@ from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -38,6 +41,7 @@ from framja.ideas.models import (
 from framja.ideas.services import casework as services
 from framja.ideas.services import duplicates
 from framja.redirects import safe_next
+from framja.similarity import highlight
 
 INBOX_PAGE_SIZE = 50
 
@@ -151,18 +155,18 @@ def inbox_export(request: HttpRequest, fmt: str) -> HttpResponse:
             idea.title,
             str(idea.municipality),
             idea.stage.label if idea.stage else "",
-            idea.stage_entered_at.date().isoformat() if idea.stage_entered_at else "",
+            timezone.localdate(idea.stage_entered_at) if idea.stage_entered_at else None,
             str(idea.assignee or ""),
             ", ".join(t.display_name for t in idea.tags.all()),
             idea.supporter_count(),
-            idea.created_at.date().isoformat(),
-            idea.withdrawn_at.date().isoformat() if idea.withdrawn_at else "",
+            timezone.localdate(idea.created_at),
+            timezone.localdate(idea.withdrawn_at) if idea.withdrawn_at else None,
         ]
         for idea in ideas.iterator(chunk_size=500)
     )
     tables = [(_("Ideas"), header, list(rows))]
     filename = f"ideas-{organisation.slug}"
-    return exports.xlsx_response(filename, tables) if fmt == "xlsx" else exports.csv_response(filename, tables)
+    return exports.export_response(fmt, filename, tables)
 
 
 # --------------------------------------------------------------------------- the idea
@@ -501,6 +505,7 @@ def regional(request: HttpRequest) -> HttpResponse:
         .select_related("idea_a__municipality", "idea_a__stage", "idea_b__municipality", "idea_b__stage")
         .order_by("-score", "pk")[:100]
     )
+    pairs = _candidate_pairs(list(candidates), request.user)  # evaluates the candidates once
     form = forms.InboxFilterForm(request.GET or None, organisation=region, user=request.user)
     rows = _inbox_rows(form.apply(ideas)).select_related("receiving_organisation")
     page = Paginator(rows, INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -512,12 +517,65 @@ def regional(request: HttpRequest) -> HttpResponse:
         {
             "region": region,
             "regions": regions,
-            "candidates": candidates,
+            "candidates": [pair.candidate for pair in pairs],
+            "pairs": pairs,
             "page": page,
             "form": form,
             "query": query.urlencode(),
         },
     )
+
+
+@dataclass
+class PairSide:
+    """One idea of a candidate pair as the regional view shows it: its page (None when the person
+    may see neither its casework nor its public page) and its text cut at the shared words."""
+
+    idea: Idea
+    href: str | None
+    title: list[tuple[str, bool]]
+    description: list[tuple[str, bool]] | None
+
+
+@dataclass
+class CandidatePair:
+    candidate: DuplicateCandidate
+    sides: tuple[PairSide, PairSide]
+    shared_words: list[str]
+
+
+def _candidate_pairs(candidates: list[DuplicateCandidate], user: Any) -> list[CandidatePair]:
+    """Both ideas of each pair, linked and with the words they share marked (one query)."""
+    ids = {i for c in candidates for i in (c.idea_a_id, c.idea_b_id)}
+    workable = set(Idea.objects.workable_by(user).filter(pk__in=ids).values_list("pk", flat=True))
+
+    def href(idea: Idea) -> str | None:
+        if idea.pk in workable:
+            return reverse("ideas-casework-detail", args=[idea.pk])
+        if idea.withdrawn_at is None:  # public, as Idea.objects.public()
+            return reverse("ideas-public-detail", args=[idea.pk])
+        return None  # withdrawn and not theirs: the title only, as before
+
+    pairs = []
+    for c in candidates:
+        links = (href(c.idea_a), href(c.idea_b))
+        # A description the person may not read takes no part in the shared words either.
+        texts = [
+            f"{i.title}\n{i.description}" if link else i.title
+            for i, link in zip((c.idea_a, c.idea_b), links, strict=True)
+        ]
+        shared = highlight.shared_keys(*texts)
+        sides = tuple(
+            PairSide(
+                idea,
+                link,
+                highlight.segments(idea.title, shared),
+                highlight.segments(idea.description, shared) if link else None,
+            )
+            for idea, link in zip((c.idea_a, c.idea_b), links, strict=True)
+        )
+        pairs.append(CandidatePair(c, (sides[0], sides[1]), highlight.shared_words(*texts)))
+    return pairs
 
 
 @login_required
@@ -558,12 +616,30 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "ideas/casework/choose_organisation.html",
             {"organisations": organisations, "target": "ideas-dashboard"},
         )
-    data = stats.dashboard(_scope(organisation))
+    period_form = forms.DashboardPeriodForm(request.GET)
+    period = _period(period_form)
+    data = stats.dashboard(_scope(organisation), period)
+    query = {"organisation": organisation.slug}
+    if period_form.is_valid():
+        query.update({k: request.GET[k] for k in ("from", "to") if request.GET.get(k)})
     return render(
         request,
         "ideas/casework/dashboard.html",
-        {"organisation": organisation, "organisations": organisations, "data": data},
+        {
+            "organisation": organisation,
+            "organisations": organisations,
+            "data": data,
+            "period_form": period_form,
+            "export_query": urlencode(query),
+        },
     )
+
+
+def _period(form: forms.DashboardPeriodForm) -> stats.Period:
+    """The period the form asks for; an invalid form shows its errors and no filter."""
+    if not form.is_valid():
+        return stats.Period()
+    return stats.Period(form.cleaned_data.get("from"), form.cleaned_data.get("to"))
 
 
 @login_required
@@ -572,9 +648,13 @@ def dashboard_export(request: HttpRequest, fmt: str) -> HttpResponse:
     organisation = _chosen(request, _dashboard_organisations(request.user))
     require(organisation is not None)
     assert organisation is not None
-    tables = stats.dashboard_tables(stats.dashboard(_scope(organisation)))
+    period_form = forms.DashboardPeriodForm(request.GET)
+    if not period_form.is_valid():
+        errors = " ".join(str(e) for errors in period_form.errors.values() for e in errors)
+        return HttpResponse(errors, status=400, content_type="text/plain; charset=utf-8")
+    tables = stats.dashboard_tables(stats.dashboard(_scope(organisation), _period(period_form)))
     filename = f"idea-pipeline-{organisation.slug}"
-    return exports.xlsx_response(filename, tables) if fmt == "xlsx" else exports.csv_response(filename, tables)
+    return exports.export_response(fmt, filename, tables)
 
 
 # --------------------------------------------------------------------------- sluice configuration
