@@ -177,12 +177,77 @@ def test_partner_works_the_idea_but_does_not_decide(outsider_client, idea, two_p
     assert (
         outsider_client.post(reverse("ideas-casework-note", args=[idea.pk]), {"text": "Vi är med"}).status_code == 302
     )
-    url = reverse("ideas-casework-costs", args=[idea.pk])
-    assert outsider_client.get(url).status_code == 404
+    lead, partner = two_participants
+    data = {"currency": "SEK", "lead": partner.pk, f"share_{lead.pk}": "0", f"share_{partner.pk}": "100"}
+    assert costs(outsider_client, idea, data).status_code == 404
+    partner.refresh_from_db()
+    assert (partner.role, partner.cost_share) == ("partner", Decimal(0))
 
 
-def test_inbox_of_partner_lists_codeveloped_idea_once(
-    outsider_client, idea, two_participants, django_assert_max_num_queries
-):
-    response = outsider_client.get(reverse("ideas-inbox"))
-    assert [i.pk for i in response.context["page"]] == [idea.pk]
+# --------------------------------------------------------------------------- the terms (issue 9, point 3)
+
+
+def set_split(owner_client, idea, lead, partner, *, lead_share="60", partner_share="40", budget="200000"):
+    return costs(
+        owner_client,
+        idea,
+        {
+            "budget": budget,
+            "currency": "SEK",
+            "lead": lead.pk,
+            f"share_{lead.pk}": lead_share,
+            f"share_{partner.pk}": partner_share,
+        },
+    )
+
+
+def test_invitation_page_shows_the_proposed_terms(owner_client, outsider_client, idea, other_organisation):
+    invite(owner_client, idea, other_organisation)
+    partner = Participant.objects.get(organisation=other_organisation)
+    lead = Participant.objects.get(idea=idea, role="lead")
+    assert set_split(owner_client, idea, lead, partner).status_code == 302
+    with translation.override("en"):
+        url = reverse("ideas-participant-respond", args=[partner.pk])
+    page = outsider_client.get(url).content.decode()
+    assert "Proposed terms" in page
+    assert "Your organisation's role: Partner. Your share of the development cost: 40.00 %." in page
+    assert "80,000.00 SEK" in page  # its amount of the budget
+    assert "120,000.00 SEK" in page  # the lead's
+    assert "200,000.00 SEK" in page  # the budget
+    assert idea.receiving_organisation.name in page
+    with translation.override("sv"):
+        swedish = outsider_client.get(reverse("ideas-participant-respond", args=[partner.pk])).content.decode()
+    assert "Föreslagna villkor" in swedish
+    assert "Din organisations roll: Partner. Er andel av utvecklingskostnaden: 40,00 %." in swedish
+
+
+def test_invitation_page_says_when_no_budget_is_set(owner_client, outsider_client, idea, other_organisation):
+    invite(owner_client, idea, other_organisation)
+    partner = Participant.objects.get(organisation=other_organisation)
+    with translation.override("en"):
+        url = reverse("ideas-participant-respond", args=[partner.pk])
+    page = outsider_client.get(url).content.decode()
+    assert "Budget: not set yet" in page
+    assert "0.00 %" in page
+
+
+def test_partner_reads_the_cost_split_after_accepting(owner_client, outsider_client, idea, two_participants):
+    lead, partner = two_participants
+    assert set_split(owner_client, idea, lead, partner, lead_share="75", partner_share="25").status_code == 302
+    with translation.override("en"):
+        url = reverse("ideas-casework-costs", args=[idea.pk])
+        detail = reverse("ideas-casework-detail", args=[idea.pk])
+    response = outsider_client.get(url)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "25.00 %" in page
+    assert "75.00 %" in page
+    assert "50,000.00 SEK" in page
+    assert "<form" not in page.split("<main", 1)[-1]  # read-only: no form to change the split
+    assert url in outsider_client.get(detail).content.decode()
+    assert "25.00 %" in outsider_client.get(detail).content.decode()
+
+
+def test_receiving_side_still_changes_the_split_on_the_same_page(owner_client, idea, two_participants):
+    page = owner_client.get(reverse("ideas-casework-costs", args=[idea.pk])).content.decode()
+    assert 'name="lead"' in page

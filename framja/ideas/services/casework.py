@@ -68,15 +68,52 @@ CANDIDATES_PER_IDEA = 10
 
 @dataclass(frozen=True)
 class Access:
-    """What a casework user may do with one idea."""
+    """What a casework user may see and do with one idea: the one place pages and API ask.
 
-    can_work: bool  # see everything, write notes, answers, edit, assign
-    can_decide: bool  # gate decisions, duplicates, co-development, cost split
+    The receiving side (the receiving organisation's caseworkers, coordinators of a region
+    serving the municipality, staff) works the idea fully. A co-developing partner
+    (`is_partner`) works it without personal data and without speaking for it: see
+    docs/partner-privacy.md. What partners read of notes, events, decisions and attachments is
+    filtered by the `seen_in_casework_by(user)` querysets in models.py."""
+
+    can_work: bool  # open the casework page, read the co-development, write notes
+    can_decide: bool  # gate decisions, duplicates, co-development invitations, cost split
+    is_partner: bool = False  # works the idea only through a co-developing organisation
+
+    @property
+    def receiving_side(self) -> bool:
+        return self.can_work and not self.is_partner
+
+    @property
+    def sees_personal_data(self) -> bool:
+        """The submitter (name, e-mail, consent), attachments, internal notes of the receiving
+        side, the responsible person, actors in the timeline and internal decisions."""
+        return self.receiving_side
+
+    @property
+    def can_edit(self) -> bool:
+        """Change the idea's title, description, audience and tags (what the public reads)."""
+        return self.receiving_side
+
+    @property
+    def can_assign(self) -> bool:
+        return self.receiving_side
+
+    @property
+    def can_answer(self) -> bool:
+        """Publish a public answer (mailed to the submitter): only the receiving side speaks."""
+        return self.receiving_side
+
+    @property
+    def sees_cost_split(self) -> bool:
+        """Every participant reads the roles, shares and budget; only deciders change them."""
+        return self.can_work
 
 
 def access_for(user: Any, idea: Idea, *, workable: bool = False) -> Access:
     """The one rule for casework rights on an idea (workable_by decides who sees it at all).
-    `workable=True`: the caller fetched the idea through `workable_by(user)`, so that check is skipped."""
+    `workable=True`: the caller fetched the idea through `workable_by(user)`, so that check is
+    skipped; an idea annotated by `with_full_casework(user)` saves the receiving-side query."""
     if user is None or not user.is_authenticated:
         return Access(False, False)
     if user.is_staff:
@@ -84,6 +121,11 @@ def access_for(user: Any, idea: Idea, *, workable: bool = False) -> Access:
     can_work = workable or Idea.objects.workable_by(user).filter(pk=idea.pk).exists()
     if not can_work:
         return Access(False, False)
+    full = getattr(idea, "full_casework", None)
+    if full is None:
+        full = Idea.objects.fully_workable_by(user).filter(pk=idea.pk).exists()
+    if not full:
+        return Access(True, False, is_partner=True)
     deciding = Membership.objects.filter(user=user, role__in=DECIDING_ROLES)
     can_decide = deciding.filter(
         Q(organisation_id=idea.receiving_organisation_id)
@@ -158,7 +200,8 @@ def filter_ideas(
     sort: str = "newest",
 ) -> IdeaQuerySet:
     """The inbox filters, shared by the page and the API. `assignee` is "", "none", "me" or a
-    user id; unknown sort keys fall back to newest first."""
+    user id (it filters only ideas `user` works for the receiving side); unknown sort keys fall
+    back to newest first."""
     if not include_withdrawn:
         ideas = ideas.filter(withdrawn_at=None)
     if stage:
@@ -167,6 +210,10 @@ def filter_ideas(
         ideas = ideas.filter(municipality=municipality)
     if tag:
         ideas = ideas.filter(pk__in=Idea.tags.through.objects.filter(tag=tag).values("idea_id"))
+    if assignee:
+        # Who is responsible is the receiving side's business: a partner's filter on it finds
+        # nothing among the ideas it only co-develops.
+        ideas = ideas.filter(pk__in=Idea.objects.fully_workable_by(user).values("pk"))
     if assignee == "none":
         ideas = ideas.filter(assignee=None)
     elif assignee == "me":
