@@ -251,3 +251,107 @@ def test_partner_reads_the_cost_split_after_accepting(owner_client, outsider_cli
 def test_receiving_side_still_changes_the_split_on_the_same_page(owner_client, idea, two_participants):
     page = owner_client.get(reverse("ideas-casework-costs", args=[idea.pk])).content.decode()
     assert 'name="lead"' in page
+
+
+# --------------------------------------------------------------------------- audit (issue 9, point 6)
+
+
+def _audit(model_instance):
+    from django.contrib.contenttypes.models import ContentType
+
+    from framja.audit.models import AuditEntry
+
+    return list(
+        AuditEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(type(model_instance)), object_id=str(model_instance.pk)
+        )
+        .order_by("pk")
+        .values_list("changes", flat=True)
+    )
+
+
+def test_cost_split_audit_logs_the_old_and_the_new_values(owner_client, idea, two_participants):
+    lead, partner = two_participants
+    before_lead, before_partner, before_idea = len(_audit(lead)), len(_audit(partner)), len(_audit(idea))
+    assert set_split(owner_client, idea, lead, partner, lead_share="60", partner_share="40").status_code == 302
+    assert _audit(lead)[before_lead:] == [{"cost_share": ["100.00", "60.00"]}]
+    assert _audit(partner)[before_partner:] == [{"cost_share": ["0.00", "40.00"]}]
+    assert _audit(idea)[before_idea:] == [{"budget": [None, "200000.00"]}]
+    assert set_split(owner_client, idea, lead, partner, lead_share="30", partner_share="70").status_code == 302
+    assert _audit(lead)[-1] == {"cost_share": ["60.00", "30.00"]}
+
+
+def test_cost_split_audit_logs_a_change_of_lead(owner_client, idea, two_participants):
+    lead, partner = two_participants
+    set_split(owner_client, idea, lead, partner)
+    costs(
+        owner_client,
+        idea,
+        {
+            "budget": "200000",
+            "currency": "SEK",
+            "lead": partner.pk,
+            f"share_{lead.pk}": "60",
+            f"share_{partner.pk}": "40",
+        },
+    )
+    assert _audit(lead)[-1] == {"role": ["lead", "partner"]}
+    assert _audit(partner)[-1] == {"role": ["partner", "lead"]}
+
+
+def test_saving_an_unchanged_split_records_nothing(owner_client, idea, two_participants):
+    lead, partner = two_participants
+    set_split(owner_client, idea, lead, partner)
+    entries = (len(_audit(lead)), len(_audit(partner)), len(_audit(idea)))
+    events = idea.events.filter(kind=Event.Kind.COSTS_CHANGED).count()
+    with translation.override("en"):
+        response = owner_client.post(
+            reverse("ideas-casework-costs", args=[idea.pk]),
+            {
+                "budget": "200000.00",
+                "currency": "SEK",
+                "lead": lead.pk,
+                f"share_{lead.pk}": "60.00",
+                f"share_{partner.pk}": "40",
+            },
+            follow=True,
+        )
+    assert "Nothing changed." in response.content.decode()
+    assert (len(_audit(lead)), len(_audit(partner)), len(_audit(idea))) == entries
+    assert idea.events.filter(kind=Event.Kind.COSTS_CHANGED).count() == events
+
+
+def test_inbox_of_partner_lists_codeveloped_idea_once(
+    outsider_client, idea, two_participants, django_assert_max_num_queries
+):
+    response = outsider_client.get(reverse("ideas-inbox"))
+    assert [i.pk for i in response.context["page"]] == [idea.pk]
+
+
+def test_api_cost_split_saved_twice_records_one_change(owner, idea, two_participants):
+    from framja.accounts.models import ApiToken
+
+    lead, partner = two_participants
+    _token, raw = ApiToken.issue(user=owner, name="test")
+    body = {
+        "shares": [
+            {"participant": lead.pk, "role": "lead", "cost_share": "70"},
+            {"participant": partner.pk, "role": "partner", "cost_share": "30.00"},
+        ],
+        "budget": "1000",
+        "currency": "NOK",
+    }
+    url = f"/api/v1/ideas/{idea.pk}/participants/costs"
+    for _ in range(2):
+        response = owner_api_put(url, body, raw)
+        assert response.status_code == 200
+        assert {p["organisation"]["id"]: p["cost_share"] for p in response.json()}[partner.organisation_id] == "30.00"
+    assert idea.events.filter(kind=Event.Kind.COSTS_CHANGED).count() == 1
+    assert _audit(partner)[-1] == {"cost_share": ["0.00", "30.00"]}
+    assert _audit(idea)[-1] == {"budget": [None, "1000.00"], "currency": ["SEK", "NOK"]}
+
+
+def owner_api_put(url, body, raw):
+    from django.test import Client
+
+    return Client().put(url, body, content_type="application/json", headers={"Authorization": f"Bearer {raw}"})

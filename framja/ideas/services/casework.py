@@ -855,11 +855,18 @@ class Share:
     cost_share: Decimal
 
 
+def _amount(value: Decimal | None) -> str | None:
+    """A share or budget as the audit log keeps it: two decimals, so 40 and 40.00 are one value."""
+    return None if value is None else str(Decimal(value).quantize(Decimal("0.01")))
+
+
 def set_cost_split(
     *, idea: Idea, shares: Sequence[Share], by: User | None, budget: Decimal | None = None, currency: str | None = None
-) -> list[Participant]:
+) -> bool:
     """Save roles and cost shares of all non-declined participants at once: exactly one lead,
-    shares from 0 to 100 that add up to exactly 100 %."""
+    shares from 0 to 100 that add up to exactly 100 %. The audit log gets each changed value
+    before and after, the timeline one event; saving the split as it is records nothing.
+    Returns whether anything changed."""
     errors: dict[str, list[str]] = {}
     participants = {
         p.pk: p for p in idea.participants.exclude(status=Participant.Status.DECLINED).select_related("organisation")
@@ -886,26 +893,53 @@ def set_cost_split(
         raise ValidationError(errors)
     with transaction.atomic():
         _lock(idea.pk)
+        locked = Participant.objects.select_for_update(of=("self",)).select_related("organisation", "idea")
+        current = {p.pk: p for p in locked.filter(pk__in=list(participants))}
+        stored = Idea.objects.get(pk=idea.pk)
+        new_budget = stored.budget if budget is None and currency is None else budget
+        new_currency = (currency or stored.currency) if budget is not None or currency is not None else stored.currency
+        participant_changes = {
+            pk: {
+                name: [before, after]
+                for name, before, after in (
+                    ("role", current[pk].role, given[pk].role),
+                    ("cost_share", _amount(current[pk].cost_share), _amount(given[pk].cost_share)),
+                )
+                if before != after
+            }
+            for pk in current
+        }
+        idea_changes = {
+            name: [before, after]
+            for name, before, after in (
+                ("budget", _amount(stored.budget), _amount(new_budget)),
+                ("currency", stored.currency, new_currency),
+            )
+            if before != after
+        }
+        if not idea_changes and not any(participant_changes.values()):
+            return False
         # Demote first so the one-lead constraint holds at every statement.
         Participant.objects.filter(idea=idea).update(role=Participant.Role.PARTNER)
         for share in shares:
             Participant.objects.filter(pk=share.participant_id).update(role=share.role, cost_share=share.cost_share)
-        fields: dict[str, Any] = {"updated_at": timezone.now()}
-        if budget is not None or currency is not None:
-            fields.update(budget=budget, currency=currency or idea.currency)
-        Idea.objects.filter(pk=idea.pk).update(**fields)
+        Idea.objects.filter(pk=idea.pk).update(budget=new_budget, currency=new_currency, updated_at=timezone.now())
         _event(
             idea,
             Event.Kind.COSTS_CHANGED,
             by=by,
             public=False,
             shares={participants[s.participant_id].organisation.name: str(s.cost_share) for s in shares},
-            budget=str(budget) if budget is not None else None,
-            currency=currency,
+            budget=str(new_budget) if new_budget is not None else None,
+            currency=new_currency,
         )
-        for participant in participants.values():
-            audit.record(participant, "update", {"cost_share": [None, str(given[participant.pk].cost_share)]})
-    return list(idea.participants.exclude(status=Participant.Status.DECLINED).select_related("organisation"))
+        for pk, changes in participant_changes.items():
+            if changes:
+                current[pk].role, current[pk].cost_share = given[pk].role, given[pk].cost_share
+                audit.record(current[pk], "update", changes)
+        if idea_changes:
+            audit.record(stored, "update", idea_changes)
+    return True
 
 
 # --------------------------------------------------------------------------- sluice configuration
