@@ -359,6 +359,20 @@ class ParticipantOut(Schema):
         return None if budget is None else (budget * obj.cost_share / 100).quantize(Decimal("0.01"))
 
 
+class InvitationOut(Schema):
+    """An invitation to co-develop with its proposed terms, for the invited organisation to read
+    before it answers: the idea's public facts, who invites, the role and share proposed to it,
+    every participant's share and the budget (no personal data)."""
+
+    participant: ParticipantOut
+    idea: IdeaRefOut
+    description: str
+    inviting_organisation: OrganisationRefOut | None
+    budget: Decimal | None
+    currency: str
+    split: list[ParticipantOut] = Field(description="Every participant that has not declined, lead first.")
+
+
 class InviteIn(Schema):
     organisation: str = Field(max_length=80, description="Short name (slug) of the organisation to invite.")
 

@@ -355,3 +355,35 @@ def owner_api_put(url, body, raw):
     from django.test import Client
 
     return Client().put(url, body, content_type="application/json", headers={"Authorization": f"Bearer {raw}"})
+
+
+def test_api_invited_organisation_reads_the_terms_before_answering(
+    owner_client, outsider, member, idea, other_organisation
+):
+    from framja.accounts.models import ApiToken
+
+    invite(owner_client, idea, other_organisation)
+    partner = Participant.objects.get(organisation=other_organisation)
+    lead = Participant.objects.get(idea=idea, role="lead")
+    assert set_split(owner_client, idea, lead, partner).status_code == 302
+    url = f"/api/v1/ideas/{idea.pk}/participants/{partner.pk}"
+    _token, raw = ApiToken.issue(user=outsider, name="test")
+    response = owner_api_get(url, raw)
+    assert response.status_code == 200
+    data = response.json()
+    assert (data["participant"]["role"], data["participant"]["status"]) == ("partner", "invited")
+    assert data["participant"]["cost_share"] == "40.00"
+    assert data["participant"]["amount"] == "80000.00"
+    assert data["budget"] == "200000.00"
+    assert data["inviting_organisation"]["id"] == idea.receiving_organisation_id
+    assert [p["role"] for p in data["split"]] == ["lead", "partner"]
+    assert "kim@example.org" not in response.content.decode()
+    assert "Kim Karlsson" not in response.content.decode()
+    _token, member_raw = ApiToken.issue(user=member, name="test")
+    assert owner_api_get(url, member_raw).status_code == 404
+
+
+def owner_api_get(url, raw):
+    from django.test import Client
+
+    return Client().get(url, headers={"Authorization": f"Bearer {raw}"})

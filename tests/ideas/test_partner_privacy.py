@@ -268,3 +268,11 @@ def test_an_invited_but_not_yet_accepted_partner_sees_nothing(outsider_client, i
     casework.invite_participant(idea=idea, organisation=other_organisation, by=owner)
     assert outsider_client.get(reverse("ideas-casework-detail", args=[idea.pk])).status_code == 404
     assert Participant.objects.get(organisation=other_organisation).status == Participant.Status.INVITED
+
+
+def test_partners_way_back_to_the_inbox_is_not_a_dead_link(outsider_client, owner_client, shared, organisation):
+    own = f"{reverse('ideas-inbox')}?organisation={organisation.slug}"
+    assert own in detail(owner_client, shared)
+    assert own not in detail(outsider_client, shared)
+    assert outsider_client.get(own).status_code == 404  # why: the receiving side's inbox is not the partner's
+    assert outsider_client.get(reverse("ideas-inbox")).status_code == 200

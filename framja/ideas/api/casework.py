@@ -50,6 +50,7 @@ from framja.ideas.schemas import (
     IdeaOut,
     IdeaPartnerOut,
     IdeaPatchIn,
+    InvitationOut,
     InviteIn,
     JudgementIn,
     ParticipantOut,
@@ -434,6 +435,35 @@ def set_costs(request: HttpRequest, idea_id: int, payload: CostSplitIn) -> list[
         currency=payload.currency,
     )
     return _participants(idea)
+
+
+@router.get(
+    "{int:idea_id}/participants/{int:participant_id}", response=InvitationOut, summary="An invitation and its terms"
+)
+def get_invitation(request: HttpRequest, idea_id: int, participant_id: int) -> dict[str, Any]:
+    """The invited organisation's admins and coordinators (and the idea's caseworkers) read the
+    proposed terms before answering with PATCH: role, cost shares, budget."""
+    participant = get_object_or_404(
+        Participant.objects.select_related("organisation", "idea__municipality", "idea__receiving_organisation"),
+        pk=participant_id,
+        idea_id=idea_id,
+    )
+    user = _user(request)
+    require(
+        has_any_role(user, participant.organisation_id, DECIDING_ROLES)
+        or Idea.objects.workable_by(user).filter(pk=idea_id).exists()
+    )
+    idea = participant.idea
+    split = idea.participants.exclude(status=Participant.Status.DECLINED).select_related("organisation", "idea")
+    return {
+        "participant": participant,
+        "idea": idea,
+        "description": idea.description,
+        "inviting_organisation": idea.receiving_organisation,
+        "budget": idea.budget,
+        "currency": idea.currency,
+        "split": list(split.order_by("role", "organisation__name")),
+    }
 
 
 @router.patch(
