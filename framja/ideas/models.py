@@ -6,8 +6,9 @@ Vocabulary:
 - An idea concerns one municipality (SE or NO) and is received by one organisation: the
   municipality's own organisation, else an organisation of a sluice serving that municipality.
 - Casework (inbox, notes, gates) is for coordinators/advisers of the receiving organisation and
-  of co-developing participants; the public sees title, description, municipality, stage and
-  public answers, never a submitter's personal data.
+  of co-developing participants; partners work without personal data and without speaking for
+  the idea (docs/partner-privacy.md). The public sees title, description, municipality, stage
+  and public answers, never a submitter's personal data.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from typing import Any
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import CharField, F, Func, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import CharField, Exists, F, Func, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Coalesce, Concat, Lower, NullIf
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -306,6 +308,29 @@ class IdeaQuerySet(models.QuerySet["Idea"]):
             | Q(municipality__verified_served_by__in=regional)
         ).distinct()
 
+    def fully_workable_by(self, user: Any) -> IdeaQuerySet:
+        """Ideas the user works for the receiving side, with the personal data: casework roles in
+        the receiving organisation, coordinators of a region verified to serve the municipality,
+        and staff. `workable_by` minus these are the ideas the user works only as a co-developing
+        partner: no personal data, no speaking for the idea (docs/partner-privacy.md)."""
+        if user is None or not getattr(user, "is_authenticated", False):
+            return self.none()
+        if getattr(user, "is_staff", False):
+            return self.all()
+        casework = Membership.objects.filter(user=user, role__in=CASEWORK_ROLES).values("organisation_id")
+        regional = Membership.objects.filter(
+            user=user, role__in=DECIDING_ROLES, organisation__verified_kind=Organisation.Kind.REGION
+        ).values("organisation_id")
+        return self.filter(
+            Q(receiving_organisation__in=casework) | Q(municipality__verified_served_by__in=regional)
+        ).distinct()
+
+    def with_full_casework(self, user: Any) -> IdeaQuerySet:
+        """Annotate `full_casework`: whether the user works the idea for the receiving side
+        (`fully_workable_by`), which `Idea.visible_assignee` and `access_for` read."""
+        full = Idea.objects.fully_workable_by(user).filter(pk=OuterRef("pk"))
+        return self.annotate(full_casework=Exists(full))
+
     def for_organisation(self, organisation: Organisation | int) -> IdeaQuerySet:
         """The organisation's inbox: ideas it received and ideas it co-develops (accepted).
         A subquery, not a join, so counts and aggregates over the result stay correct."""
@@ -426,6 +451,13 @@ class Idea(models.Model):
         return int(getattr(annotated_self, "supporters", 0) or 0)
 
     @property
+    def visible_assignee(self) -> Any:
+        """The responsible person, for a viewer who works the idea for the receiving side; None
+        for a co-developing partner (the other organisation's people are not theirs to see).
+        Reads the `full_casework` annotation (`IdeaQuerySet.with_full_casework`); without it, None."""
+        return self.assignee if getattr(self, "full_casework", False) else None
+
+    @property
     def stage_label(self) -> str:
         """The stage's name; ideas without a sluice are simply "Received"."""
         return self.stage.label if self.stage_id and self.stage else str(Stage.Kind.RECEIVED.label)
@@ -433,6 +465,33 @@ class Idea(models.Model):
     @property
     def stage_kind(self) -> str:
         return self.stage.kind if self.stage_id and self.stage else Stage.Kind.RECEIVED.value
+
+
+def _casework_ideas(user: Any) -> tuple[Any, Any, Any]:
+    """Subqueries for the casework querysets below: the ideas the user works for the receiving
+    side, the ideas they work at all (also as a partner), and their casework organisations."""
+    return (
+        Idea.objects.fully_workable_by(user).values("pk"),
+        Idea.objects.workable_by(user).values("pk"),
+        Membership.objects.filter(user=user, role__in=CASEWORK_ROLES).values("organisation_id"),
+    )
+
+
+def _anyone(user: Any) -> bool | None:
+    """True for staff (everything), False for anonymous visitors (nothing), else None."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    return True if getattr(user, "is_staff", False) else None
+
+
+class AttachmentQuerySet(models.QuerySet["Attachment"]):
+    def seen_in_casework_by(self, user: Any) -> AttachmentQuerySet:
+        """Attachments may carry personal data: only for the receiving side, never a partner."""
+        anyone = _anyone(user)
+        if anyone is not None:
+            return self.all() if anyone else self.none()
+        full, _workable, _own = _casework_ideas(user)
+        return self.filter(idea__in=full)
 
 
 class Attachment(models.Model):
@@ -444,6 +503,8 @@ class Attachment(models.Model):
     content_type = models.CharField(_("type"), max_length=100)
     size = models.PositiveIntegerField(_("size (bytes)"))
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    objects = AttachmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("attachment")
@@ -481,6 +542,21 @@ class Support(models.Model):
         return f"+1 {self.idea_id}"
 
 
+class CommentQuerySet(models.QuerySet["Comment"]):
+    def seen_in_casework_by(self, user: Any) -> CommentQuerySet:
+        """What a caseworker reads: on ideas worked for the receiving side, everything; on ideas
+        worked as a co-developing partner, the public answers and the notes the partner's own
+        organisation wrote (never the receiving side's notes nor the submitter's information)."""
+        anyone = _anyone(user)
+        if anyone is not None:
+            return self.all() if anyone else self.none()
+        full, workable, own = _casework_ideas(user)
+        partner = Q(visibility=Comment.Visibility.PUBLIC) | Q(
+            visibility=Comment.Visibility.INTERNAL, author_organisation__in=own
+        )
+        return self.filter(Q(idea__in=full) | (Q(idea__in=workable) & partner))
+
+
 class Comment(models.Model):
     """Internal notes (casework only) and public answers (shown to the submitter and the public)."""
 
@@ -500,6 +576,8 @@ class Comment(models.Model):
     text = models.TextField(_("text"))
     created_at = models.DateTimeField(_("written"), auto_now_add=True)
 
+    objects = CommentQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("comment")
         verbose_name_plural = _("comments")
@@ -507,6 +585,16 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+
+class GateDecisionQuerySet(models.QuerySet["GateDecision"]):
+    def seen_in_casework_by(self, user: Any) -> GateDecisionQuerySet:
+        """All decisions for the receiving side; a co-developing partner sees the public ones."""
+        anyone = _anyone(user)
+        if anyone is not None:
+            return self.all() if anyone else self.none()
+        full, workable, _own = _casework_ideas(user)
+        return self.filter(Q(idea__in=full) | Q(idea__in=workable, is_public=True))
 
 
 class GateDecision(models.Model):
@@ -528,6 +616,8 @@ class GateDecision(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("decided by")
     )
     decided_at = models.DateTimeField(_("decided"), auto_now_add=True, db_index=True)
+
+    objects = GateDecisionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("gate decision")
@@ -569,6 +659,25 @@ class StageVisit(models.Model):
         return f"{self.idea_id} in {self.stage_id} from {self.entered_at:%Y-%m-%d}"
 
 
+class TimelineQuerySet(models.QuerySet["Event"]):
+    def seen_in_casework_by(self, user: Any) -> TimelineQuerySet:
+        """The timeline a caseworker reads: everything for the receiving side; for a
+        co-developing partner the public events, the co-development's own events and the notes
+        its organisation wrote (no assignments, internal decisions, submitter's additions)."""
+        anyone = _anyone(user)
+        if anyone is not None:
+            return self.all() if anyone else self.none()
+        full, workable, _own = _casework_ideas(user)
+        own_notes = Comment.objects.seen_in_casework_by(user).filter(visibility=Comment.Visibility.INTERNAL)
+        partner = (
+            Q(is_public=True)
+            | Q(kind__in=Event.CODEVELOPMENT_KINDS)
+            | Q(kind=Event.Kind.NOTE, _note__in=own_notes.values("pk"))
+        )
+        note = Cast(KeyTextTransform("comment", "data"), models.BigIntegerField())
+        return self.annotate(_note=note).filter(Q(idea__in=full) | (Q(idea__in=workable) & partner))
+
+
 class Event(models.Model):
     """The idea's timeline: every step, public or internal, in order."""
 
@@ -599,6 +708,11 @@ class Event(models.Model):
     text = models.TextField(_("text"), blank=True)
     data = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    #: What a co-developing partner reads of the internal timeline besides its own notes.
+    CODEVELOPMENT_KINDS = (Kind.PARTICIPANT_INVITED, Kind.PARTICIPANT_JOINED, Kind.COSTS_CHANGED)
+
+    objects = TimelineQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("event")

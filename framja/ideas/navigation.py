@@ -137,7 +137,10 @@ def _inbox_ideas() -> QuerySet[Idea]:
 
 
 def _to_triage(viewer: Viewer, organisations: list[OrganisationLike]) -> dict[int, int]:
-    return _per_organisation(organisations, _inbox_ideas().filter(assignee=None))
+    """Ideas the organisation received that nobody is responsible for: who is responsible is the
+    receiving organisation's business, not a co-developing partner's (docs/partner-privacy.md)."""
+    received = Idea.objects.filter(withdrawn_at=None, receiving_organisation=OuterRef("pk"))
+    return _per_organisation(organisations, received.filter(assignee=None))
 
 
 def _assigned_to_me(viewer: Viewer, organisations: list[OrganisationLike]) -> dict[int, int]:

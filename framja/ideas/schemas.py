@@ -151,7 +151,7 @@ class OrganisationRefOut(Schema):
 
 
 class SubmitterOut(Schema):
-    """Personal data: only for the receiving organisation and co-developers."""
+    """Personal data: only for the receiving side (never for co-developing partners)."""
 
     name: str
     email: str
@@ -167,16 +167,14 @@ class IdeaRefOut(Schema):
     municipality: MunicipalityOut
 
 
-class IdeaCaseworkOut(IdeaOut):
-    """An idea as its caseworkers see it. `version` goes back with every PATCH."""
+class IdeaPartnerOut(IdeaOut):
+    """An idea as a co-developing partner organisation sees it: the casework facts without
+    personal data (no submitter, no responsible person; docs/partner-privacy.md)."""
 
-    version: int = Field(description="Send it back with PATCH; a newer version on the server answers 409.")
     stage_id: int | None
     stage_entered_at: datetime | None
     sluice: str | None = Field(description="Short name of the sluice.")
     receiving_organisation: OrganisationRefOut | None
-    assignee: PersonOut | None
-    submitter: SubmitterOut
     budget: Decimal | None
     currency: str
     duplicate_of: IdeaRefOut | None = Field(description="The original, when this idea is marked as its duplicate.")
@@ -185,6 +183,23 @@ class IdeaCaseworkOut(IdeaOut):
     @staticmethod
     def resolve_sluice(obj: Idea) -> str | None:
         return obj.sluice.slug if obj.sluice_id and obj.sluice else None
+
+    @staticmethod
+    def resolve_duplicate_of(obj: Idea) -> Idea | None:
+        link = (
+            DuplicateLink.objects.filter(duplicate=obj, removed_at=None)
+            .select_related("original__municipality")
+            .first()
+        )
+        return link.original if link else None
+
+
+class IdeaCaseworkOut(IdeaPartnerOut):
+    """An idea as the receiving side sees it. `version` goes back with every PATCH."""
+
+    version: int = Field(description="Send it back with PATCH; a newer version on the server answers 409.")
+    assignee: PersonOut | None
+    submitter: SubmitterOut
 
     @staticmethod
     def resolve_submitter(obj: Idea) -> dict[str, object]:
@@ -197,18 +212,9 @@ class IdeaCaseworkOut(IdeaOut):
             "anonymised": obj.anonymised_at is not None,
         }
 
-    @staticmethod
-    def resolve_duplicate_of(obj: Idea) -> Idea | None:
-        link = (
-            DuplicateLink.objects.filter(duplicate=obj, removed_at=None)
-            .select_related("original__municipality")
-            .first()
-        )
-        return link.original if link else None
-
 
 class IdeaListOut(Schema):
-    """One row of the casework list."""
+    """One row of the casework list. `assignee` is null where you only co-develop the idea."""
 
     id: int
     reference: str
@@ -225,6 +231,10 @@ class IdeaListOut(Schema):
     @staticmethod
     def resolve_stage(obj: Idea) -> str:
         return obj.stage_kind
+
+    @staticmethod
+    def resolve_assignee(obj: Idea) -> object:
+        return obj.visible_assignee
 
     @staticmethod
     def resolve_supporters(obj: Idea) -> int:
@@ -347,6 +357,20 @@ class ParticipantOut(Schema):
     def resolve_amount(obj: Participant) -> Decimal | None:
         budget = obj.idea.budget
         return None if budget is None else (budget * obj.cost_share / 100).quantize(Decimal("0.01"))
+
+
+class InvitationOut(Schema):
+    """An invitation to co-develop with its proposed terms, for the invited organisation to read
+    before it answers: the idea's public facts, who invites, the role and share proposed to it,
+    every participant's share and the budget (no personal data)."""
+
+    participant: ParticipantOut
+    idea: IdeaRefOut
+    description: str
+    inviting_organisation: OrganisationRefOut | None
+    budget: Decimal | None
+    currency: str
+    split: list[ParticipantOut] = Field(description="Every participant that has not declined, lead first.")
 
 
 class InviteIn(Schema):

@@ -444,7 +444,11 @@ def test_inviting_a_second_municipality_and_splitting_the_cost(
             other.locator("main form[method=post] [type=submit]").first.click()
         assert_accessible(other)
         assert _path(other.url).endswith(_path(link.group(0)))
-        expect(other.get_by_role("heading", level=2)).to_contain_text(idea.reference)
+        expect(other.get_by_role("heading", level=2).first).to_contain_text(idea.reference)
+        # The proposed terms are shown before answering (issue 9, point 3).
+        terms = other.locator("section").filter(has=other.locator("#terms-heading"))
+        expect(terms.get_by_role("rowheader", name=s.ostersund_org.name)).to_be_visible()
+        expect(terms.get_by_role("rowheader", name=s.trondheim_org.name)).to_be_visible()
         with other.expect_navigation():
             other.locator("button[name=answer][value=accept]").click()
         assert_accessible(other)
@@ -504,6 +508,21 @@ def test_inviting_a_second_municipality_and_splitting_the_cost(
         assert lead.role == Participant.Role.LEAD
         saved = Idea.objects.get(pk=idea.pk)
         assert (saved.budget, saved.currency) == (Decimal(500000), "SEK")
+
+        # Ingrid works the idea as a partner: the split read-only, no personal data, no answering.
+        other.goto(detail)
+        assert_accessible(other)
+        expect(other.locator("main")).not_to_contain_text("Elin Ek")
+        expect(other.locator("main")).not_to_contain_text("elin.ek@example.se")
+        expect(other.locator(f"form[action='{reverse('ideas-casework-answer', args=[idea.pk])}']")).to_have_count(0)
+        expect(other.locator(f"form[action='{reverse('ideas-casework-assign', args=[idea.pk])}']")).to_have_count(0)
+        other.locator(f"a[href$='{reverse('ideas-casework-costs', args=[idea.pk])}']").click()  # under /nb/
+        other.wait_for_url(f"**{reverse('ideas-casework-costs', args=[idea.pk])}")
+        assert_accessible(other)
+        expect(other.locator("main form[method=post]")).to_have_count(0)
+        expect(
+            other.get_by_role("row").filter(has=other.get_by_role("rowheader", name=s.trondheim_org.name))
+        ).to_contain_text("40")
 
         # The idea is in Trondheim kommune's inbox now.
         other.goto(reverse("ideas-inbox"))

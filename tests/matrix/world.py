@@ -378,7 +378,8 @@ def build_world(capture_on_commit: Any) -> World:
                     "Vi väntar på besked om medfinansiering",  # a gate decision not made public
                     "kims-skiss.txt",  # attachments may carry personal data
                 ),
-                ("anonymous", "outsider", "member"),
+                # A co-developing partner neither (docs/partner-privacy.md).
+                ("anonymous", "outsider", "member", "partner"),
             ),
             # Who registered for an event, and what a company asked for: the organiser's
             # advisers, coordinators and administrators (and staff).

@@ -1,8 +1,9 @@
 """The casework side of the ideas API, with the same permissions as the pages: ideas a user
 works are listed and changed here; everyone else gets 404 (anonymous callers 401).
 
-`GET /ideas/{id}` is open to all: public fields for everyone, casework fields (submitter,
-assignee, version, ...) only for the idea's caseworkers.
+`GET /ideas/{id}` is open to all: public fields for everyone, casework fields for the idea's
+caseworkers, and the submitter, assignee and `version` only for the receiving side, not for
+co-developing partners (docs/partner-privacy.md; `services.casework.Access`).
 """
 
 from typing import Any
@@ -48,7 +49,9 @@ from framja.ideas.schemas import (
     IdeaCaseworkOut,
     IdeaListOut,
     IdeaOut,
+    IdeaPartnerOut,
     IdeaPatchIn,
+    InvitationOut,
     InviteIn,
     JudgementIn,
     ParticipantOut,
@@ -91,10 +94,12 @@ def _casework_idea(request: HttpRequest, idea_id: int) -> tuple[Idea, services.A
     """The idea if the caller works it (else 404), with what they may do."""
     user = _user(request)
     idea = get_object_or_404(
-        Idea.objects.workable_by(user).select_related("municipality", "stage", "sluice", "receiving_organisation"),
+        Idea.objects.workable_by(user)
+        .select_related("municipality", "stage", "sluice", "receiving_organisation")
+        .with_full_casework(user),
         pk=idea_id,
     )
-    return idea, services.access_for(user, idea)
+    return idea, services.access_for(user, idea, workable=True)
 
 
 def _deciding_idea(request: HttpRequest, idea_id: int) -> Idea:
@@ -153,7 +158,7 @@ def list_ideas(request: HttpRequest, filters: Query[IdeaFilters]) -> IdeaQuerySe
         include_withdrawn=filters.withdrawn,
         sort=filters.sort,
     )
-    return ideas.select_related("municipality", "stage", "assignee").with_supporter_count()
+    return ideas.select_related("municipality", "stage", "assignee").with_supporter_count().with_full_casework(user)
 
 
 @router.get("stages", response=list[StageOut], summary="The stages of a sluice")
@@ -244,17 +249,21 @@ def judge_candidate(request: HttpRequest, candidate_id: int, payload: JudgementI
 @router.get(
     "{int:idea_id}",
     auth=optional_auth,
-    response={200: IdeaCaseworkOut | IdeaOut},
+    response={200: IdeaCaseworkOut | IdeaPartnerOut | IdeaOut},
     summary="An idea (casework fields for its caseworkers)",
 )
 def get_idea(request: HttpRequest, idea_id: int) -> JsonResponse:
-    """Public fields for everyone; the idea's caseworkers also get the submitter, assignee,
-    `version` (for PATCH) and the rest of the casework fields."""
+    """Public fields for everyone; the idea's caseworkers also get the casework fields, and the
+    receiving side also the submitter, assignee and `version` (for PATCH). A co-developing
+    partner gets `IdeaPartnerOut`: no personal data."""
     user = caller(request)
     # Serialised here, not by ninja: with a union response it would pick the richest schema
     # that fits the object, and every idea object fits the casework one.
+    out: Schema
     if user is not None and Idea.objects.workable_by(user).filter(pk=idea_id).exists():
-        out: Schema = IdeaCaseworkOut.from_orm(_casework_output(idea_id))
+        idea = _casework_output(idea_id)
+        access = services.access_for(user, idea, workable=True)
+        out = (IdeaCaseworkOut if access.sees_personal_data else IdeaPartnerOut).from_orm(idea)
     else:
         out = IdeaOut.from_orm(get_object_or_404(for_public_output(Idea.objects.public().filter(pk=idea_id))))
     return JsonResponse(out.model_dump(mode="json"))
@@ -264,7 +273,8 @@ def get_idea(request: HttpRequest, idea_id: int) -> JsonResponse:
 def patch_idea(request: HttpRequest, idea_id: int, payload: IdeaPatchIn) -> Any:
     """Send the `version` you read. If someone saved in between, nothing is saved and the answer
     is 409 with the current idea, so you can merge and send again."""
-    idea, _access = _casework_idea(request, idea_id)
+    idea, access = _casework_idea(request, idea_id)
+    require(access.can_edit)
     tags = None
     if payload.tags is not None:
         tags = list(Tag.objects.filter(slug__in=payload.tags))
@@ -293,7 +303,8 @@ def patch_idea(request: HttpRequest, idea_id: int, payload: IdeaPatchIn) -> Any:
 def list_decisions(request: HttpRequest, idea_id: int) -> list[GateDecision]:
     idea, _access = _casework_idea(request, idea_id)
     return list(
-        idea.decisions.select_related("from_stage", "to_stage", "decided_by")
+        idea.decisions.seen_in_casework_by(_user(request))
+        .select_related("from_stage", "to_stage", "decided_by")
         .prefetch_related("scores__criterion")
         .order_by("decided_at", "pk")
     )
@@ -333,7 +344,8 @@ def create_decision(request: HttpRequest, idea_id: int, payload: DecisionIn) -> 
 
 @router.put("{int:idea_id}/assignee", response=IdeaCaseworkOut, summary="Set the responsible person")
 def set_assignee(request: HttpRequest, idea_id: int, payload: AssigneeIn) -> Idea:
-    idea, _access = _casework_idea(request, idea_id)
+    idea, access = _casework_idea(request, idea_id)
+    require(access.can_assign)
     assignee = None
     if payload.assignee is not None:
         assignee = User.objects.filter(pk=payload.assignee, is_active=True).first()
@@ -343,9 +355,10 @@ def set_assignee(request: HttpRequest, idea_id: int, payload: AssigneeIn) -> Ide
     return _casework_output(idea_id)
 
 
-def _comments(idea: Idea, visibility: str) -> list[Comment]:
+def _comments(request: HttpRequest, idea: Idea, visibility: str) -> list[Comment]:
     return list(
-        idea.comments.filter(visibility=visibility)
+        idea.comments.seen_in_casework_by(_user(request))
+        .filter(visibility=visibility)
         .select_related("author", "author_organisation")
         .order_by("created_at")
     )
@@ -354,7 +367,7 @@ def _comments(idea: Idea, visibility: str) -> list[Comment]:
 @router.get("{int:idea_id}/notes", response=list[CommentOut], summary="Internal notes")
 def list_notes(request: HttpRequest, idea_id: int) -> list[Comment]:
     idea, _access = _casework_idea(request, idea_id)
-    return _comments(idea, Comment.Visibility.INTERNAL)
+    return _comments(request, idea, Comment.Visibility.INTERNAL)
 
 
 @router.post("{int:idea_id}/notes", response={201: CommentOut}, summary="Add an internal note")
@@ -366,13 +379,15 @@ def add_note(request: HttpRequest, idea_id: int, payload: CommentIn) -> Status:
 @router.get("{int:idea_id}/answers", response=list[CommentOut], summary="Public answers")
 def list_answers(request: HttpRequest, idea_id: int) -> list[Comment]:
     idea, _access = _casework_idea(request, idea_id)
-    return _comments(idea, Comment.Visibility.PUBLIC)
+    return _comments(request, idea, Comment.Visibility.PUBLIC)
 
 
 @router.post("{int:idea_id}/answers", response={201: CommentOut}, summary="Publish an answer")
 def add_answer(request: HttpRequest, idea_id: int, payload: CommentIn) -> Status:
-    """Shown publicly and mailed to the submitter (if they agreed to e-mail)."""
-    idea, _access = _casework_idea(request, idea_id)
+    """Shown publicly and mailed to the submitter (if they agreed to e-mail). Only the receiving
+    side answers; a co-developing partner gets 404."""
+    idea, access = _casework_idea(request, idea_id)
+    require(access.can_answer)
     return Status(201, services.add_answer(idea=idea, text=payload.text, by=_user(request)))
 
 
@@ -433,6 +448,35 @@ def set_costs(request: HttpRequest, idea_id: int, payload: CostSplitIn) -> list[
         currency=payload.currency,
     )
     return _participants(idea)
+
+
+@router.get(
+    "{int:idea_id}/participants/{int:participant_id}", response=InvitationOut, summary="An invitation and its terms"
+)
+def get_invitation(request: HttpRequest, idea_id: int, participant_id: int) -> dict[str, Any]:
+    """The invited organisation's admins and coordinators (and the idea's caseworkers) read the
+    proposed terms before answering with PATCH: role, cost shares, budget."""
+    participant = get_object_or_404(
+        Participant.objects.select_related("organisation", "idea__municipality", "idea__receiving_organisation"),
+        pk=participant_id,
+        idea_id=idea_id,
+    )
+    user = _user(request)
+    require(
+        has_any_role(user, participant.organisation_id, DECIDING_ROLES)
+        or Idea.objects.workable_by(user).filter(pk=idea_id).exists()
+    )
+    idea = participant.idea
+    split = idea.participants.exclude(status=Participant.Status.DECLINED).select_related("organisation", "idea")
+    return {
+        "participant": participant,
+        "idea": idea,
+        "description": idea.description,
+        "inviting_organisation": idea.receiving_organisation,
+        "budget": idea.budget,
+        "currency": idea.currency,
+        "split": list(split.order_by("role", "organisation__name")),
+    }
 
 
 @router.patch(

@@ -58,15 +58,52 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Access:
-    """What a casework user may do with one idea."""
+    """What a casework user may see and do with one idea: the one place pages and API ask.
 
-    can_work: bool  # see everything, write notes, answers, edit, assign
-    can_decide: bool  # gate decisions, duplicates, co-development, cost split
+    The receiving side (the receiving organisation's caseworkers, coordinators of a region
+    serving the municipality, staff) works the idea fully. A co-developing partner
+    (`is_partner`) works it without personal data and without speaking for it: see
+    docs/partner-privacy.md. What partners read of notes, events, decisions and attachments is
+    filtered by the `seen_in_casework_by(user)` querysets in models.py."""
+
+    can_work: bool  # open the casework page, read the co-development, write notes
+    can_decide: bool  # gate decisions, duplicates, co-development invitations, cost split
+    is_partner: bool = False  # works the idea only through a co-developing organisation
+
+    @property
+    def receiving_side(self) -> bool:
+        return self.can_work and not self.is_partner
+
+    @property
+    def sees_personal_data(self) -> bool:
+        """The submitter (name, e-mail, consent), attachments, internal notes of the receiving
+        side, the responsible person, actors in the timeline and internal decisions."""
+        return self.receiving_side
+
+    @property
+    def can_edit(self) -> bool:
+        """Change the idea's title, description, audience and tags (what the public reads)."""
+        return self.receiving_side
+
+    @property
+    def can_assign(self) -> bool:
+        return self.receiving_side
+
+    @property
+    def can_answer(self) -> bool:
+        """Publish a public answer (mailed to the submitter): only the receiving side speaks."""
+        return self.receiving_side
+
+    @property
+    def sees_cost_split(self) -> bool:
+        """Every participant reads the roles, shares and budget; only deciders change them."""
+        return self.can_work
 
 
 def access_for(user: Any, idea: Idea, *, workable: bool = False) -> Access:
     """The one rule for casework rights on an idea (workable_by decides who sees it at all).
-    `workable=True`: the caller fetched the idea through `workable_by(user)`, so that check is skipped."""
+    `workable=True`: the caller fetched the idea through `workable_by(user)`, so that check is
+    skipped; an idea annotated by `with_full_casework(user)` saves the receiving-side query."""
     if user is None or not user.is_authenticated:
         return Access(False, False)
     if user.is_staff:
@@ -74,6 +111,11 @@ def access_for(user: Any, idea: Idea, *, workable: bool = False) -> Access:
     can_work = workable or Idea.objects.workable_by(user).filter(pk=idea.pk).exists()
     if not can_work:
         return Access(False, False)
+    full = getattr(idea, "full_casework", None)
+    if full is None:
+        full = Idea.objects.fully_workable_by(user).filter(pk=idea.pk).exists()
+    if not full:
+        return Access(True, False, is_partner=True)
     deciding = Membership.objects.filter(user=user, role__in=DECIDING_ROLES)
     can_decide = deciding.filter(
         Q(organisation_id=idea.receiving_organisation_id)
@@ -148,7 +190,8 @@ def filter_ideas(
     sort: str = "newest",
 ) -> IdeaQuerySet:
     """The inbox filters, shared by the page and the API. `assignee` is "", "none", "me" or a
-    user id; unknown sort keys fall back to newest first."""
+    user id (it filters only ideas `user` works for the receiving side); unknown sort keys fall
+    back to newest first."""
     if not include_withdrawn:
         ideas = ideas.filter(withdrawn_at=None)
     if stage:
@@ -157,6 +200,10 @@ def filter_ideas(
         ideas = ideas.filter(municipality=municipality)
     if tag:
         ideas = ideas.filter(pk__in=Idea.tags.through.objects.filter(tag=tag).values("idea_id"))
+    if assignee:
+        # Who is responsible is the receiving side's business: a partner's filter on it finds
+        # nothing among the ideas it only co-develops.
+        ideas = ideas.filter(pk__in=Idea.objects.fully_workable_by(user).values("pk"))
     if assignee == "none":
         ideas = ideas.filter(assignee=None)
     elif assignee == "me":
@@ -761,11 +808,18 @@ class Share:
     cost_share: Decimal
 
 
+def _amount(value: Decimal | None) -> str | None:
+    """A share or budget as the audit log keeps it: two decimals, so 40 and 40.00 are one value."""
+    return None if value is None else str(Decimal(value).quantize(Decimal("0.01")))
+
+
 def set_cost_split(
     *, idea: Idea, shares: Sequence[Share], by: User | None, budget: Decimal | None = None, currency: str | None = None
-) -> list[Participant]:
+) -> bool:
     """Save roles and cost shares of all non-declined participants at once: exactly one lead,
-    shares from 0 to 100 that add up to exactly 100 %."""
+    shares from 0 to 100 that add up to exactly 100 %. The audit log gets each changed value
+    before and after, the timeline one event; saving the split as it is records nothing.
+    Returns whether anything changed."""
     errors: dict[str, list[str]] = {}
     participants = {
         p.pk: p for p in idea.participants.exclude(status=Participant.Status.DECLINED).select_related("organisation")
@@ -792,26 +846,53 @@ def set_cost_split(
         raise ValidationError(errors)
     with transaction.atomic():
         _lock(idea.pk)
+        locked = Participant.objects.select_for_update(of=("self",)).select_related("organisation", "idea")
+        current = {p.pk: p for p in locked.filter(pk__in=list(participants))}
+        stored = Idea.objects.get(pk=idea.pk)
+        new_budget = stored.budget if budget is None and currency is None else budget
+        new_currency = (currency or stored.currency) if budget is not None or currency is not None else stored.currency
+        participant_changes = {
+            pk: {
+                name: [before, after]
+                for name, before, after in (
+                    ("role", current[pk].role, given[pk].role),
+                    ("cost_share", _amount(current[pk].cost_share), _amount(given[pk].cost_share)),
+                )
+                if before != after
+            }
+            for pk in current
+        }
+        idea_changes = {
+            name: [before, after]
+            for name, before, after in (
+                ("budget", _amount(stored.budget), _amount(new_budget)),
+                ("currency", stored.currency, new_currency),
+            )
+            if before != after
+        }
+        if not idea_changes and not any(participant_changes.values()):
+            return False
         # Demote first so the one-lead constraint holds at every statement.
         Participant.objects.filter(idea=idea).update(role=Participant.Role.PARTNER)
         for share in shares:
             Participant.objects.filter(pk=share.participant_id).update(role=share.role, cost_share=share.cost_share)
-        fields: dict[str, Any] = {"updated_at": timezone.now()}
-        if budget is not None or currency is not None:
-            fields.update(budget=budget, currency=currency or idea.currency)
-        Idea.objects.filter(pk=idea.pk).update(**fields)
+        Idea.objects.filter(pk=idea.pk).update(budget=new_budget, currency=new_currency, updated_at=timezone.now())
         _event(
             idea,
             Event.Kind.COSTS_CHANGED,
             by=by,
             public=False,
             shares={participants[s.participant_id].organisation.name: str(s.cost_share) for s in shares},
-            budget=str(budget) if budget is not None else None,
-            currency=currency,
+            budget=str(new_budget) if new_budget is not None else None,
+            currency=new_currency,
         )
-        for participant in participants.values():
-            audit.record(participant, "update", {"cost_share": [None, str(given[participant.pk].cost_share)]})
-    return list(idea.participants.exclude(status=Participant.Status.DECLINED).select_related("organisation"))
+        for pk, changes in participant_changes.items():
+            if changes:
+                current[pk].role, current[pk].cost_share = given[pk].role, given[pk].cost_share
+                audit.record(current[pk], "update", changes)
+        if idea_changes:
+            audit.record(stored, "update", idea_changes)
+    return True
 
 
 # --------------------------------------------------------------------------- sluice configuration

@@ -60,7 +60,8 @@ def _get_idea_for_casework(request: HttpRequest, pk: int) -> tuple[Idea, service
     idea = get_object_or_404(
         Idea.objects.workable_by(request.user)
         .select_related("municipality", "stage", "sluice", "assignee", "receiving_organisation", "submitter")
-        .with_supporter_count(),
+        .with_supporter_count()
+        .with_full_casework(request.user),
         pk=pk,
     )
     return idea, services.access_for(request.user, idea, workable=True)
@@ -78,10 +79,16 @@ def _chosen(request: HttpRequest, allowed: list[Organisation]) -> Organisation |
     return allowed[0] if len(allowed) == 1 else None
 
 
-def _inbox_rows(ideas: IdeaQuerySet) -> IdeaQuerySet:
+def _inbox_rows(ideas: IdeaQuerySet, user: Any) -> IdeaQuerySet:
     """What an inbox row shows, in one query (plus one for the tags). Supporters are counted
-    once over a duplicate group."""
-    return ideas.select_related("municipality", "stage", "assignee").prefetch_related("tags").with_supporter_count()
+    once over a duplicate group; the responsible person only where `user` works the idea for
+    the receiving side (`Idea.visible_assignee`)."""
+    return (
+        ideas.select_related("municipality", "stage", "assignee")
+        .prefetch_related("tags")
+        .with_supporter_count()
+        .with_full_casework(user)
+    )
 
 
 def _scope(organisation: Organisation) -> IdeaQuerySet:
@@ -116,7 +123,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
             {"organisations": organisations, "target": "ideas-inbox"},
         )
     form = forms.InboxFilterForm(request.GET or None, organisation=organisation, user=request.user)
-    ideas = _inbox_rows(form.apply(Idea.objects.for_organisation(organisation)))
+    ideas = _inbox_rows(form.apply(Idea.objects.for_organisation(organisation)), request.user)
     page = Paginator(ideas, INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
     invitations = Participant.objects.filter(
         organisation=organisation, status=Participant.Status.INVITED
@@ -144,7 +151,7 @@ def inbox_export(request: HttpRequest, fmt: str) -> HttpResponse:
     require(organisation is not None)
     assert organisation is not None
     form = forms.InboxFilterForm(request.GET, organisation=organisation, user=request.user)
-    ideas = _inbox_rows(form.apply(Idea.objects.for_organisation(organisation)))
+    ideas = _inbox_rows(form.apply(Idea.objects.for_organisation(organisation)), request.user)
     header = [
         _("Reference"), _("Title"), _("Municipality"), _("Stage"), _("In stage since"),
         _("Responsible"), _("Tags"), _("Supporters"), _("Submitted"), _("Withdrawn"),
@@ -156,7 +163,7 @@ def inbox_export(request: HttpRequest, fmt: str) -> HttpResponse:
             str(idea.municipality),
             idea.stage.label if idea.stage else "",
             timezone.localdate(idea.stage_entered_at) if idea.stage_entered_at else None,
-            str(idea.assignee or ""),
+            str(idea.visible_assignee or ""),
             ", ".join(t.display_name for t in idea.tags.all()),
             idea.supporter_count(),
             timezone.localdate(idea.created_at),
@@ -172,13 +179,23 @@ def inbox_export(request: HttpRequest, fmt: str) -> HttpResponse:
 # --------------------------------------------------------------------------- the idea
 
 
-def _render_detail(request: HttpRequest, idea: Idea, access: services.Access, **bound: Any) -> HttpResponse:
-    events = idea.events.select_related("actor").order_by("created_at", "pk")
-    participants = list(idea.participants.select_related("organisation").order_by("role", "organisation__name"))
+def _with_amounts(idea: Idea, participants: list[Participant]) -> list[Participant]:
+    """Each participant's share of the budget as `amount` (None without a budget)."""
     for participant in participants:
         participant.amount = (  # type: ignore[attr-defined]
             (idea.budget * participant.cost_share / 100).quantize(Decimal("0.01")) if idea.budget is not None else None
         )
+    return participants
+
+
+def _render_detail(request: HttpRequest, idea: Idea, access: services.Access, **bound: Any) -> HttpResponse:
+    """The casework page. What a co-developing partner may not see is left out here, by the
+    `seen_in_casework_by` querysets and `access`, not hidden by the template."""
+    user = request.user
+    events = idea.events.seen_in_casework_by(user).select_related("actor").order_by("created_at", "pk")
+    participants = _with_amounts(
+        idea, list(idea.participants.select_related("organisation").order_by("role", "organisation__name"))
+    )
     # Both directions of the active duplicate links in one query.
     links = list(
         DuplicateLink.objects.filter(Q(duplicate=idea) | Q(original=idea), removed_at=None).select_related(
@@ -189,19 +206,19 @@ def _render_detail(request: HttpRequest, idea: Idea, access: services.Access, **
         "idea": idea,
         "access": access,
         "events": events,
-        "attachments": idea.attachments.all(),
+        "attachments": idea.attachments.seen_in_casework_by(user),
         "supporter_count": getattr(idea, "supporters", 0),
         "original_link": next((link for link in links if link.duplicate_id == idea.pk), None),
         "duplicates": [link for link in links if link.original_id == idea.pk],
         "participants": participants,
-        "decisions": idea.decisions.select_related("from_stage", "to_stage", "decided_by").prefetch_related(
-            Prefetch("scores", queryset=CriterionScore.objects.select_related("criterion"))
-        ),
-        "assign_form": bound.get("assign_form") or forms.AssignForm(idea=idea),
+        "decisions": idea.decisions.seen_in_casework_by(user)
+        .select_related("from_stage", "to_stage", "decided_by")
+        .prefetch_related(Prefetch("scores", queryset=CriterionScore.objects.select_related("criterion"))),
+        "assign_form": (bound.get("assign_form") or forms.AssignForm(idea=idea)) if access.can_assign else None,
         "note_form": bound.get("note_form") or forms.CommentForm(auto_id="id_note_%s"),
         "answer_form": bound.get("answer_form") or forms.CommentForm(auto_id="id_answer_%s"),
         "decision_form": bound.get("decision_form") or forms.GateDecisionForm(idea=idea),
-        "invite_form": bound.get("invite_form") or forms.InviteForm(idea=idea),
+        "invite_form": (bound.get("invite_form") or forms.InviteForm(idea=idea)) if access.can_decide else None,
         "search_form": forms.DuplicateSearchForm(request.GET or None),
         "duplicate_error": bound.get("duplicate_error"),
         "candidates": _search_originals(request, idea),
@@ -238,7 +255,7 @@ def attachment(request: HttpRequest, pk: int, attachment_pk: int) -> FileRespons
     """Attachments may carry personal data: only the idea's caseworkers may download them,
     so they are served here after the access check, never from a public media URL."""
     idea, _access = _get_idea_for_casework(request, pk)
-    stored = get_object_or_404(idea.attachments, pk=attachment_pk)
+    stored = get_object_or_404(idea.attachments.seen_in_casework_by(request.user), pk=attachment_pk)
     try:
         handle = stored.file.open("rb")
     except FileNotFoundError as exc:
@@ -250,7 +267,8 @@ def attachment(request: HttpRequest, pk: int, attachment_pk: int) -> FileRespons
 
 @login_required
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
-    idea, _access = _get_idea_for_casework(request, pk)
+    idea, access = _get_idea_for_casework(request, pk)
+    require(access.can_edit)
     if request.method != "POST":
         return render(request, "ideas/casework/edit.html", {"idea": idea, "form": forms.IdeaEditForm.for_idea(idea)})
     form = forms.IdeaEditForm(request.POST)
@@ -281,6 +299,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def assign(request: HttpRequest, pk: int) -> HttpResponse:
     idea, access = _get_idea_for_casework(request, pk)
+    require(access.can_assign)
     form = forms.AssignForm(request.POST, idea=idea)
     if form.is_valid():
         services.assign(idea=idea, assignee=form.cleaned_data["assignee"], by=_acting(request))
@@ -291,6 +310,7 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _comment_view(request: HttpRequest, pk: int, visibility: str) -> HttpResponse:
     idea, access = _get_idea_for_casework(request, pk)
+    require(access.can_work if visibility == Comment.Visibility.INTERNAL else access.can_answer)
     prefix = "note" if visibility == Comment.Visibility.INTERNAL else "answer"
     form = forms.CommentForm(request.POST, auto_id=f"id_{prefix}_%s")
     if form.is_valid():
@@ -394,15 +414,14 @@ def unlink_duplicate(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def discussion(request: HttpRequest, pk: int) -> HttpResponse:
-    """Public answers of the whole duplicate group, and the notes of the ideas the user works."""
+    """Public answers of the whole duplicate group, and the notes and the submitters'
+    information the user may read (`Comment.objects.seen_in_casework_by`)."""
     idea, _access = _get_idea_for_casework(request, pk)
     group = services.duplicate_group(idea)
-    workable = set(
-        Idea.objects.workable_by(request.user).filter(pk__in=[i.pk for i in group]).values_list("pk", flat=True)
-    )
+    seen = Comment.objects.seen_in_casework_by(request.user).values("pk")
     comments = (
         Comment.objects.filter(idea__in=group)
-        .filter(Q(visibility__in=[Comment.Visibility.PUBLIC, Comment.Visibility.SUBMITTER]) | Q(idea__in=workable))
+        .filter(Q(visibility=Comment.Visibility.PUBLIC) | Q(pk__in=seen))
         .select_related("idea__municipality", "author", "author_organisation")
         .order_by("created_at", "pk")
     )
@@ -429,36 +448,48 @@ def invite(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_detail(request, idea, access, invite_form=form)
 
 
+def _split(idea: Idea) -> list[Participant]:
+    """The non-declined participants with their amounts: the terms of the co-development."""
+    return _with_amounts(
+        idea,
+        list(
+            idea.participants.exclude(status=Participant.Status.DECLINED)
+            .select_related("organisation")
+            .order_by("role", "organisation__name")
+        ),
+    )
+
+
 @login_required
 def costs(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every participant reads the roles, shares and budget; deciders of the receiving side change them."""
     idea, access = _get_idea_for_casework(request, pk)
-    require(access.can_decide)
-    participants = list(
-        idea.participants.exclude(status=Participant.Status.DECLINED)
-        .select_related("organisation")
-        .order_by("role", "organisation__name")
-    )
+    require(access.sees_cost_split and (request.method != "POST" or access.can_decide))
+    participants = _split(idea)
     if not participants:
         messages.info(request, _("Invite an organisation to co-develop first."))
         return redirect(reverse("ideas-casework-detail", args=[idea.pk]) + "#codevelopment")
+    if not access.can_decide:
+        return render(request, "ideas/casework/costs.html", {"idea": idea, "participants": participants})
     form = forms.CostSplitForm(request.POST or None, idea=idea, participants=participants)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.set_cost_split(
+            changed = services.set_cost_split(
                 idea=idea, shares=form.shares(), by=_acting(request), budget=data["budget"], currency=data["currency"]
             )
         except ValidationError as exc:
             form.apply_errors(exc)
         else:
-            messages.success(request, _("The cost split was saved."))
+            messages.success(request, _("The cost split was saved.") if changed else _("Nothing changed."))
             return redirect(reverse("ideas-casework-detail", args=[idea.pk]) + "#codevelopment")
-    return render(request, "ideas/casework/costs.html", {"idea": idea, "form": form})
+    return render(request, "ideas/casework/costs.html", {"idea": idea, "form": form, "participants": participants})
 
 
 @login_required
 def participant_respond(request: HttpRequest, pk: int) -> HttpResponse:
-    """The invited organisation's coordinators see the idea (public fields) and answer."""
+    """The invited organisation's coordinators see the idea (public fields) and the proposed
+    terms (roles, cost shares, budget), and answer."""
     participant = get_object_or_404(
         Participant.objects.select_related(
             "idea__municipality", "idea__stage", "idea__receiving_organisation", "organisation"
@@ -479,8 +510,11 @@ def participant_respond(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("ideas-casework-detail", participant.idea_id)
             messages.success(request, _("You declined the invitation."))
             return redirect(reverse("ideas-inbox") + f"?organisation={participant.organisation.slug}")
+    idea = participant.idea
     return render(
-        request, "ideas/casework/respond.html", {"participant": participant, "idea": participant.idea, "form": form}
+        request,
+        "ideas/casework/respond.html",
+        {"participant": participant, "idea": idea, "form": form, "participants": _split(idea)},
     )
 
 
@@ -507,7 +541,7 @@ def regional(request: HttpRequest) -> HttpResponse:
     )
     pairs = _candidate_pairs(list(candidates), request.user)  # evaluates the candidates once
     form = forms.InboxFilterForm(request.GET or None, organisation=region, user=request.user)
-    rows = _inbox_rows(form.apply(ideas)).select_related("receiving_organisation")
+    rows = _inbox_rows(form.apply(ideas), request.user).select_related("receiving_organisation")
     page = Paginator(rows, INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
