@@ -61,4 +61,4 @@ def map_case(context: Any, case: Any) -> Any:
 
 #: The persona's own token is not revoked in the middle of a run (DELETE /me/tokens/{id} with
 #: the id that GET /me/tokens showed): every later call would be a 401 and test nothing.
-KEEP_TOKEN = {"method": "DELETE", "path": "/api/v1/me/tokens/{token_id}"}
+KEEP_TOKEN_METHOD, KEEP_TOKEN_PATH = "DELETE", "/api/v1/me/tokens/{token_id}"

@@ -25,7 +25,7 @@ from hypothesis import HealthCheck, settings
 
 from framja.accounts import services
 from framja.accounts.models import User
-from tests.fuzz_hooks import KEEP_TOKEN, map_case
+from tests.fuzz_hooks import KEEP_TOKEN_METHOD, KEEP_TOKEN_PATH, map_case
 
 #: pytest-django creates the test database only for the aliases its collected tests ask for; without
 #: this mark a run of this module alone would seed (and on PostgreSQL fail in) the real database.
@@ -113,10 +113,10 @@ def test_every_operation_holds_signed_in(case, demo_world):
 #: POST /ideas used by GET /ideas/{idea_id}, ...) and runs short sequences of calls as the persona.
 #: Its own schema object, so that the persona's token is schemathesis' own auth (its auth checks
 #: then probe without it and with a wrong one) without touching the anonymous tests above.
-stateful_schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", _savepoint_per_request(get_wsgi_application()))
-stateful_schema.config.generation.update(allow_x00=False)
-stateful_schema.hook(map_case)
-stateful_schema = stateful_schema.exclude(**KEEP_TOKEN)
+_stateful_base = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", _savepoint_per_request(get_wsgi_application()))
+_stateful_base.config.generation.update(allow_x00=False)
+_stateful_base.hook(map_case)
+stateful_schema = _stateful_base.exclude(method=KEEP_TOKEN_METHOD, path=KEEP_TOKEN_PATH)
 _PERSONA_TOKEN: dict[str, str] = {}
 
 
