@@ -91,7 +91,7 @@ def _start_worker(env: dict[str, str], tmp_path: Path) -> tuple[subprocess.Popen
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
-            if _get(base + "/healthz")[0] == 200:
+            if _get(base + "/healthz")[0] in (200, 503):  # serving (503: it cannot reach its database)
                 return process, base
         except OSError:
             time.sleep(0.1)
@@ -176,7 +176,9 @@ def test_probes_answer_json_when_the_database_is_down(tmp_path, workers):
     env = _environment(tmp_path, "postgres://postgres@127.0.0.1:9/nowhere")  # a closed port
     process, base = _start_worker(env, tmp_path)
     workers.append(process)
-    assert _get(base + "/healthz") == (200, {"status": "ok"}, "application/json")
+    status, body, content_type = _get(base + "/healthz")
+    assert (status, content_type) == (503, "application/json")
+    assert body["checks"]["database"]["ok"] is False
     status, body, content_type = _get(base + "/readyz")
     assert (status, content_type) == (503, "application/json")
     assert body["status"] == "unavailable"
