@@ -27,6 +27,8 @@ LISTS = [
     "/api/v1/organisations/{ref}/members",
     "/api/v1/organisations/{ref}/audit",
     "/api/v1/audit?organisation={pk}",
+    "/api/v1/catalogue/offerings",
+    "/api/v1/catalogue/events",
 ]
 
 
@@ -44,6 +46,25 @@ def test_out_of_range_paging_is_422(owner_client, organisation, url, param, valu
     response = owner_client.get(f"{_list_url(url, organisation)}{param}={value}")
     assert response.status_code == 422, response.content[:300]
     assert ["query", param] in [error["loc"] for error in response.json()["detail"]]
+
+
+@pytest.mark.django_db
+def test_every_paged_operation_declares_bounds(client):
+    """A new list paged with ninja's plain LimitOffsetPagination takes any offset, and an offset
+    beyond 64 bits is a 500 on SQLite (the catalogue's lists were: a schemathesis CLI run found
+    it). Every operation with `offset` must use framja.pagination.BoundedPagination."""
+    from framja.pagination import MAX_LIMIT, MAX_OFFSET
+
+    document = client.get("/api/v1/openapi.json").json()
+    paged = []
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            parameters = {p["name"]: p["schema"] for p in operation.get("parameters", []) if p["in"] == "query"}
+            if "offset" in parameters:
+                paged.append(f"{method.upper()} {path}")
+                assert parameters["offset"].get("maximum") == MAX_OFFSET, (method, path)
+                assert parameters["limit"].get("maximum") == MAX_LIMIT, (method, path)
+    assert len(paged) >= 8, paged
 
 
 @pytest.mark.django_db

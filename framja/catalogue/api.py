@@ -14,7 +14,7 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from framja.accounts.api import MAX_ID, resolve_municipalities
 from framja.accounts.auth import optional_auth
@@ -35,6 +35,7 @@ from framja.catalogue.schemas import (
     RegistrationIn,
     RegistrationOut,
 )
+from framja.pagination import BoundedPagination
 from framja.places.models import County, SniDivision, SniSection
 
 router = Router(tags=["catalogue"])
@@ -96,7 +97,7 @@ def _offering_fields(payload: OfferingIn) -> dict[str, Any]:
 
 
 @router.get("/offerings", response=list[OfferingOut], auth=optional_auth, summary="Published offerings")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def offering_list(request: HttpRequest, filters: Query[OfferingFilter]) -> Any:
     offerings = _offerings().published()
     if filters.organisation:
@@ -160,7 +161,7 @@ def _event_fields(payload: EventIn, organiser: Organisation) -> dict[str, Any]:
 
 
 @router.get("/events", response=list[EventOut], auth=optional_auth, summary="Events (upcoming by default)")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def event_list(request: HttpRequest, filters: Query[EventFilter]) -> Any:
     events = _events().published()
     if filters.organisation:
@@ -223,7 +224,7 @@ def registration_create(
 
 
 @router.get("/events/{event_id}/registrations", response=list[RegistrationOut], summary="Participant list")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def registration_list(request: HttpRequest, event_id: int = Path(..., ge=1, le=MAX_ID)) -> Any:
     event = get_object_or_404(Event, pk=event_id)
     _editable(request, event.organiser)
