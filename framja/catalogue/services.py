@@ -124,7 +124,9 @@ def register(
         raise ValidationError({"event": ValidationError(_("The event is over."), code="conflict")})
     email = email.strip()
     if locked.registrations.open().filter(email__iexact=email).exists():
-        raise ValidationError({"email": _("This address is already registered for the event.")}, code="unique")
+        raise ValidationError(
+            {"email": ValidationError(_("This address is already registered for the event."), code="unique")}
+        )
     status = RegistrationStatus.CONFIRMED if _places_left(locked) > 0 else RegistrationStatus.WAITING
     raw, token_hash = Registration.new_token()
     registration = Registration(
@@ -141,7 +143,9 @@ def register(
         with transaction.atomic():
             registration.save()
     except IntegrityError as exc:  # a concurrent registration with the same address won
-        raise ValidationError({"email": _("This address is already registered for the event.")}) from exc
+        raise ValidationError(
+            {"email": ValidationError(_("This address is already registered for the event."), code="unique")}
+        ) from exc
     queue_templated_email(
         to=email,
         template="catalogue_registered",

@@ -146,3 +146,13 @@ def test_registration_the_event_does_not_take_here_is_409(client, organisation, 
 
 def test_huge_ids_are_404(client):
     assert client.get(f"{OFFERINGS}/99999999999999999999999").status_code in (404, 422)
+
+
+def test_registering_the_same_address_twice_is_409(client, organisation):
+    event = make_event(organisation, registration_mode="built_in", capacity=5)
+    url = f"{EVENTS}/{event.pk}/registrations"
+    assert client.post(url, {"name": "A", "email": "a@example.org"}, content_type="application/json").status_code == 201
+    again = client.post(url, {"name": "A", "email": "A@example.org"}, content_type="application/json")
+    assert again.status_code == 409
+    assert again.json()["detail"][0]["loc"] == ["body", "email"]
+    assert Registration.objects.count() == 1

@@ -300,3 +300,12 @@ def test_stages_for_a_codeveloping_organisation(owner_api, outsider_api, outside
     response = outsider_api.get(f"{API}/stages", {"sluice": sluice.slug})
     assert response.status_code == 200
     assert len(response.json()) == 7
+
+
+def test_a_decision_the_stage_does_not_allow_is_409(owner_api, make_idea):
+    """Well-formed, but the idea's stage stands in the way: a conflict with its state."""
+    idea = make_idea(stage_kind="spread")
+    response = owner_api.post(f"{API}/{idea.pk}/decisions", {"outcome": "go", "rationale": "Vidare"})
+    assert response.status_code == 409
+    assert response.json()["detail"][0]["loc"] == ["body", "outcome"]
+    assert not GateDecision.objects.exists()

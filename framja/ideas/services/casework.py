@@ -475,14 +475,12 @@ def gate_decide(
         if current is None or idea.sluice_id is None:
             raise ValidationError({"outcome": [gettext("The idea is not in a sluice, so there is no gate to decide.")]})
         if outcome not in current.allowed_outcomes():
-            raise ValidationError(
-                {
-                    "outcome": [
-                        gettext("“%(outcome)s” is not possible from the stage %(stage)s.")
-                        % {"outcome": GateDecision.Outcome(outcome).label, "stage": current.label}
-                    ]
-                }
-            )
+            message = gettext("“%(outcome)s” is not possible from the stage %(stage)s.") % {
+                "outcome": GateDecision.Outcome(outcome).label,
+                "stage": current.label,
+            }
+            # The idea's stage, not the request, is what stands in the way: the API answers 409.
+            raise ValidationError({"outcome": ValidationError(message, code="conflict")})
         target = _target_stage(current, outcome, to_stage)
         criteria = {c.pk: c for c in Criterion.objects.filter(sluice_id=idea.sluice_id)}
         clean_scores = _clean_scores(scores or {}, criteria)
