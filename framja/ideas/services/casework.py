@@ -479,8 +479,8 @@ def gate_decide(
                 "outcome": GateDecision.Outcome(outcome).label,
                 "stage": current.label,
             }
-            # The idea's stage, not the request, is what stands in the way: the API answers 409.
-            raise ValidationError({"outcome": ValidationError(message, code="conflict")})
+            # A 422, not a 409: this operation's 409 is the stale-version answer with the current idea.
+            raise ValidationError({"outcome": [message]})
         target = _target_stage(current, outcome, to_stage)
         criteria = {c.pk: c for c in Criterion.objects.filter(sluice_id=idea.sluice_id)}
         clean_scores = _clean_scores(scores or {}, criteria)
