@@ -19,6 +19,7 @@ from framja.ideas.models import Idea
 from framja.ideas.services import public as public_services
 from framja.idempotency.models import StoredAnswer
 from tests.factories import CountyFactory, MunicipalityFactory, UserFactory
+from tests.ideas.test_submit import _form
 
 API = "/api/v1/ideas"
 
@@ -170,21 +171,6 @@ def test_submission_committed_before_connection_cut_is_answered_201(client, monk
 # --- the submission page: the same under a cut connection, and a one-time form key ------------
 
 PAGE = "/en/ideas/submit/"
-
-
-def _form(municipality, **extra):
-    data = {
-        "title": "Cykelparkering vid stationen",
-        "description": "Fler säkra cykelställ med tak vid resecentrum.",
-        "municipality": municipality.pk,
-        "name": "Alva Andersson",
-        "email": "alva@example.org",
-        "consent": "on",
-        "notify": "on",
-        "website": "",
-    }
-    data.update(extra)
-    return data
 
 
 def _form_key(client) -> str:

@@ -277,6 +277,18 @@ def supporters_of_group(root: OuterRef) -> Subquery:
     return Subquery(supports.order_by().annotate(n=_CountDistinct(person)).values("n")[:1], output_field=IntegerField())
 
 
+def _casework_scope(user: Any) -> tuple[models.QuerySet[Any], models.QuerySet[Any]] | None:
+    """The organisations whose ideas `user` works, as subqueries: (casework roles anywhere,
+    deciding roles in a verified region). None for anonymous people and staff, who need none."""
+    if user is None or not getattr(user, "is_authenticated", False) or getattr(user, "is_staff", False):
+        return None
+    casework = Membership.objects.filter(user=user, role__in=CASEWORK_ROLES).values("organisation_id")
+    regional = Membership.objects.filter(
+        user=user, role__in=DECIDING_ROLES, organisation__verified_kind=Organisation.Kind.REGION
+    ).values("organisation_id")
+    return casework, regional
+
+
 class IdeaQuerySet(models.QuerySet["Idea"]):
     def with_supporter_count(self) -> IdeaQuerySet:
         """Annotate `supporters`: distinct supporters counted once over the idea's duplicate group
@@ -294,14 +306,10 @@ class IdeaQuerySet(models.QuerySet["Idea"]):
         organisation or of an accepted co-developing organisation, or as coordinator of a
         region organisation verified to serve the idea's municipality (claims give nothing; see
         Organisation). Staff work on everything."""
-        if user is None or not getattr(user, "is_authenticated", False):
-            return self.none()
-        if getattr(user, "is_staff", False):
-            return self.all()
-        casework = Membership.objects.filter(user=user, role__in=CASEWORK_ROLES).values("organisation_id")
-        regional = Membership.objects.filter(
-            user=user, role__in=DECIDING_ROLES, organisation__verified_kind=Organisation.Kind.REGION
-        ).values("organisation_id")
+        scope = _casework_scope(user)
+        if scope is None:
+            return self.all() if getattr(user, "is_staff", False) else self.none()
+        casework, regional = scope
         return self.filter(
             Q(receiving_organisation__in=casework)
             | Q(participants__organisation__in=casework, participants__status="accepted")
@@ -313,14 +321,10 @@ class IdeaQuerySet(models.QuerySet["Idea"]):
         the receiving organisation, coordinators of a region verified to serve the municipality,
         and staff. `workable_by` minus these are the ideas the user works only as a co-developing
         partner: no personal data, no speaking for the idea (docs/partner-privacy.md)."""
-        if user is None or not getattr(user, "is_authenticated", False):
-            return self.none()
-        if getattr(user, "is_staff", False):
-            return self.all()
-        casework = Membership.objects.filter(user=user, role__in=CASEWORK_ROLES).values("organisation_id")
-        regional = Membership.objects.filter(
-            user=user, role__in=DECIDING_ROLES, organisation__verified_kind=Organisation.Kind.REGION
-        ).values("organisation_id")
+        scope = _casework_scope(user)
+        if scope is None:
+            return self.all() if getattr(user, "is_staff", False) else self.none()
+        casework, regional = scope
         return self.filter(
             Q(receiving_organisation__in=casework) | Q(municipality__verified_served_by__in=regional)
         ).distinct()
