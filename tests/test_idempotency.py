@@ -13,6 +13,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import OperationalError, connection, connections, transaction
+from django.db.models import F
 
 from framja.accounts.models import ApiToken
 from framja.ideas.models import Idea
@@ -245,10 +246,58 @@ def test_sending_the_same_form_twice_stores_one_idea_and_shows_the_first_receipt
 
 
 @pytest.mark.usefixtures("quiet")
-def test_two_forms_store_two_ideas(client, municipality):
+def test_two_forms_with_two_ideas_store_two_ideas(client, municipality):
     client.post(PAGE, _form(municipality, submission_key=_form_key(client)))
-    client.post(PAGE, _form(municipality, submission_key=_form_key(client)))
+    client.post(PAGE, _form(municipality, submission_key=_form_key(client), title="Laddplatser vid stationen"))
     assert Idea.objects.count() == 2
+
+
+@pytest.mark.usefixtures("quiet")
+def test_the_same_idea_in_a_new_form_shows_the_first_receipt(client, municipality):
+    """The back button re-fetches the form, with a new key, and the browser restores what was
+    typed: sending it again is the same submission (issue 9.7, seen in Chromium)."""
+    first = client.post(PAGE, _form(municipality, submission_key=_form_key(client)))
+    first_receipt = client.get(first["Location"]).content.decode()
+    # Only whitespace and the address's case differ, as a re-typed form may.
+    again = client.post(
+        PAGE,
+        _form(
+            municipality,
+            submission_key=_form_key(client),
+            title="  Cykelparkering  vid stationen",
+            email="Alva@Example.org",
+        ),
+    )
+    assert Idea.objects.count() == 1
+    second_receipt = client.get(again["Location"]).content.decode()
+    assert "This idea was already sent" in second_receipt
+    status_link = re.search(r"/ideas/status/[\w-]+/", first_receipt)
+    assert status_link
+    assert status_link.group(0) in second_receipt
+
+
+@pytest.mark.usefixtures("quiet")
+def test_the_same_idea_to_another_municipality_or_an_hour_later_is_a_new_idea(client, municipality):
+    client.post(PAGE, _form(municipality, submission_key=_form_key(client)))
+    other = MunicipalityFactory.create(county=municipality.county)
+    client.post(PAGE, _form(other, submission_key=_form_key(client)))
+    assert Idea.objects.count() == 2
+    StoredAnswer.objects.update(created_at=F("created_at") - timedelta(hours=1, minutes=1))
+    client.post(PAGE, _form(municipality, submission_key=_form_key(client)))
+    assert Idea.objects.count() == 3
+
+
+@pytest.mark.usefixtures("quiet")
+def test_the_same_idea_from_another_person_is_not_answered_with_the_first_receipt(client, municipality):
+    """Another caller never gets someone else's receipt (it holds the private status link)."""
+    first = client.post(PAGE, _form(municipality, submission_key=_form_key(client)), REMOTE_ADDR="192.0.2.10")
+    first_receipt = client.get(first["Location"]).content.decode()
+    status_link = re.search(r"/ideas/status/[\w-]+/", first_receipt)
+    assert status_link
+    client.cookies.clear()
+    again = client.post(PAGE, _form(municipality, submission_key=_form_key(client)), REMOTE_ADDR="192.0.2.20")
+    assert Idea.objects.count() == 2
+    assert status_link.group(0) not in client.get(again["Location"]).content.decode()
 
 
 @pytest.mark.usefixtures("quiet")

@@ -54,8 +54,11 @@ def _fingerprint(body: bytes) -> str:
     return hashlib.sha256(canonical).hexdigest()
 
 
-def begin(*, scope: str, key: str | None, operation: str, body: bytes) -> Attempt | None:
-    """None without a key; else the attempt, with the stored first answer if this is a retry.
+def begin(
+    *, scope: str, key: str | None, operation: str, body: bytes, lifetime: timedelta = KEY_LIFETIME
+) -> Attempt | None:
+    """None without a key; else the attempt, with the stored first answer if this is a retry
+    within `lifetime` (at most KEY_LIFETIME, after which `prune` deletes every answer).
 
     Raises KeyReusedError when the key was used for another request, KeyInvalidError for a malformed key."""
     if key is None:
@@ -64,7 +67,7 @@ def begin(*, scope: str, key: str | None, operation: str, body: bytes) -> Attemp
         raise KeyInvalidError
     attempt = Attempt(scope=scope[:100], key=key, operation=operation[:200], fingerprint=_fingerprint(body))
     stored = StoredAnswer.objects.filter(scope=attempt.scope, key=key).first()
-    if stored is not None and stored.created_at < timezone.now() - KEY_LIFETIME:
+    if stored is not None and stored.created_at < timezone.now() - min(lifetime, KEY_LIFETIME):
         stored.delete()
         stored = None
     if stored is None:

@@ -212,6 +212,26 @@ def test_submitting_while_a_similar_norwegian_idea_is_suggested(
     expect(receipt.locator(".ideas-reference")).to_have_text(idea.reference)
     expect(receipt).to_contain_text(SWEDISH_TITLE)
 
+    # The back button and "send" again (issue 9.7): the browser fetches a new form, with a new
+    # one-time key, and restores what was typed; the answer is the first receipt, not a twin.
+    page.go_back()
+    form = page.locator("form.ideas-submit-form")
+    expect(form).to_be_visible()
+    for name, value in [("title", SWEDISH_TITLE), ("name", "Elin Ek"), ("email", "elin.ek@example.se")]:
+        if not form.locator(f"[name={name}]").input_value():
+            form.locator(f"[name={name}]").fill(value)
+    if not form.locator("textarea[name=description]").input_value():
+        form.locator("textarea[name=description]").fill(SWEDISH_TEXT)
+    if form.locator("select[name=municipality]").input_value() != str(s.ostersund.pk):
+        form.locator("select[name=municipality]").select_option(str(s.ostersund.pk))
+    form.locator("input[name=consent]").check()
+    with page.expect_navigation():
+        form.locator("button[type=submit]:not([name])").click()
+    assert _path(page.url) == reverse("ideas-receipt")
+    assert Idea.objects.count() == ideas_before + 1
+    expect(page.get_by_role("status").locator(".ideas-reference")).to_have_text(idea.reference)
+    assert_accessible(page)
+
     # The receipt e-mail carries the private status link, which opens and passes axe.
     receipts = [m for m in mail.outbox if m.to == ["elin.ek@example.se"]]
     assert len(receipts) == 1, [m.to for m in mail.outbox]

@@ -4,8 +4,10 @@ shows a submitter's personal data."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable
+from datetime import timedelta
 from functools import wraps
 from typing import Any
 
@@ -32,6 +34,11 @@ RECEIPT_COOKIE = "framja_receipt"
 RECEIPT_SALT = "framja.ideas.receipt"
 RECEIPT_MAX_AGE = 3600
 SUBMIT_OPERATION = "page ideas-submit"
+#: The same idea sent again by the same caller within this time is the same submission, even
+#: with a new form key: a browser's back button re-fetches the form (and with it a new key)
+#: but restores what was typed, and the second send must show the first receipt (issue 9.7).
+SAME_CONTENT_OPERATION = "page ideas-submit same content"
+SAME_CONTENT_WINDOW = timedelta(hours=1)
 #: Suggestions shown while typing.
 SUGGESTIONS = 5
 #: Shorter texts get no suggestions (too little to compare).
@@ -58,10 +65,11 @@ def submit(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         if form.is_spam():
             return _receipt_redirect({"pk": None})
-        attempt = _attempt(request, form.cleaned_data.get("submission_key"))
-        if attempt is not None and attempt.replay is not None:
+        attempts = _attempts(request, form.cleaned_data)
+        replay = _replay(attempts)
+        if replay is not None:
             messages.info(request, _("This idea was already sent. Here is its receipt again."))
-            return _receipt_redirect(attempt.replay[1])
+            return _receipt_redirect(replay)
         if not form.signed_in and not services.allow_anonymous(request, "submit", services.ANONYMOUS_SUBMITS):
             form.add_error(
                 None, _("Too many ideas from your connection in a short time. Wait a few minutes and try again.")
@@ -69,14 +77,14 @@ def submit(request: HttpRequest) -> HttpResponse:
             status = 429
         else:
             try:
-                return _receipt_redirect(_store(request, form.cleaned_data, attempt))
+                return _receipt_redirect(_store(request, form.cleaned_data, attempts))
             except ValidationError as exc:
                 _form_error(form, exc)
             except idempotency.KeyReusedError:
-                # The same form was sent twice at once and the other request stored it first.
-                replay = _attempt(request, form.cleaned_data.get("submission_key"))
-                if replay is not None and replay.replay is not None:
-                    return _receipt_redirect(replay.replay[1])
+                # The same idea was sent twice at once and the other request stored it first.
+                replay = _replay(_attempts(request, form.cleaned_data))
+                if replay is not None:
+                    return _receipt_redirect(replay)
                 raise
     suggestions = _suggestions(request.POST) if request.method == "POST" else []
     return render(
@@ -87,17 +95,43 @@ def submit(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _attempt(request: HttpRequest, key: str | None) -> idempotency.Attempt | None:
-    """The form's one-time key as an idempotency attempt (None for a form without a usable key)."""
-    try:
-        return idempotency.begin(
-            scope=services.caller_scope(request, request.user), key=key or None, operation=SUBMIT_OPERATION, body=b""
-        )
-    except (idempotency.KeyInvalidError, idempotency.KeyReusedError):
-        return None
+def _attempts(request: HttpRequest, data: dict[str, Any]) -> list[idempotency.Attempt]:
+    """The submission as idempotency attempts: under the form's one-time key, and under its
+    content (title, description, municipality, e-mail) for the back button's new form."""
+    scope = services.caller_scope(request, request.user)
+    content = "\x1f".join(
+        [
+            " ".join(str(data["title"]).split()),
+            " ".join(str(data["description"]).split()),
+            str(data["municipality"].pk),
+            str(data.get("email") or "").strip().lower(),
+        ]
+    )
+    wanted = [
+        (data.get("submission_key") or None, SUBMIT_OPERATION, idempotency.KEY_LIFETIME),
+        (hashlib.sha256(content.encode()).hexdigest(), SAME_CONTENT_OPERATION, SAME_CONTENT_WINDOW),
+    ]
+    attempts = []
+    for key, operation, lifetime in wanted:
+        try:
+            attempt = idempotency.begin(scope=scope, key=key, operation=operation, body=b"", lifetime=lifetime)
+        except (idempotency.KeyInvalidError, idempotency.KeyReusedError):
+            attempt = None  # a tampered key is no key
+        if attempt is not None:
+            attempts.append(attempt)
+    return attempts
 
 
-def _store(request: HttpRequest, data: dict[str, Any], attempt: idempotency.Attempt | None) -> dict[str, Any]:
+def _replay(attempts: list[idempotency.Attempt]) -> dict[str, Any] | None:
+    """The first receipt, when one of the attempts was stored before."""
+    for attempt in attempts:
+        if attempt.replay is not None:
+            receipt: dict[str, Any] = attempt.replay[1]
+            return receipt
+    return None
+
+
+def _store(request: HttpRequest, data: dict[str, Any], attempts: list[idempotency.Attempt]) -> dict[str, Any]:
     """Store the idea, its receipt under the form's key and any session change in one transaction.
 
     Everything the answer needs is known before the commit, so nothing touches the database
@@ -117,7 +151,8 @@ def _store(request: HttpRequest, data: dict[str, Any], attempt: idempotency.Atte
             notify=data["notify"],
         )
         receipt = {"pk": result.idea.pk, "token": result.status_token}
-        idempotency.finish(attempt, status=302, body=receipt)
+        for attempt in attempts:
+            idempotency.finish(attempt, status=302, body=receipt)
         session = request.session
         if session.modified and session.session_key:
             # A signed-in person's session renewal (framja.accounts.middleware) is saved now,
