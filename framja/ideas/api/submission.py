@@ -303,3 +303,30 @@ def idea_withdraw(request: HttpRequest, token: str) -> dict[str, Any]:
 def idea_anonymise(request: HttpRequest, token: str) -> dict[str, Any]:
     """Delete the submitter's name, e-mail address and consent; the idea stays."""
     return _status(services.idea_anonymise(idea=_by_token(request, token)))
+
+
+class ResendLinksIn(Schema):
+    email: str = Field(
+        min_length=3,
+        max_length=254,
+        description="The address given with the ideas.",
+        json_schema_extra={"format": "email"},
+    )
+    language: str = Field("", pattern="^(?:sv|nb|en)?$", description="sv, nb or en: language of the e-mail.")
+    website: str = Field("", max_length=200, description="Leave empty (spam trap).")
+
+
+@router.post("status-links", auth=optional_auth, response={202: DetailOut}, summary="Send my status links again")
+def resend_status_links(request: HttpRequest, payload: ResendLinksIn) -> Status:
+    """New private links to every idea sent in under `email`, by e-mail to that address. The
+    answer is the same whether or not the address is known; the old links stop working."""
+    try:
+        validate_email(payload.email)
+    except ValidationError as exc:
+        raise ValidationError({"email": exc.messages}) from exc
+    if not payload.website.strip():
+        _limited(request, "resend-links", services.RESENDS_PER_CONNECTION)
+        services.resend_status_links(email=payload.email, language=payload.language)
+    return Status(
+        202, {"detail": _("If ideas were sent in under this address, new private links to them are on their way.")}
+    )

@@ -174,6 +174,16 @@ class SupportForm(HoneypotMixin):
             self.fields["email"].required = True
 
 
+class ResendLinksForm(HoneypotMixin):
+    """ "Send me my status links again": only the address the ideas were sent under."""
+
+    email = forms.EmailField(
+        label=_("The e-mail address you gave with your idea"),
+        max_length=254,
+        help_text=_("We send new private links to every idea sent in under this address."),
+    )
+
+
 class InformationForm(AccessibleForm):
     text = forms.CharField(
         label=_("Add information"),

@@ -45,7 +45,7 @@ from framja.ideas.models import (
     Tag,
 )
 from framja.notifications.models import OutboundEmail
-from framja.notifications.services import queue_email, queue_templated_email
+from framja.notifications.services import queue_email, queue_templated_email, render_email
 from framja.places.models import Municipality
 
 logger = logging.getLogger(__name__)
@@ -74,6 +74,9 @@ _OOXML_PART = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml", "pptx": "
 #: Anonymous submissions and supports allowed per client address and window.
 ANONYMOUS_SUBMITS = (5, 10 * 60)
 ANONYMOUS_SUPPORTS = (20, 10 * 60)
+#: "Send me my status links again": per connection, and per address whoever asks.
+RESENDS_PER_CONNECTION = (5, 60 * 60)
+RESENDS_PER_ADDRESS = (3, 24 * 60 * 60)
 
 CONSENT_TEXT = _(
     "I agree that my name and e-mail address are stored with my idea so that the receiving "
@@ -458,6 +461,41 @@ def support_add(*, idea: Idea, user: User | AnonymousUser | None = None, email: 
             return existing, False
         Event.objects.create(idea=idea, kind=Event.Kind.SUPPORTED, is_public=False, actor=account)
     return support, True
+
+
+# --- the way back to lost status links -------------------------------------------------------
+
+
+def resend_status_links(*, email: str, language: str = "") -> int:
+    """Mail the submitter new private links to every idea sent under `email` whose personal data
+    is still kept; returns how many (the caller never tells the asker, so nobody learns whether
+    an address is known). Only the links' hashes are stored, so each idea gets a new link and
+    the old one stops working; the mail says so. At most RESENDS_PER_ADDRESS mails a day per
+    address, whoever asks, so the form cannot be used to flood someone's inbox."""
+    email = email.strip().lower()
+    if not email or not ratelimit.hit("resend-address", email, RESENDS_PER_ADDRESS):
+        return 0
+    language = (language or get_language() or settings.LANGUAGE_CODE)[:5]
+    with transaction.atomic():
+        ideas = list(
+            Idea.objects.select_for_update(of=("self",))
+            .select_related("municipality")
+            .filter(submitter_email__iexact=email, anonymised_at=None)
+            .exclude(status_token_hash="")
+            .order_by("-created_at", "-pk")
+        )
+        if not ideas:
+            return 0
+        links = []
+        for idea in ideas:
+            raw = secrets.token_urlsafe(32)
+            idea.status_token_hash = hash_token(raw)
+            idea.save(update_fields=["status_token_hash"])
+            links.append({"idea": idea, "status_url": status_url(raw, language=language)})
+        subject, body = render_email("idea_status_links", {"links": links}, language=language)
+        # The body holds the private links: erased from the outbox once sent.
+        queue_email(to=email, subject=subject, body=body, language=language, sensitive=True)
+    return len(ideas)
 
 
 # --- behind the private status link --------------------------------------------------------

@@ -24,7 +24,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from framja.ideas import matching
-from framja.ideas.forms.public import ConfirmForm, IdeaSubmitForm, InformationForm, SupportForm
+from framja.ideas.forms.public import ConfirmForm, IdeaSubmitForm, InformationForm, ResendLinksForm, SupportForm
 from framja.ideas.models import Comment, DuplicateLink, Event, Idea
 from framja.ideas.services import public as services
 from framja.idempotency import services as idempotency
@@ -276,6 +276,26 @@ def _supported(request: HttpRequest, idea: Idea, *, created: bool, compact: bool
 
 
 # --- the private status page ---------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def resend_status_links(request: HttpRequest) -> HttpResponse:
+    """ "Send me my status links again": the same answer whether or not the address is known."""
+    form = ResendLinksForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        if not form.is_spam():
+            if not services.allow_anonymous(request, "resend-links", services.RESENDS_PER_CONNECTION):
+                form.add_error(
+                    None, _("Too many requests from your connection in a short time. Wait an hour and try again.")
+                )
+                status = 429
+            else:
+                services.resend_status_links(email=form.cleaned_data["email"])
+        if status == 200:
+            context = {"sent": True, "email": form.cleaned_data["email"]}
+            return render(request, "ideas/public/status_resend.html", context)
+    return render(request, "ideas/public/status_resend.html", {"form": form}, status=status)
 
 
 def _idea_for_token(request: HttpRequest, token: str) -> Idea:
