@@ -138,7 +138,7 @@ def build_page_parameters(
     )
     idea = submitted.idea
     assert idea.receiving_organisation_id == organisation.pk, "the idea must reach the owner's organisation"
-    public.support_add(idea=idea, email="stodjare@example.org")
+    support, _created = public.support_add(idea=idea, email="stodjare@example.org")
     public.submitter_add_information(idea=idea, text="Vi har redan pratat med två turistföretag i Åre.")
     casework.assign(idea=idea, assignee=owner, by=owner)
     casework.add_note(idea=idea, text="Ring Kim innan gaten på torsdag.", by=owner)
@@ -232,6 +232,7 @@ def build_page_parameters(
             "ideas-participant-respond": {"pk": invited.pk},
             "ideas-regional-judge": {"pk": candidate.pk},
             "ideas-status": {"token": submitted.status_token},
+            "ideas-support-confirm": {"token": public.support_confirmation_token(support)},
             "ideas-status-information": {"token": submitted.status_token},
             "ideas-status-withdraw": {"token": submitted.status_token},
             "ideas-status-anonymise": {"token": submitted.status_token},

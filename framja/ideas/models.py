@@ -13,6 +13,7 @@ Vocabulary:
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -22,6 +23,7 @@ from django.db import models
 from django.db.models import CharField, Exists, F, Func, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Coalesce, Concat, Lower, NullIf
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -269,10 +271,12 @@ def supporters_of_group(root: OuterRef) -> Subquery:
     """Distinct supporters of the idea `root` and of every idea actively linked as its duplicate.
 
     A person is their e-mail address (signed-in supports store the account's address too), else
-    their account, so someone who supported the original and a duplicate counts once."""
+    their account, so someone who supported the original and a duplicate counts once. Supports
+    whose address is not yet confirmed do not count."""
     person = Coalesce(NullIf(Lower("email"), Value("")), Concat(Value("user:"), Cast("user_id", CharField())))
     supports = Support.objects.filter(
-        Q(idea_id=root) | Q(idea__duplicate_links__original_id=root, idea__duplicate_links__removed_at=None)
+        Q(idea_id=root) | Q(idea__duplicate_links__original_id=root, idea__duplicate_links__removed_at=None),
+        confirmed_at__isnull=False,
     )
     return Subquery(supports.order_by().annotate(n=_CountDistinct(person)).values("n")[:1], output_field=IntegerField())
 
@@ -519,8 +523,17 @@ class Attachment(models.Model):
         return self.original_name
 
 
+class SupportQuerySet(models.QuerySet["Support"]):
+    def expired_unconfirmed(self, now: datetime | None = None) -> SupportQuerySet:
+        """Anonymous supports whose confirmation link has expired unused."""
+        return self.filter(confirmed_at=None, created_at__lt=(now or timezone.now()) - Support.CONFIRM_MAX_AGE)
+
+
 class Support(models.Model):
     """Someone backs an idea. Signed-in supporters by user, anonymous ones by e-mail."""
+
+    #: How long the link that confirms an anonymous support works; unconfirmed supports then go.
+    CONFIRM_MAX_AGE = timedelta(days=7)
 
     idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="supports", verbose_name=_("idea"))
     user = models.ForeignKey(
@@ -528,6 +541,11 @@ class Support(models.Model):
     )
     email = models.EmailField(_("e-mail"), blank=True)
     created_at = models.DateTimeField(_("supported"), auto_now_add=True)
+    #: An anonymous support counts once its address is confirmed through the link mailed to it
+    #: (so supports cannot be stuffed with made-up addresses); a signed-in one at once.
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True, default=timezone.now)
+
+    objects = SupportQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("support")

@@ -1,8 +1,10 @@
-"""The ideas app's jobs: duplicate candidates for a new idea, and for all ideas every hour."""
+"""The ideas app's jobs: duplicate candidates for a new idea, and for all ideas every hour;
+unconfirmed anonymous supports deleted once their link has expired."""
 
 from __future__ import annotations
 
 from framja.audit.context import acting_as
+from framja.ideas.models import Support
 from framja.ideas.services import duplicates
 from framja.jobs.services import job
 
@@ -21,4 +23,14 @@ def refresh_candidates(idea_ids: list[int] | None = None, threshold: float | Non
         return duplicates.refresh_candidates(idea_ids=idea_ids, threshold=threshold)
 
 
-SCHEDULE = [("ideas-duplicate-candidates", refresh_candidates, 60 * 60)]
+@job(max_attempts=3)
+def prune_unconfirmed_supports() -> int:
+    """Anonymous supports never confirmed within their link's lifetime, with their addresses."""
+    deleted, _rows = Support.objects.expired_unconfirmed().delete()
+    return deleted
+
+
+SCHEDULE = [
+    ("ideas-duplicate-candidates", refresh_candidates, 60 * 60),
+    ("ideas-prune-unconfirmed-supports", prune_unconfirmed_supports, 24 * 60 * 60),
+]

@@ -13,6 +13,7 @@ urlpatterns = [
     path("submitted/", public.receipt, name="ideas-receipt"),
     path("<dbid:pk>/", public.public_detail, name="ideas-public-detail"),
     path("<dbid:pk>/support/", public.support, name="ideas-support"),
+    path("support/confirm/<str:token>/", public.support_confirm, name="ideas-support-confirm"),
     path("status/lost/", public.resend_status_links, name="ideas-status-resend"),
     path("status/<str:token>/", public.status, name="ideas-status"),
     path("status/<str:token>/information/", public.status_information, name="ideas-status-information"),

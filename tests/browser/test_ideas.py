@@ -31,6 +31,7 @@ from framja.accounts.models import Organisation, Role, User
 from framja.ideas import matching
 from framja.ideas.models import GateDecision, Idea, Participant, Stage, Support
 from framja.ideas.services import public as submission
+from framja.ideas.views.public import PENDING_SUPPORT_MESSAGE
 from framja.places.models import Municipality
 from framja.places.services import load_reference
 from tests.factories import PASSWORD, MembershipFactory, OrganisationFactory, UserFactory
@@ -259,7 +260,7 @@ def test_supporting_the_suggested_idea_instead(
     s = sluices
     idea = s.norwegian_idea
     for email in ("ola@example.no", "mari@example.no"):
-        submission.support_add(idea=idea, email=email)
+        submission.support_confirm(submission.support_add(idea=idea, email=email)[0])
     ideas_before = Idea.objects.count()
 
     card = _start_swedish_idea(page, visit, assert_accessible, s)
@@ -267,19 +268,24 @@ def test_supporting_the_suggested_idea_instead(
     support.locator("input[name=email]").fill("elin.ek@example.se")
     with page.expect_response(lambda r: reverse("ideas-support", args=[idea.pk]) in r.url and r.status == 200):
         support.locator("button[type=submit]").click()
-    confirmation = card.get_by_role("status")
-    expect(confirmation).to_contain_text("3")
-    expect(confirmation).to_be_focused()  # the pressed button is gone; focus is not lost to <body>
+    # An anonymous support counts once the address is confirmed (issue 9.14): the card says so.
+    pending = card.get_by_role("status")
+    expect(pending).to_contain_text(_swedish(PENDING_SUPPORT_MESSAGE))
+    expect(pending).to_be_focused()  # the pressed button is gone; focus is not lost to <body>
     expect(card.locator("form")).to_have_count(0)
     assert_accessible(page)
-
-    assert Support.objects.filter(idea=idea).count() == 3
-    assert Support.objects.filter(idea=idea, email="elin.ek@example.se").exists()
+    assert Support.objects.filter(idea=idea, email="elin.ek@example.se", confirmed_at=None).exists()
     assert Idea.objects.count() == ideas_before  # nothing was submitted
 
-    # The idea's public page counts the new supporter.
+    # The link in the e-mail asks, and the button confirms: the idea's page counts her.
+    [confirmation_mail] = [m for m in mail.outbox if m.to == ["elin.ek@example.se"]]
+    link = re.search(r"https?://\S+/ideas/support/confirm/\S+/", str(confirmation_mail.body))
+    assert link, confirmation_mail.body
+    visit(page, _path(link.group(0)))
+    assert_accessible(page)
+    assert Idea.objects.with_supporter_count().get(pk=idea.pk).supporter_count() == 2  # opening is not confirming
     with page.expect_navigation():
-        card.get_by_role("link", name=NORWEGIAN_TITLE).click()
+        page.locator("main form button[type=submit]").click()
     assert_accessible(page)
     assert _path(page.url) == reverse("ideas-public-detail", args=[idea.pk])
     count = page.locator(f"#supporter-count-{idea.pk}")
@@ -304,14 +310,15 @@ def test_supporting_the_suggested_idea_instead(
     assert_accessible(page)
     assert Support.objects.filter(idea=idea).count() == 3
 
-    # A new supporter on the idea's page: the count above the form follows at once.
+    # A new supporter on the idea's page is told to confirm; the count waits for it.
     page.reload()
     assert_accessible(page)
     support.locator("input[name=email]").fill("nils@example.se")
     with page.expect_response(lambda r: reverse("ideas-support", args=[idea.pk]) in r.url):
         support.locator("button[type=submit]").click()
     expect(support.get_by_role("status")).to_be_focused()
-    expect(count).to_contain_text("4")
+    expect(support.get_by_role("status")).to_contain_text(_swedish(PENDING_SUPPORT_MESSAGE))
+    expect(count).to_contain_text("3")
     assert_accessible(page)
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from django.core import mail
 from django.test import Client
 
 from framja.accounts.models import ApiToken
@@ -140,10 +143,31 @@ def test_api_submission_returns_similar_ideas_from_other_municipalities(client, 
 # --- supporting instead -------------------------------------------------------------------------
 
 
-def test_anonymous_support_through_the_page_counts_once(client, idea):
+def _confirm_link(outbox, address: str) -> str:
+    """The confirmation link in the last mail to `address` (its path)."""
+    found = [m for m in outbox if m.to == [address]]
+    assert found, [m.to for m in outbox]
+    link = re.search(r"https://framja\.test((?:/\w\w)?/ideas/support/confirm/[\w:.-]+/)", str(found[-1].body))
+    assert link, found[-1].body
+    return link.group(1)
+
+
+def test_anonymous_support_through_the_page_counts_once_confirmed(client, idea, django_capture_on_commit_callbacks):
     url = f"/en/ideas/{idea.pk}/support/"
-    first = client.post(url, {"email": "Stina@Example.org"}, follow=True)
-    assert "Thank you for your support" in first.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.post(url, {"email": "Stina@Example.org"}, follow=True)
+    assert "Almost done: we have sent you an e-mail" in first.content.decode()
+    assert "0 people support this idea" in first.content.decode()  # not before it is confirmed
+    link = _confirm_link(mail.outbox, "stina@example.org")
+
+    # Opening the link only asks (mail scanners open links); the button confirms.
+    assert "Confirm my support" in client.get(link).content.decode()
+    assert Idea.objects.with_supporter_count().get(pk=idea.pk).supporter_count() == 0
+    confirmed = client.post(link, follow=True)
+    assert "Your support is confirmed" in confirmed.content.decode()
+    assert "1 person supports this idea" in confirmed.content.decode()
+    assert "You already support this idea" in client.post(link, follow=True).content.decode()
+
     second = client.post(url, {"email": "stina@example.org"}, follow=True)
     assert "You already support this idea" in second.content.decode()
     assert Support.objects.filter(idea=idea).count() == 1
@@ -155,8 +179,7 @@ def test_support_by_htmx_returns_the_fragment(client, idea):
     response = client.post(f"/en/ideas/{idea.pk}/support/", {"email": "a@example.org"}, headers={"HX-Request": "true"})
     html = response.content.decode()
     assert "<html" not in html
-    assert "Thank you for your support" in html
-    assert "1 supporter" in html
+    assert "Almost done: we have sent you an e-mail" in html
 
 
 def test_signed_in_support_needs_no_email_and_counts_with_earlier_anonymous_one(member_client, member, idea):
@@ -200,9 +223,10 @@ def test_withdrawn_idea_cannot_be_supported(client, idea):
 def test_supporters_count_once_across_a_duplicate_group(make_idea, norway, other_organisation):
     original = make_idea()
     duplicate = make_idea(municipality=norway, organisation=other_organisation)
-    services.support_add(idea=original, email="same@example.org")
-    services.support_add(idea=duplicate, email="same@example.org")
-    services.support_add(idea=duplicate, email="other@example.org")
+    for target, address in [(original, "same@example.org"), (duplicate, "same@example.org")]:
+        services.support_confirm(services.support_add(idea=target, email=address)[0])
+    services.support_confirm(services.support_add(idea=duplicate, email="other@example.org")[0])
+    services.support_add(idea=duplicate, email="unconfirmed@example.org")  # never counts
     assert original.supporter_count() == 1
     DuplicateLink.objects.create(duplicate=duplicate, original=original)
     assert original.supporter_count() == 2
@@ -214,14 +238,24 @@ def test_supporters_count_once_across_a_duplicate_group(make_idea, norway, other
     assert Idea.objects.get(pk=duplicate.pk).supporter_count() == 2
 
 
-def test_api_support_anonymous_then_again(client, idea):
+def test_api_support_anonymous_confirmed_then_again(client, idea, django_capture_on_commit_callbacks):
     url = f"/api/v1/ideas/{idea.pk}/supports"
-    first = client.post(url, {"email": "a@example.org"}, content_type="application/json")
-    assert first.status_code == 201
-    assert first.json() == {"created": True, "supporters": 1}
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.post(url, {"email": "a@example.org"}, content_type="application/json")
+    assert first.status_code == 202
+    assert first.json() == {"created": True, "supporters": 0, "pending": True}
+    token = _confirm_link(mail.outbox, "a@example.org").rstrip("/").rpartition("/")[2]
+    confirm = "/api/v1/ideas/supports/confirm"
+    confirmed = client.post(confirm, {"token": token}, content_type="application/json")
+    assert confirmed.status_code == 200
+    assert confirmed.json() == {"created": True, "supporters": 1, "pending": False}
+    twice = client.post(confirm, {"token": token}, content_type="application/json")
+    assert twice.json() == {"created": False, "supporters": 1, "pending": False}
     again = client.post(url, {"email": "A@example.org"}, content_type="application/json")
     assert again.status_code == 200
-    assert again.json() == {"created": False, "supporters": 1}
+    assert again.json() == {"created": False, "supporters": 1, "pending": False}
+    forged = client.post(confirm, {"token": token[:-2] + "xx"}, content_type="application/json")
+    assert forged.status_code == 404
 
 
 def test_api_support_with_token(client, member, idea):

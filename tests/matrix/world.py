@@ -163,7 +163,7 @@ def build_world(capture_on_commit: Any) -> World:
     )
     idea = submitted.idea
     assert idea.receiving_organisation_id == owning.pk, "the idea must reach the owning organisation"
-    public.support_add(idea=idea, email="stodjare@example.org")
+    support, _created = public.support_add(idea=idea, email="stodjare@example.org")
     casework.assign(idea=idea, assignee=admin, by=admin)
     casework.add_note(idea=idea, text="Ring Kim innan gaten på torsdag.", by=admin)
     casework.add_answer(idea=idea, text="Tack! Vi tittar på idén vid nästa gate.", by=admin)
@@ -287,6 +287,7 @@ def build_world(capture_on_commit: Any) -> World:
             "ideas-participant-respond": {"pk": invited.pk},
             "ideas-regional-judge": {"pk": candidate.pk},
             "ideas-status": status,
+            "ideas-support-confirm": {"token": public.support_confirmation_token(support)},
             "ideas-status-information": status,
             "ideas-status-withdraw": status,
             "ideas-status-anonymise": status,

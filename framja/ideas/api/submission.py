@@ -77,6 +77,13 @@ class SupportIn(Schema):
 class SupportOut(Schema):
     created: bool = Field(description="False when this person already supported the idea.")
     supporters: int
+    pending: bool = Field(
+        False, description="True until an anonymous supporter confirms the address through the link mailed to it."
+    )
+
+
+class SupportConfirmIn(Schema):
+    token: str = Field(min_length=1, max_length=200, description="The token of the link mailed to the supporter.")
 
 
 class InformationIn(Schema):
@@ -214,25 +221,43 @@ def similar_ideas(
 
 
 @router.post(
-    "{int:idea_id}/supports", auth=optional_auth, response={200: SupportOut, 201: SupportOut}, summary="Support an idea"
+    "{int:idea_id}/supports",
+    auth=optional_auth,
+    response={200: SupportOut, 201: SupportOut, 202: SupportOut},
+    summary="Support an idea",
 )
 def support_idea(request: HttpRequest, idea_id: int, payload: SupportIn) -> Status:
-    """Back an idea instead of submitting the same one: as the signed-in account, or
-    anonymously with an `email`. Each person counts once (also across duplicates): 201 the
-    first time, 200 when already supported."""
+    """Back an idea instead of submitting the same one: as the signed-in account (201 the first
+    time, 200 when already supported), or anonymously with an `email`: 202 and `pending`, since
+    the support counts only once the address is confirmed through the link mailed to it (see
+    `POST /ideas/supports/confirm`). Each person counts once (also across duplicates)."""
     user = caller(request)
     idea = _public_idea(idea_id)
     if payload.website.strip():
-        return Status(201, {"created": True, "supporters": idea.supporter_count()})
+        return Status(202, {"created": True, "supporters": idea.supporter_count(), "pending": True})
     if user is None:
         _limited(request, "support", services.ANONYMOUS_SUPPORTS)
         try:
             validate_email(payload.email)
         except ValidationError as exc:
             raise ValidationError({"email": exc.messages}) from exc
-    _support, created = services.support_add(idea=idea, user=user, email=payload.email)
+    support, created = services.support_add(idea=idea, user=user, email=payload.email)
     supporters = Idea.objects.with_supporter_count().get(pk=idea.pk).supporter_count()
+    if support.confirmed_at is None:
+        return Status(202, {"created": created, "supporters": supporters, "pending": True})
     return Status(201 if created else 200, {"created": created, "supporters": supporters})
+
+
+@router.post("supports/confirm", auth=optional_auth, response=SupportOut, summary="Confirm an anonymous support")
+def confirm_support(request: HttpRequest, payload: SupportConfirmIn) -> dict[str, Any]:
+    """The token from the link mailed to an anonymous supporter: the support counts from now.
+    `created` is false when it was confirmed before. 404 for an unknown or expired token."""
+    support = services.support_for_confirmation(payload.token)
+    if support is None:
+        raise HttpError(404, _("This confirmation link is not valid or has expired."))
+    confirmed = services.support_confirm(support)
+    supporters = Idea.objects.with_supporter_count().get(pk=support.idea_id).supporter_count()
+    return {"created": confirmed, "supporters": supporters}
 
 
 # --- the private status link ---------------------------------------------------------------

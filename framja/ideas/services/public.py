@@ -19,6 +19,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
@@ -433,9 +434,21 @@ def schedule_candidate_refresh(idea_id: int) -> None:
 # --- supporting ----------------------------------------------------------------------------
 
 
-def support_add(*, idea: Idea, user: User | AnonymousUser | None = None, email: str = "") -> tuple[Support, bool]:
+SUPPORT_CONFIRM_SALT = "framja.ideas.support-confirm"
+#: Confirmation mails per address and day, whoever asks (an address is not flooded).
+SUPPORT_CONFIRMATIONS_PER_ADDRESS = (3, 24 * 60 * 60)
+
+
+def support_add(
+    *, idea: Idea, user: User | AnonymousUser | None = None, email: str = "", language: str = ""
+) -> tuple[Support, bool]:
     """Back an idea, once per person: signed in by account (and its address), else by e-mail.
-    Returns (support, created); supporting twice returns the first support."""
+    Returns (support, created); supporting twice returns the first support.
+
+    A signed-in person's support counts at once. An anonymous one is stored unconfirmed
+    (`confirmed_at` None) and a link to confirm it is mailed to the address: it counts once
+    confirmed, so supports cannot be stuffed with made-up addresses. Supporting again before
+    confirming mails the link again (at most SUPPORT_CONFIRMATIONS_PER_ADDRESS a day)."""
     if idea.withdrawn_at is not None:
         raise ValidationError({"idea": _("This idea has been withdrawn and can no longer be supported.")})
     account = user if isinstance(user, User) and user.is_authenticated else None
@@ -447,20 +460,73 @@ def support_add(*, idea: Idea, user: User | AnonymousUser | None = None, email: 
         same_person |= Q(email=email)
     if account is not None:
         same_person |= Q(user=account)
+    now = timezone.now()
     with transaction.atomic():
-        existing = Support.objects.filter(idea=idea).filter(same_person).first()
+        existing = Support.objects.select_for_update().filter(idea=idea).filter(same_person).first()
         if existing is not None:
+            if existing.confirmed_at is None:
+                if account is not None:  # the account holder of that address supports: confirmed
+                    existing.user, existing.confirmed_at = account, now
+                    existing.save(update_fields=["user", "confirmed_at"])
+                    Event.objects.create(idea=idea, kind=Event.Kind.SUPPORTED, is_public=False, actor=account)
+                else:
+                    _mail_support_confirmation(existing, language=language)
             return existing, False
         try:
             with transaction.atomic():
-                support = Support.objects.create(idea=idea, user=account, email=email)
+                support = Support.objects.create(
+                    idea=idea, user=account, email=email, confirmed_at=now if account is not None else None
+                )
         except IntegrityError:
             existing = Support.objects.filter(idea=idea).filter(same_person).first()
             if existing is None:
                 raise
             return existing, False
-        Event.objects.create(idea=idea, kind=Event.Kind.SUPPORTED, is_public=False, actor=account)
+        if account is not None:
+            Event.objects.create(idea=idea, kind=Event.Kind.SUPPORTED, is_public=False, actor=account)
+        else:
+            _mail_support_confirmation(support, language=language)
     return support, True
+
+
+def support_confirmation_token(support: Support) -> str:
+    return signing.dumps(support.pk, salt=SUPPORT_CONFIRM_SALT)
+
+
+def support_for_confirmation(token: str) -> Support | None:
+    """The support a confirmation link names, while the link is valid (None otherwise)."""
+    if not token or len(token) > 200:
+        return None
+    try:
+        pk = signing.loads(token, salt=SUPPORT_CONFIRM_SALT, max_age=Support.CONFIRM_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    if not isinstance(pk, int):
+        return None
+    return Support.objects.select_related("idea").filter(pk=pk, idea__withdrawn_at=None).first()
+
+
+def support_confirm(support: Support) -> bool:
+    """Count the support: its address is confirmed. True the first time; a second click is a no-op."""
+    with transaction.atomic():
+        locked = Support.objects.select_for_update().get(pk=support.pk)
+        if locked.confirmed_at is not None:
+            return False
+        locked.confirmed_at = timezone.now()
+        locked.save(update_fields=["confirmed_at"])
+        Event.objects.create(idea_id=locked.idea_id, kind=Event.Kind.SUPPORTED, is_public=False)
+    support.confirmed_at = locked.confirmed_at
+    return True
+
+
+def _mail_support_confirmation(support: Support, *, language: str = "") -> None:
+    if not ratelimit.hit("support-confirm", support.email, SUPPORT_CONFIRMATIONS_PER_ADDRESS):
+        return
+    language = (language or get_language() or settings.LANGUAGE_CODE)[:5]
+    with translation.override(language):
+        url = settings.SITE_URL + reverse("ideas-support-confirm", args=[support_confirmation_token(support)])
+    subject, body = render_email("idea_support_confirm", {"idea": support.idea, "confirm_url": url}, language=language)
+    queue_email(to=support.email, subject=subject, body=body, language=language, sensitive=True)
 
 
 # --- the way back to lost status links -------------------------------------------------------

@@ -20,6 +20,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -255,24 +256,52 @@ def support(request: HttpRequest, pk: int) -> HttpResponse:
             status = 429
         else:
             try:
-                _support, created = services.support_add(idea=idea, user=request.user, email=form.cleaned_data["email"])
+                support, created = services.support_add(idea=idea, user=request.user, email=form.cleaned_data["email"])
             except ValidationError as exc:
                 _form_error(form, exc)
             else:
-                return _supported(request, idea, created=created, compact=compact)
+                pending = support.confirmed_at is None
+                return _supported(request, idea, created=created, compact=compact, pending=pending)
     if _is_htmx(request):
         context = {"idea": idea, "support_form": form, "compact": compact}
         return render(request, "ideas/public/_support.html", context, status=200)
     return render(request, "ideas/public/detail.html", _detail_context(request, idea, form), status=status)
 
 
-def _supported(request: HttpRequest, idea: Idea, *, created: bool, compact: bool = False) -> HttpResponse:
+def _supported(
+    request: HttpRequest, idea: Idea, *, created: bool, compact: bool = False, pending: bool = False
+) -> HttpResponse:
     idea = _public_idea(idea.pk)
     if _is_htmx(request):
-        context = {"idea": idea, "supported": True, "created": created, "compact": compact}
+        context = {"idea": idea, "supported": True, "created": created, "compact": compact, "pending": pending}
         return render(request, "ideas/public/_support.html", context)
-    messages.success(request, _("Thank you for your support!") if created else _("You already support this idea."))
+    if pending:
+        messages.success(request, PENDING_SUPPORT_MESSAGE)
+    else:
+        messages.success(request, _("Thank you for your support!") if created else _("You already support this idea."))
     return HttpResponseRedirect(reverse("ideas-public-detail", args=[idea.pk]))
+
+
+PENDING_SUPPORT_MESSAGE = gettext_lazy(
+    "Almost done: we have sent you an e-mail. Confirm your support with the link in it; it counts once confirmed."
+)
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+def support_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """The link mailed to an anonymous supporter. Opening it only asks (mail scanners open links);
+    the button confirms, once."""
+    support = services.support_for_confirmation(token)
+    if support is None:
+        return render(request, "ideas/public/support_confirm.html", {"support": None}, status=404)
+    if request.method == "POST":
+        if services.support_confirm(support):
+            messages.success(request, _("Your support is confirmed. Thank you!"))
+        else:
+            messages.info(request, _("You already support this idea."))
+        return HttpResponseRedirect(reverse("ideas-public-detail", args=[support.idea_id]))
+    return render(request, "ideas/public/support_confirm.html", {"support": support})
 
 
 # --- the private status page ---------------------------------------------------------------
