@@ -1,0 +1,148 @@
+"""Cell suppression: primary cells (1..threshold-1 people) and complementary cells.
+
+The rule (docs/disclosure-control.md explains it for readers):
+
+1. Primary: a cell based on 1 to `threshold - 1` distinct people is hidden; margins are cells
+   like any other. A cell of 0 people is published as 0: nobody is described by it, and a
+   hidden cell is therefore known to hold at least 1 person.
+2. Lines: every row and column (margin included) that has a hidden cell gets a second one,
+   the published non-empty cell with the fewest people (ties: the first in table order), so
+   that no hidden cell is the difference between its margin and the rest of its line.
+3. Audit: two hidden cells per line is not always enough (they can pin each other through
+   other lines), so each hidden cell's feasible range is computed exactly (`audit.py`), and
+   while it spans fewer than `threshold` people another cell on its lines is hidden: the
+   one with the fewest people that protects it alone, else the one with the fewest people.
+   Hiding a cell only widens the ranges of the others, so a protected cell stays protected,
+   and the loop ends (at the latest when every non-empty cell is hidden, which leaves every
+   range unbounded).
+
+The result is deterministic: it depends only on the values and the order of the categories.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+
+from framja.disclosure.audit import feasible_range
+from framja.disclosure.published import PublishedCell, PublishedTable, Status
+from framja.disclosure.table import TOTAL, Key, Position, Table
+
+THRESHOLD = 5
+_RECTANGLES_TRIED = 40  # the cheapest rectangles checked exactly before the wider search
+
+
+def _sign(key: Key) -> int:
+    """-1 for the total row or column: in a line the parts count +1 and the margin -1."""
+    return -1 if key is TOTAL else 1
+
+
+def suppress(table: Table, threshold: int = THRESHOLD) -> PublishedTable:
+    """The table as it may be published: see the module docstring for the rule."""
+    if isinstance(threshold, bool) or not isinstance(threshold, int) or threshold < 1:
+        raise ValueError(f"threshold must be a whole number >= 1, not {threshold!r}")
+    order = {position: index for index, position in enumerate(table.positions())}
+    status = {position: Status.PRIMARY for position in order if 0 < table[position].people < threshold}
+    lines = table.lines()
+    lines_of: dict[Position, list[tuple[Position, ...]]] = {position: [] for position in order}
+    for line in lines:
+        for position in line:
+            lines_of[position].append(line)
+
+    def open_cells(positions: list[Position]) -> list[Position]:
+        return [position for position in positions if position not in status and table[position].people > 0]
+
+    def with_partners(hidden: dict[Position, Status]) -> dict[Position, Status]:
+        """`hidden` plus a second hidden cell, the smallest, in every line with only one."""
+        hidden = dict(hidden)
+        changed = True
+        while changed:
+            changed = False
+            for line in lines:
+                if sum(position in hidden for position in line) == 1:
+                    # The one hidden cell is non-empty, so the line has another non-empty cell.
+                    partner = min(
+                        (position for position in line if position not in hidden and table[position].people > 0),
+                        key=lambda position: (table[position].people, order[position]),
+                    )
+                    hidden[partner] = Status.COMPLEMENTARY
+                    changed = True
+        return hidden
+
+    def cost(hidden: dict[Position, Status]) -> tuple[int, int]:
+        added = [position for position in hidden if position not in status]
+        return sum(table[position].people for position in added), min(order[position] for position in added)
+
+    def rectangles(position: Position) -> list[list[Position]]:
+        """The ways to close a rectangle of hidden cells with `position`, cheapest first, each
+        as its cells still open; one wide enough to protect `position` on its own ends the list.
+
+        Moving people around a rectangle of hidden cells (+d, -d in one row, -d, +d in the
+        other, signs turned where a cell is a margin) keeps every published sum, so the
+        hidden cell can move as far as the least of its own group minus 1 down, and the
+        least of the other group minus 1 up (without limit if all four move together).
+        """
+        row, column = position
+        found: list[tuple[tuple[int, int, int], bool, list[Position]]] = []
+        for other_row in table.row_keys:
+            for other_column in table.column_keys:
+                if other_row == row or other_column == column:
+                    continue
+                corners = [(row, other_column), (other_row, column), (other_row, other_column)]
+                if any(corner not in status and table[corner].people == 0 for corner in corners):
+                    continue  # a true zero is published: nobody can move out of it
+                sign = _sign(row) * _sign(column)
+                same = [table[position].people]  # the cells that move with `position`
+                opposite: list[int] = []
+                for corner, turned in zip(corners, (-1, -1, 1), strict=True):
+                    moves_with = turned * _sign(corner[0]) * _sign(corner[1]) == sign
+                    (same if moves_with else opposite).append(table[corner].people)
+                alone = not opposite or min(same) - 1 + min(opposite) - 1 >= threshold
+                new = [corner for corner in corners if corner not in status]
+                key = (sum(table[corner].people for corner in new), len(new), order[other_row, other_column])
+                found.append((key, alone, new))
+        found.sort(key=lambda item: item[0])
+        cheapest = []
+        for _, alone, new in found:
+            cheapest.append(new)
+            if alone:
+                break
+        return cheapest
+
+    queue = deque(sorted(status, key=order.__getitem__))
+    while queue:
+        position = queue[0]
+        if feasible_range(table, status.keys(), position).at_least(threshold):
+            queue.popleft()
+            continue
+        # The cheapest rectangle that protects it, together with what is hidden already.
+        chosen = next(
+            (
+                trial
+                for trial in (
+                    {**status, **dict.fromkeys(new, Status.COMPLEMENTARY)}
+                    for new in rectangles(position)[:_RECTANGLES_TRIED]
+                )
+                if feasible_range(table, trial.keys(), position).at_least(threshold)
+            ),
+            None,
+        )
+        if chosen is None:
+            # None does: try each open cell on its lines (any open cell if none is left there)
+            # with the partners it needs in turn, and take the cheapest trial that protects
+            # it, else the cheapest trial, and look again.
+            near = open_cells([other for line in lines_of[position] for other in line]) or open_cells(list(order))
+            trials = [with_partners({**status, candidate: Status.COMPLEMENTARY}) for candidate in near]
+            protecting = [t for t in trials if feasible_range(table, t.keys(), position).at_least(threshold)]
+            chosen = min(protecting or trials, key=cost)
+        queue.extend(sorted((p for p in chosen if p not in status), key=order.__getitem__))
+        status = chosen
+
+    cells = {}
+    for position in order:
+        cell = table[position]
+        hidden = status.get(position)
+        if hidden is None:
+            cells[position] = PublishedCell(Status.PUBLISHED, cell.people, dict(cell.measures))
+        else:
+            cells[position] = PublishedCell(hidden, None, dict.fromkeys(cell.measures))
+    return PublishedTable(table.rows, table.columns, threshold, cells)
