@@ -12,10 +12,11 @@ One rule for pages, the API and exports (see docs/disclosure-control.md):
 - `check_filter(selected, population, wider=...)` / `check_filter_sets(...)`: the differencing
   guard, raising `DisclosureRefusedError` with a `RefusalReason` code; `wider_filters(criteria)`
   lists the wider filters to count.
-- `feasible_range`/`feasible_ranges`: what an attacker can infer about hidden cells (the audit).
+- `feasible_range`/`feasible_ranges`: what an attacker can infer about hidden cells (the audit);
+  `protected(...)`: whether that range spans the threshold, computed only as far as needed.
 """
 
-from framja.disclosure.audit import Range, feasible_range, feasible_ranges
+from framja.disclosure.audit import Range, feasible_range, feasible_ranges, protected
 from framja.disclosure.guard import (
     DisclosureRefusedError,
     RefusalReason,
@@ -48,6 +49,7 @@ __all__ = [
     "feasible_range",
     "feasible_ranges",
     "gap_points",
+    "protected",
     "suppress",
     "wider_filters",
 ]

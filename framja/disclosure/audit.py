@@ -26,6 +26,7 @@ from fractions import Fraction
 from framja.disclosure.table import TOTAL, Position, Table
 
 _Node = Hashable
+_Amount = int | Fraction  # people are whole: int arithmetic is much faster than Fraction
 _SOURCE = ("source",)
 _SINK = ("sink",)
 
@@ -60,19 +61,19 @@ def _arc(position: Position) -> tuple[_Node, _Node]:
 class _Residual:
     """The residual graph of the hidden arcs other than the one being measured."""
 
-    def __init__(self, arcs: list[tuple[_Node, _Node, Fraction]], lower: Fraction) -> None:
+    def __init__(self, arcs: list[tuple[_Node, _Node, _Amount]], lower: _Amount) -> None:
         self.unbounded: dict[_Node, set[_Node]] = {}
-        self.capacity: dict[_Node, dict[_Node, Fraction]] = {}
-        self.infinite = sum((value - lower for _, _, value in arcs), Fraction(0)) + 1
+        self.capacity: dict[_Node, dict[_Node, _Amount]] = {}
+        infinite = sum(value - lower for _, _, value in arcs) + 1
         for tail, head, value in arcs:
             self.unbounded.setdefault(tail, set()).add(head)
-            self._add(tail, head, self.infinite)
+            self._add(tail, head, infinite)
             if value > lower:
                 self._add(head, tail, value - lower)
 
-    def _add(self, tail: _Node, head: _Node, capacity: Fraction) -> None:
+    def _add(self, tail: _Node, head: _Node, capacity: _Amount) -> None:
         out = self.capacity.setdefault(tail, {})
-        out[head] = out.get(head, Fraction(0)) + capacity
+        out[head] = out.get(head, 0) + capacity
         self.capacity.setdefault(head, {})
 
     def reachable_without_limit(self, start: _Node, goal: _Node) -> bool:
@@ -88,13 +89,14 @@ class _Residual:
                     queue.append(head)
         return False
 
-    def max_flow(self, start: _Node, goal: _Node) -> Fraction:
-        """Edmonds-Karp on a copy of the capacities; only called when the flow is bounded."""
+    def max_flow(self, start: _Node, goal: _Node, limit: _Amount | None = None) -> _Amount:
+        """Edmonds-Karp on a copy of the capacities, stopping at `limit`; only called when
+        the flow is bounded (no path of unlimited arcs)."""
         if start not in self.capacity or goal not in self.capacity or start == goal:
-            return Fraction(0)
+            return 0
         residual = {node: dict(out) for node, out in self.capacity.items()}
-        total = Fraction(0)
-        while True:
+        total: _Amount = 0
+        while limit is None or total < limit:
             parent: dict[_Node, _Node] = {start: start}
             queue = deque([start])
             while queue and goal not in parent:
@@ -104,34 +106,58 @@ class _Residual:
                         parent[head] = node
                         queue.append(head)
             if goal not in parent:
-                return total
+                break
             path = []
             node = goal
             while node != start:
                 path.append((parent[node], node))
                 node = parent[node]
             push = min(residual[tail][head] for tail, head in path)
+            if limit is not None:
+                push = min(push, limit - total)
             for tail, head in path:
                 residual[tail][head] -= push
-                residual[head][tail] = residual[head].get(tail, Fraction(0)) + push
+                residual[head][tail] = residual[head].get(tail, 0) + push
             total += push
+        return total
+
+
+def _measured(
+    table: Table, hidden: Collection[Position], position: Position, measure: str
+) -> tuple[_Residual, _Node, _Node, _Amount, _Amount]:
+    def amount(at: Position) -> _Amount:
+        value = table.measure(at, measure)
+        return value if isinstance(value, int) else Fraction(value)
+
+    if measure == "people" and any(table[other].people == 0 for other in hidden):
+        raise ValueError("a cell with no people is never hidden: a true zero is published")
+    lower = 1 if measure == "people" else 0
+    arcs = [(*_arc(other), amount(other)) for other in hidden if other != position]
+    tail, head = _arc(position)
+    return _Residual(arcs, lower), tail, head, amount(position), lower
 
 
 def feasible_range(table: Table, hidden: Collection[Position], position: Position, *, measure: str = "people") -> Range:
     """The range of `measure` in the hidden cell at `position` given everything else published."""
     if position not in hidden:
-        value = Fraction(table.measure(position, measure))
-        return Range(value, value)
-    lower = Fraction(1 if measure == "people" else 0)
-    if measure == "people" and any(table[other].people == 0 for other in hidden):
-        raise ValueError("a cell with no people is never hidden: a true zero is published")
-    arcs = [(*_arc(other), Fraction(table.measure(other, measure))) for other in hidden if other != position]
-    residual = _Residual(arcs, lower)
-    tail, head = _arc(position)
-    value = Fraction(table.measure(position, measure))
+        shown = Fraction(table.measure(position, measure))
+        return Range(shown, shown)
+    residual, tail, head, value, lower = _measured(table, hidden, position, measure)
     high = None if residual.reachable_without_limit(head, tail) else value + residual.max_flow(head, tail)
     low = value - min(value - lower, residual.max_flow(tail, head))
-    return Range(low, high)
+    return Range(Fraction(low), None if high is None else Fraction(high))
+
+
+def protected(table: Table, hidden: Collection[Position], position: Position, threshold: int) -> bool:
+    """`feasible_range(table, hidden, position).at_least(threshold)`, stopping as soon as the
+    answer is certain: at most `threshold` augmenting paths instead of a full max-flow."""
+    residual, tail, head, value, lower = _measured(table, hidden, position, "people")
+    if residual.reachable_without_limit(head, tail):
+        return True
+    up = residual.max_flow(head, tail, limit=threshold)
+    if up >= threshold:
+        return True
+    return up + min(value - lower, residual.max_flow(tail, head, limit=threshold - up)) >= threshold
 
 
 def feasible_ranges(table: Table, hidden: Collection[Position], *, measure: str = "people") -> dict[Position, Range]:

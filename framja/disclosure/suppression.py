@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections import deque
 
-from framja.disclosure.audit import feasible_range
+from framja.disclosure.audit import protected
 from framja.disclosure.published import PublishedCell, PublishedTable, Status
 from framja.disclosure.table import TOTAL, Key, Position, Table
 
@@ -111,7 +111,7 @@ def suppress(table: Table, threshold: int = THRESHOLD) -> PublishedTable:
     queue = deque(sorted(status, key=order.__getitem__))
     while queue:
         position = queue[0]
-        if feasible_range(table, status.keys(), position).at_least(threshold):
+        if protected(table, status.keys(), position, threshold):
             queue.popleft()
             continue
         # The cheapest rectangle that protects it, together with what is hidden already.
@@ -122,7 +122,7 @@ def suppress(table: Table, threshold: int = THRESHOLD) -> PublishedTable:
                     {**status, **dict.fromkeys(new, Status.COMPLEMENTARY)}
                     for new in rectangles(position)[:_RECTANGLES_TRIED]
                 )
-                if feasible_range(table, trial.keys(), position).at_least(threshold)
+                if protected(table, trial.keys(), position, threshold)
             ),
             None,
         )
@@ -132,7 +132,7 @@ def suppress(table: Table, threshold: int = THRESHOLD) -> PublishedTable:
             # it, else the cheapest trial, and look again.
             near = open_cells([other for line in lines_of[position] for other in line]) or open_cells(list(order))
             trials = [with_partners({**status, candidate: Status.COMPLEMENTARY}) for candidate in near]
-            protecting = [t for t in trials if feasible_range(table, t.keys(), position).at_least(threshold)]
+            protecting = [t for t in trials if protected(table, t.keys(), position, threshold)]
             chosen = min(protecting or trials, key=cost)
         queue.extend(sorted((p for p in chosen if p not in status), key=order.__getitem__))
         status = chosen

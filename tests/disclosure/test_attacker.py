@@ -14,7 +14,17 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from framja.disclosure import TOTAL, Cell, PublishedCell, PublishedTable, Status, Table, feasible_ranges, suppress
+from framja.disclosure import (
+    TOTAL,
+    Cell,
+    PublishedCell,
+    PublishedTable,
+    Status,
+    Table,
+    feasible_ranges,
+    protected,
+    suppress,
+)
 from tests.disclosure.attacker import TooManySolutionsError, attack
 from tests.disclosure.tables import grid
 
@@ -36,6 +46,7 @@ def assert_protected(table: Table, threshold: int = THRESHOLD) -> None:
         assert audit.high is None or audit.high >= found.high[position]
         if not found.capped:
             assert (audit.low, audit.high) == (found.low[position], found.high[position])
+        assert protected(table, published.hidden(), position, threshold)
 
 
 def primaries_only(table: Table, threshold: int = THRESHOLD) -> PublishedTable:
@@ -52,9 +63,11 @@ def primaries_only(table: Table, threshold: int = THRESHOLD) -> PublishedTable:
 
 def test_the_attacker_recovers_a_cell_hidden_without_complementary_suppression():
     table = grid([[2, 30, 12], [40, 8, 3], [1, 0, 6]])
-    found = attack(primaries_only(table), cap=500)
+    naive = primaries_only(table)
+    found = attack(naive, cap=500)
     assert found.low["r0", "c0"] == found.high["r0", "c0"] == 2
     assert found.low["r1", "c2"] == found.high["r1", "c2"] == 3
+    assert not protected(table, naive.hidden(), ("r0", "c0"), THRESHOLD)
 
 
 def test_the_attacker_pins_two_small_cells_that_only_hide_each_other():
@@ -143,3 +156,17 @@ def test_property_hours_of_hidden_cells_cannot_be_recomputed(values, data):
     published = suppress(table)
     for position, found in feasible_ranges(table, published.hidden(), measure="hours").items():
         assert found.high is None or found.high > found.low, position
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.lists(st.integers(0, 9), min_size=3, max_size=3), min_size=3, max_size=3), st.data())
+def test_property_the_quick_protection_check_agrees_with_the_full_range(values, data):
+    table = grid(values)
+    non_empty = [p for p in table.positions() if table[p].people > 0]
+    assume(non_empty)
+    hidden = data.draw(st.sets(st.sampled_from(non_empty), min_size=1))
+    for position in hidden:
+        for threshold in (1, 3, 5):
+            assert protected(table, hidden, position, threshold) == feasible_ranges(table, hidden)[position].at_least(
+                threshold
+            )

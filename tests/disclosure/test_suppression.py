@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from framja.disclosure import HIDDEN_MARK, TOTAL, Cell, Status, Table, suppress
+from framja.disclosure import HIDDEN_MARK, TOTAL, Cell, Status, Table, feasible_ranges, suppress
 from tests.disclosure.tables import grid, seen
 
 H = HIDDEN_MARK
@@ -136,3 +136,30 @@ def test_the_threshold_can_be_raised():
 def test_a_threshold_below_one_is_refused(threshold):
     with pytest.raises(ValueError, match="threshold"):
         suppress(grid([[1]]), threshold=threshold)
+
+
+def test_the_worked_example_of_the_documentation():
+    # docs/disclosure-control.md, "A worked example": keep the two in step.
+    ages = ["under 30", "30-49", "50 and over"]
+    people = {"women": [2, 30, 12], "men": [40, 8, 3], "not stated": [1, 0, 6]}
+    table = Table(
+        list(people), ages, {(g, a): Cell(n) for g, row in people.items() for a, n in zip(ages, row, strict=True)}
+    )
+    published = suppress(table)
+    assert seen(published) == [
+        [H, "30", H, "44"],
+        [H, "8", H, "51"],
+        [H, "0", H, "7"],
+        ["43", "38", "21", "102"],
+    ]
+    primary = [p for p in published.hidden() if published[p].status is Status.PRIMARY]
+    assert primary == [("women", "under 30"), ("men", "50 and over"), ("not stated", "under 30")]
+    ranges = {p: (int(r.low), r.high and int(r.high)) for p, r in feasible_ranges(table, published.hidden()).items()}
+    assert ranges == {
+        ("women", "under 30"): (1, 13),
+        ("women", "50 and over"): (1, 13),
+        ("men", "under 30"): (24, 41),
+        ("men", "50 and over"): (2, 19),
+        ("not stated", "under 30"): (1, 6),
+        ("not stated", "50 and over"): (1, 6),
+    }
