@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Final, TypeVar
 
@@ -22,6 +22,9 @@ _V = TypeVar("_V")
 
 
 class Status(enum.Enum):
+    """Why a cell is hidden. For audits and tests only: a reader who knew which dashes are
+    primary (1..threshold-1 people) could narrow the others, so no page, API or export says."""
+
     PUBLISHED = "published"
     PRIMARY = "primary"  # based on 1..threshold-1 people
     COMPLEMENTARY = "complementary"  # hidden so that a primary cell cannot be recomputed
@@ -29,13 +32,11 @@ class Status(enum.Enum):
 
 @dataclass(frozen=True)
 class PublishedCell:
-    status: Status
+    """A cell as anyone may see it: safe to serialise whole (`dataclasses.asdict`)."""
+
+    hidden: bool
     people: int | None
     measures: Mapping[str, Number | None]
-
-    @property
-    def hidden(self) -> bool:
-        return self.status is not Status.PUBLISHED
 
     def value(self, measure: str = "people") -> Number | None:
         """`people` or one of the measures; None when the cell is hidden."""
@@ -48,6 +49,11 @@ class PublishedTable:
     columns: tuple[str, ...]
     threshold: int
     cells: Mapping[Position, PublishedCell]
+    reasons: Mapping[Position, Status] = field(default_factory=dict, repr=False)
+
+    def reason(self, position: Position) -> Status:
+        """Why the cell is hidden (or `Status.PUBLISHED`): for audits and tests, never shown."""
+        return self.reasons.get(position, Status.PUBLISHED)
 
     def __getitem__(self, position: Position) -> PublishedCell:
         return self.cells[position]

@@ -140,9 +140,9 @@ def suppress(table: Table, threshold: int = THRESHOLD) -> PublishedTable:
     cells = {}
     for position in order:
         cell = table[position]
-        hidden = status.get(position)
-        if hidden is None:
-            cells[position] = PublishedCell(Status.PUBLISHED, cell.people, dict(cell.measures))
+        if position in status:
+            cells[position] = PublishedCell(True, None, dict.fromkeys(cell.measures))
         else:
-            cells[position] = PublishedCell(hidden, None, dict.fromkeys(cell.measures))
-    return PublishedTable(table.rows, table.columns, threshold, cells)
+            cells[position] = PublishedCell(False, cell.people, dict(cell.measures))
+    reasons = {position: status[position] for position in order if position in status}
+    return PublishedTable(table.rows, table.columns, threshold, cells, reasons)

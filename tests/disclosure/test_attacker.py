@@ -19,7 +19,6 @@ from framja.disclosure import (
     Cell,
     PublishedCell,
     PublishedTable,
-    Status,
     Table,
     feasible_ranges,
     protected,
@@ -55,9 +54,9 @@ def primaries_only(table: Table, threshold: int = THRESHOLD) -> PublishedTable:
     for position in table.positions():
         people = table[position].people
         if 0 < people < threshold:
-            cells[position] = PublishedCell(Status.PRIMARY, None, {})
+            cells[position] = PublishedCell(True, None, {})
         else:
-            cells[position] = PublishedCell(Status.PUBLISHED, people, {})
+            cells[position] = PublishedCell(False, people, {})
     return PublishedTable(table.rows, table.columns, threshold, cells)
 
 
@@ -74,9 +73,7 @@ def test_the_attacker_pins_two_small_cells_that_only_hide_each_other():
     table = grid([[1, 1, 20], [30, 30, 30]])
     hidden = {("r0", "c0"), ("r0", "c1"), ("r1", "c0"), ("r1", "c1")}  # a rectangle: two per line
     cells = {
-        p: PublishedCell(Status.COMPLEMENTARY, None, {})
-        if p in hidden
-        else PublishedCell(Status.PUBLISHED, table[p].people, {})
+        p: PublishedCell(True, None, {}) if p in hidden else PublishedCell(False, table[p].people, {})
         for p in table.positions()
     }
     found = attack(PublishedTable(table.rows, table.columns, THRESHOLD, cells), cap=500)

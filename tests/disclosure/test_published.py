@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from decimal import Decimal
 from fractions import Fraction
 
@@ -53,3 +54,11 @@ def test_hours_and_money_shares_follow_the_cells():
     )
     published = suppress(table)
     assert published.column_share("women", "advice", "hours") == Fraction(1, 4)
+
+
+def test_a_hidden_cell_says_only_that_it_is_hidden():
+    # Which dashes are primary (1-4 people) would narrow the others: a cell does not carry it.
+    published = suppress(grid([[2, 30, 9], [20, 40, 50]]))
+    assert asdict(published["r0", "c0"]) == {"hidden": True, "people": None, "measures": {}}
+    assert asdict(published["r0", "c2"]) == {"hidden": True, "people": None, "measures": {}}
+    assert "PRIMARY" not in repr(published)

@@ -26,7 +26,7 @@ def test_nothing_is_hidden_when_every_cell_has_five_or_more_people():
 @pytest.mark.parametrize("people", [1, 2, 3, 4])
 def test_a_cell_of_fewer_than_five_people_is_hidden_as_primary(people):
     published = suppress(grid([[people, 20], [30, 40]]))
-    assert published["r0", "c0"].status is Status.PRIMARY
+    assert published.reason(("r0", "c0")) is Status.PRIMARY
     assert published["r0", "c0"].people is None
 
 
@@ -44,7 +44,7 @@ def test_a_hidden_cell_gets_a_partner_in_its_row_and_its_column():
 
 def test_the_partner_is_the_smallest_cell_of_the_line():
     published = suppress(grid([[3, 50, 9, 70], [40, 60, 80, 90]]))
-    assert published["r0", "c2"].status is Status.COMPLEMENTARY  # 9, not 50 or 70
+    assert published.reason(("r0", "c2")) is Status.COMPLEMENTARY  # 9, not 50 or 70
     assert not published["r0", "c1"].hidden
     assert not published["r0", "c3"].hidden
 
@@ -52,7 +52,7 @@ def test_the_partner_is_the_smallest_cell_of_the_line():
 def test_complementary_suppression_in_rows_and_columns_together():
     published = suppress(grid([[2, 30, 12], [40, 8, 3], [1, 0, 6]]))
     assert all(count != 1 for count in hidden_per_line(published))
-    assert {published[p].status for p in [("r0", "c0"), ("r1", "c2"), ("r2", "c0")]} == {Status.PRIMARY}
+    assert {published.reason(p) for p in [("r0", "c0"), ("r1", "c2"), ("r2", "c0")]} == {Status.PRIMARY}
 
 
 def test_two_small_cells_in_one_row_do_not_protect_each_other():
@@ -64,7 +64,7 @@ def test_two_small_cells_in_one_row_do_not_protect_each_other():
 
 def test_a_small_row_total_is_hidden_with_a_second_row_total():
     published = suppress(grid([[2, 1, 0], [30, 40, 50], [20, 25, 60]]))
-    assert published["r0", TOTAL].status is Status.PRIMARY
+    assert published.reason(("r0", TOTAL)) is Status.PRIMARY
     assert sum(published[row, TOTAL].hidden for row in published.rows) >= 2
     assert all(count != 1 for count in hidden_per_line(published))
 
@@ -128,7 +128,7 @@ def test_the_pattern_does_not_depend_on_how_the_cells_were_given():
 
 
 def test_the_threshold_can_be_raised():
-    assert suppress(grid([[7, 30], [20, 40]]), threshold=10)["r0", "c0"].status is Status.PRIMARY
+    assert suppress(grid([[7, 30], [20, 40]]), threshold=10).reason(("r0", "c0")) is Status.PRIMARY
     assert not suppress(grid([[7, 30], [20, 40]]))["r0", "c0"].hidden
 
 
@@ -152,7 +152,7 @@ def test_the_worked_example_of_the_documentation():
         [H, "0", H, "7"],
         ["43", "38", "21", "102"],
     ]
-    primary = [p for p in published.hidden() if published[p].status is Status.PRIMARY]
+    primary = [p for p in published.hidden() if published.reason(p) is Status.PRIMARY]
     assert primary == [("women", "under 30"), ("men", "50 and over"), ("not stated", "under 30")]
     ranges = {p: (int(r.low), r.high and int(r.high)) for p, r in feasible_ranges(table, published.hidden()).items()}
     assert ranges == {
