@@ -58,51 +58,90 @@ def _arc(position: Position) -> tuple[_Node, _Node]:
     return ("row", row), ("column", column)
 
 
-class _Residual:
-    """The residual graph of the hidden arcs other than the one being measured."""
+class HiddenCells:
+    """The hidden cells of one table as arcs of the residual graph, kept up to date as cells
+    are hidden (and, for a trial, shown again), so each check costs a few searches of the
+    graph instead of building it anew.
 
-    def __init__(self, arcs: list[tuple[_Node, _Node, _Amount]], lower: _Amount) -> None:
-        self.unbounded: dict[_Node, set[_Node]] = {}
-        self.capacity: dict[_Node, dict[_Node, _Amount]] = {}
-        infinite = sum(value - lower for _, _, value in arcs) + 1
-        for tail, head, value in arcs:
-            self.unbounded.setdefault(tail, set()).add(head)
-            self._add(tail, head, infinite)
-            if value > lower:
-                self._add(head, tail, value - lower)
+    Every hidden arc u -> v of value f gives a residual arc u -> v without limit (the cell
+    can grow) and v -> u of f - lower (it can shrink to `lower`).
+    """
 
-    def _add(self, tail: _Node, head: _Node, capacity: _Amount) -> None:
-        out = self.capacity.setdefault(tail, {})
-        out[head] = out.get(head, 0) + capacity
-        self.capacity.setdefault(head, {})
+    def __init__(self, table: Table, *, measure: str = "people") -> None:
+        self.table = table
+        self.measure = measure
+        self.lower: _Amount = 1 if measure == "people" else 0
+        self.cells: set[Position] = set()
+        self.forward: dict[_Node, dict[_Node, int]] = {}  # unlimited arcs, counted
+        self.backward: dict[_Node, dict[_Node, _Amount]] = {}  # limited arcs: their capacity
 
-    def reachable_without_limit(self, start: _Node, goal: _Node) -> bool:
+    def amount(self, position: Position) -> _Amount:
+        value = self.table.measure(position, self.measure)
+        return value if isinstance(value, int) else Fraction(value)
+
+    def _change(self, position: Position, sign: int) -> None:
+        tail, head = _arc(position)
+        for node in (tail, head):
+            self.forward.setdefault(node, {})
+            self.backward.setdefault(node, {})
+        self.forward[tail][head] = self.forward[tail].get(head, 0) + sign
+        if not self.forward[tail][head]:
+            del self.forward[tail][head]
+        spare = self.amount(position) - self.lower
+        if spare:
+            self.backward[head][tail] = self.backward[head].get(tail, 0) + sign * spare
+            if not self.backward[head][tail]:
+                del self.backward[head][tail]
+
+    def add(self, position: Position) -> None:
+        if position in self.cells:
+            return
+        if self.measure == "people" and self.table[position].people == 0:
+            raise ValueError("a cell with no people is never hidden: a true zero is published")
+        self.cells.add(position)
+        self._change(position, +1)
+
+    def remove(self, position: Position) -> None:
+        if position in self.cells:
+            self.cells.remove(position)
+            self._change(position, -1)
+
+    def _unlimited_path(self, start: _Node, goal: _Node) -> bool:
         seen = {start}
         queue = deque([start])
         while queue:
             node = queue.popleft()
             if node == goal:
                 return True
-            for head in self.unbounded.get(node, ()):
+            for head in self.forward.get(node, ()):
                 if head not in seen:
                     seen.add(head)
                     queue.append(head)
         return False
 
-    def max_flow(self, start: _Node, goal: _Node, limit: _Amount | None = None) -> _Amount:
-        """Edmonds-Karp on a copy of the capacities, stopping at `limit`; only called when
-        the flow is bounded (no path of unlimited arcs)."""
-        if start not in self.capacity or goal not in self.capacity or start == goal:
-            return 0
-        residual = {node: dict(out) for node, out in self.capacity.items()}
+    def _max_flow(self, start: _Node, goal: _Node, limit: _Amount | None) -> _Amount:
+        """Edmonds-Karp from start to goal up to `limit`; without a limit, only when no path of
+        unlimited arcs joins them. Flow pushed is kept apart (`pushed`), so the graph itself
+        is not copied."""
+        pushed: dict[tuple[_Node, _Node], _Amount] = {}
+
+        def residual(tail: _Node, head: _Node) -> _Amount | None:
+            """None: unlimited."""
+            if head in self.forward.get(tail, ()):
+                return None
+            return self.backward.get(tail, {}).get(head, 0) - pushed.get((tail, head), 0)
+
         total: _Amount = 0
         while limit is None or total < limit:
             parent: dict[_Node, _Node] = {start: start}
             queue = deque([start])
             while queue and goal not in parent:
                 node = queue.popleft()
-                for head, capacity in residual[node].items():
-                    if capacity > 0 and head not in parent:
+                heads = set(self.forward.get(node, ())) | set(self.backward.get(node, ()))
+                heads |= {head for (tail, head), _ in pushed.items() if tail == node}
+                for head in heads:
+                    capacity = residual(node, head)
+                    if head not in parent and (capacity is None or capacity > 0):
                         parent[head] = node
                         queue.append(head)
             if goal not in parent:
@@ -112,29 +151,53 @@ class _Residual:
             while node != start:
                 path.append((parent[node], node))
                 node = parent[node]
-            push = min(residual[tail][head] for tail, head in path)
+            finite = [capacity for tail, head in path if (capacity := residual(tail, head)) is not None]
             if limit is not None:
-                push = min(push, limit - total)
+                finite.append(limit - total)
+            push = min(finite)  # without a limit, a path of unlimited arcs only was ruled out
             for tail, head in path:
-                residual[tail][head] -= push
-                residual[head][tail] = residual[head].get(tail, 0) + push
+                if residual(tail, head) is not None:
+                    pushed[tail, head] = pushed.get((tail, head), 0) + push
+                # Flow on u -> v can be sent back: it frees capacity on v -> u.
+                pushed[head, tail] = pushed.get((head, tail), 0) - push
             total += push
         return total
 
+    def _without(self, position: Position) -> tuple[_Node, _Node, _Amount]:
+        self._change(position, -1)
+        tail, head = _arc(position)
+        return tail, head, self.amount(position)
 
-def _measured(
-    table: Table, hidden: Collection[Position], position: Position, measure: str
-) -> tuple[_Residual, _Node, _Node, _Amount, _Amount]:
-    def amount(at: Position) -> _Amount:
-        value = table.measure(at, measure)
-        return value if isinstance(value, int) else Fraction(value)
+    def range(self, position: Position) -> Range:
+        """The feasible range of the hidden cell at `position`."""
+        tail, head, value = self._without(position)
+        try:
+            high = None if self._unlimited_path(head, tail) else value + self._max_flow(head, tail, None)
+            low = value - self._max_flow(tail, head, value - self.lower)
+        finally:
+            self._change(position, +1)
+        return Range(Fraction(low), None if high is None else Fraction(high))
 
-    if measure == "people" and any(table[other].people == 0 for other in hidden):
-        raise ValueError("a cell with no people is never hidden: a true zero is published")
-    lower = 1 if measure == "people" else 0
-    arcs = [(*_arc(other), amount(other)) for other in hidden if other != position]
-    tail, head = _arc(position)
-    return _Residual(arcs, lower), tail, head, amount(position), lower
+    def protected(self, position: Position, threshold: int) -> bool:
+        """`range(position).at_least(threshold)`, stopping as soon as the answer is certain:
+        at most `threshold` augmenting paths each way instead of a full max-flow."""
+        tail, head, value = self._without(position)
+        try:
+            if self._unlimited_path(head, tail):
+                return True
+            up = self._max_flow(head, tail, threshold)
+            if up >= threshold:
+                return True
+            return up + self._max_flow(tail, head, min(value - self.lower, threshold - up)) >= threshold
+        finally:
+            self._change(position, +1)
+
+
+def _hidden_cells(table: Table, hidden: Collection[Position], measure: str) -> HiddenCells:
+    network = HiddenCells(table, measure=measure)
+    for position in hidden:
+        network.add(position)
+    return network
 
 
 def feasible_range(table: Table, hidden: Collection[Position], position: Position, *, measure: str = "people") -> Range:
@@ -142,28 +205,15 @@ def feasible_range(table: Table, hidden: Collection[Position], position: Positio
     if position not in hidden:
         shown = Fraction(table.measure(position, measure))
         return Range(shown, shown)
-    residual, tail, head, value, lower = _measured(table, hidden, position, measure)
-    high = None if residual.reachable_without_limit(head, tail) else value + residual.max_flow(head, tail)
-    low = value - min(value - lower, residual.max_flow(tail, head))
-    return Range(Fraction(low), None if high is None else Fraction(high))
+    return _hidden_cells(table, hidden, measure).range(position)
 
 
 def protected(table: Table, hidden: Collection[Position], position: Position, threshold: int) -> bool:
-    """`feasible_range(table, hidden, position).at_least(threshold)`, stopping as soon as the
-    answer is certain: at most `threshold` augmenting paths instead of a full max-flow."""
-    residual, tail, head, value, lower = _measured(table, hidden, position, "people")
-    if residual.reachable_without_limit(head, tail):
-        return True
-    up = residual.max_flow(head, tail, limit=threshold)
-    if up >= threshold:
-        return True
-    return up + min(value - lower, residual.max_flow(tail, head, limit=threshold - up)) >= threshold
+    """`feasible_range(table, hidden, position).at_least(threshold)`, computed only as far as needed."""
+    return _hidden_cells(table, hidden, "people").protected(position, threshold)
 
 
 def feasible_ranges(table: Table, hidden: Collection[Position], *, measure: str = "people") -> dict[Position, Range]:
     """`feasible_range` of every hidden cell, in the table's order."""
-    return {
-        position: feasible_range(table, hidden, position, measure=measure)
-        for position in table.positions()
-        if position in hidden
-    }
+    network = _hidden_cells(table, hidden, measure)
+    return {position: network.range(position) for position in table.positions() if position in hidden}

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections import deque
 
-from framja.disclosure.audit import protected
+from framja.disclosure.audit import HiddenCells
 from framja.disclosure.published import PublishedCell, PublishedTable, Status
 from framja.disclosure.table import TOTAL, Key, Position, Table
 
@@ -43,10 +43,10 @@ def suppress(table: Table, threshold: int = THRESHOLD) -> PublishedTable:
     order = {position: index for index, position in enumerate(table.positions())}
     status = {position: Status.PRIMARY for position in order if 0 < table[position].people < threshold}
     lines = table.lines()
-    lines_of: dict[Position, list[tuple[Position, ...]]] = {position: [] for position in order}
-    for line in lines:
+    lines_of: dict[Position, list[int]] = {position: [] for position in order}
+    for index, line in enumerate(lines):
         for position in line:
-            lines_of[position].append(line)
+            lines_of[position].append(index)
 
     def open_cells(positions: list[Position]) -> list[Position]:
         return [position for position in positions if position not in status and table[position].people > 0]
@@ -54,18 +54,25 @@ def suppress(table: Table, threshold: int = THRESHOLD) -> PublishedTable:
     def with_partners(hidden: dict[Position, Status]) -> dict[Position, Status]:
         """`hidden` plus a second hidden cell, the smallest, in every line with only one."""
         hidden = dict(hidden)
-        changed = True
-        while changed:
-            changed = False
-            for line in lines:
-                if sum(position in hidden for position in line) == 1:
-                    # The one hidden cell is non-empty, so the line has another non-empty cell.
-                    partner = min(
-                        (position for position in line if position not in hidden and table[position].people > 0),
-                        key=lambda position: (table[position].people, order[position]),
-                    )
-                    hidden[partner] = Status.COMPLEMENTARY
-                    changed = True
+        count = [0] * len(lines)
+        for position in hidden:
+            for index in lines_of[position]:
+                count[index] += 1
+        alone = sorted(index for index, n in enumerate(count) if n == 1)
+        while alone:
+            index = alone.pop(0)
+            if count[index] != 1:
+                continue
+            # The one hidden cell is non-empty, so the line has another non-empty cell.
+            partner = min(
+                (position for position in lines[index] if position not in hidden and table[position].people > 0),
+                key=lambda position: (table[position].people, order[position]),
+            )
+            hidden[partner] = Status.COMPLEMENTARY
+            for other in lines_of[partner]:
+                count[other] += 1
+                if count[other] == 1:
+                    alone.append(other)
         return hidden
 
     def cost(hidden: dict[Position, Status]) -> tuple[int, int]:
@@ -108,10 +115,24 @@ def suppress(table: Table, threshold: int = THRESHOLD) -> PublishedTable:
                 break
         return cheapest
 
+    network = HiddenCells(table)
+    for position in status:
+        network.add(position)
+
+    def protects(trial: dict[Position, Status], position: Position) -> bool:
+        new = [other for other in trial if other not in status]
+        for other in new:
+            network.add(other)
+        try:
+            return network.protected(position, threshold)
+        finally:
+            for other in new:
+                network.remove(other)
+
     queue = deque(sorted(status, key=order.__getitem__))
     while queue:
         position = queue[0]
-        if protected(table, status.keys(), position, threshold):
+        if network.protected(position, threshold):
             queue.popleft()
             continue
         # The cheapest rectangle that protects it, together with what is hidden already.
@@ -122,7 +143,7 @@ def suppress(table: Table, threshold: int = THRESHOLD) -> PublishedTable:
                     {**status, **dict.fromkeys(new, Status.COMPLEMENTARY)}
                     for new in rectangles(position)[:_RECTANGLES_TRIED]
                 )
-                if protected(table, trial.keys(), position, threshold)
+                if protects(trial, position)
             ),
             None,
         )
@@ -130,11 +151,15 @@ def suppress(table: Table, threshold: int = THRESHOLD) -> PublishedTable:
             # None does: try each open cell on its lines (any open cell if none is left there)
             # with the partners it needs in turn, and take the cheapest trial that protects
             # it, else the cheapest trial, and look again.
-            near = open_cells([other for line in lines_of[position] for other in line]) or open_cells(list(order))
+            on_lines = [other for index in lines_of[position] for other in lines[index]]
+            near = open_cells(on_lines) or open_cells(list(order))
             trials = [with_partners({**status, candidate: Status.COMPLEMENTARY}) for candidate in near]
-            protecting = [t for t in trials if protected(table, t.keys(), position, threshold)]
+            protecting = [trial for trial in trials if protects(trial, position)]
             chosen = min(protecting or trials, key=cost)
-        queue.extend(sorted((p for p in chosen if p not in status), key=order.__getitem__))
+        new = sorted((other for other in chosen if other not in status), key=order.__getitem__)
+        for other in new:
+            network.add(other)
+        queue.extend(new)
         status = chosen
 
     cells = {}
