@@ -18,6 +18,7 @@ equals this linear one: the attacker gains nothing from knowing that people are 
 
 from __future__ import annotations
 
+import itertools
 from collections import deque
 from collections.abc import Collection, Hashable
 from dataclasses import dataclass
@@ -124,6 +125,7 @@ class HiddenCells:
         unlimited arcs joins them. Flow pushed is kept apart (`pushed`), so the graph itself
         is not copied."""
         pushed: dict[tuple[_Node, _Node], _Amount] = {}
+        touched: dict[_Node, set[_Node]] = {}  # the heads of `pushed` by tail
 
         def residual(tail: _Node, head: _Node) -> _Amount | None:
             """None: unlimited."""
@@ -137,9 +139,8 @@ class HiddenCells:
             queue = deque([start])
             while queue and goal not in parent:
                 node = queue.popleft()
-                heads = set(self.forward.get(node, ())) | set(self.backward.get(node, ()))
-                heads |= {head for (tail, head), _ in pushed.items() if tail == node}
-                for head in heads:
+                neighbours = (self.forward.get(node, ()), self.backward.get(node, ()), touched.get(node, ()))
+                for head in itertools.chain(*neighbours):
                     capacity = residual(node, head)
                     if head not in parent and (capacity is None or capacity > 0):
                         parent[head] = node
@@ -160,6 +161,7 @@ class HiddenCells:
                     pushed[tail, head] = pushed.get((tail, head), 0) + push
                 # Flow on u -> v can be sent back: it frees capacity on v -> u.
                 pushed[head, tail] = pushed.get((head, tail), 0) - push
+                touched.setdefault(head, set()).add(tail)
             total += push
         return total
 
