@@ -4,9 +4,10 @@ One rule for pages, the API and exports (see docs/disclosure-control.md):
 
 - `Table(rows, columns, {(row, column): Cell(people, measures)})`: a cross-classification of
   distinct people with additive measures (efforts, hours, money); margins are computed.
-- `suppress(table, threshold=THRESHOLD)` -> `PublishedTable`: cells of 1..threshold-1 people
-  hidden (primary), and complementary cells hidden until no hidden cell's feasible range, given
-  everything published, spans fewer than `threshold` people. Hidden cells carry no values.
+- `suppress(table, threshold=THRESHOLD, wider=[...])` -> `PublishedTable`: cells of
+  1..threshold-1 people hidden (primary), and those 1..threshold-1 short of a wider filter's
+  table, then complementary cells until no hidden cell's feasible range, given everything
+  published, spans fewer than `threshold` people. Hidden cells carry no values.
 - `PublishedTable.share`/`row_share`/`column_share`, `gap_points`: derived values, None when
   any input is hidden; `display(value)` shows None as `HIDDEN_MARK` ("–").
 - `check_filter(selected, population, wider=...)` / `check_filter_sets(...)`: the differencing

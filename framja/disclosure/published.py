@@ -27,6 +27,7 @@ class Status(enum.Enum):
 
     PUBLISHED = "published"
     PRIMARY = "primary"  # based on 1..threshold-1 people
+    DIFFERENCE = "difference"  # 1..threshold-1 people short of the same cell of a wider table
     COMPLEMENTARY = "complementary"  # hidden so that a primary cell cannot be recomputed
 
 

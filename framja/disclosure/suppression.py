@@ -4,15 +4,16 @@ The rule (docs/disclosure-control.md explains it for readers):
 
 1. Primary: a cell based on 1 to `threshold - 1` distinct people is hidden; margins are cells
    like any other. A cell of 0 people is published as 0: nobody is described by it, and a
-   hidden cell is therefore known to hold at least 1 person.
-2. Lines: every row and column (margin included) that has a hidden cell gets a second one,
-   the published non-empty cell with the fewest people (ties: the first in table order), so
-   that no hidden cell is the difference between its margin and the rest of its line.
-3. Audit: two hidden cells per line is not always enough (they can pin each other through
-   other lines), so each hidden cell's feasible range is computed exactly (`audit.py`), and
-   while it spans fewer than `threshold` people another cell on its lines is hidden: the
-   one with the fewest people that protects it alone, else the one with the fewest people.
-   Hiding a cell only widens the ranges of the others, so a protected cell stays protected,
+   hidden cell is therefore known to hold at least 1 person. With `wider` tables (the same
+   breakdown for filters that contain this one), a cell 1 to `threshold - 1` people short of
+   the same cell there is hidden too, so the two cannot be subtracted.
+2. Protection: a hidden cell is protected when the values it can take, given everything
+   published, span at least `threshold` (computed exactly in `audit.py`). Each hidden cell
+   that is not gets company: the cheapest rectangle of cells (fewest people newly hidden)
+   that protects it together with what is hidden already; failing that, the cheapest open
+   cell of its row or column with, in every line left with a single hidden cell, the
+   smallest partner. Newly hidden cells are checked in turn.
+3. Hiding a cell only widens the ranges of the others, so a protected cell stays protected,
    and the loop ends (at the latest when every non-empty cell is hidden, which leaves every
    range unbounded).
 
@@ -22,6 +23,7 @@ The result is deterministic: it depends only on the values and the order of the 
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Iterable
 
 from framja.disclosure.audit import HiddenCells
 from framja.disclosure.published import PublishedCell, PublishedTable, Status
@@ -36,12 +38,25 @@ def _sign(key: Key) -> int:
     return -1 if key is TOTAL else 1
 
 
-def suppress(table: Table, threshold: int = THRESHOLD) -> PublishedTable:
-    """The table as it may be published: see the module docstring for the rule."""
+def suppress(table: Table, threshold: int = THRESHOLD, *, wider: Iterable[Table] = ()) -> PublishedTable:
+    """The table as it may be published: see the module docstring for the rule.
+
+    `wider`: the same table (same rows and columns) for filters that contain this one and are
+    published too; each of their cells must count at least as many people as this one's.
+    """
     if isinstance(threshold, bool) or not isinstance(threshold, int) or threshold < 1:
         raise ValueError(f"threshold must be a whole number >= 1, not {threshold!r}")
     order = {position: index for index, position in enumerate(table.positions())}
     status = {position: Status.PRIMARY for position in order if 0 < table[position].people < threshold}
+    for containing in wider:
+        if (containing.rows, containing.columns) != (table.rows, table.columns):
+            raise ValueError("a wider table must have the same rows and columns")
+        for position in order:
+            difference = containing[position].people - table[position].people
+            if difference < 0:
+                raise ValueError(f"a wider table must contain this one's people: {position} has fewer")
+            if 0 < difference < threshold and table[position].people and position not in status:
+                status[position] = Status.DIFFERENCE
     lines = table.lines()
     lines_of: dict[Position, list[int]] = {position: [] for position in order}
     for index, line in enumerate(lines):

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from framja.disclosure import (
     TOTAL,
     Cell,
     DisclosureRefusedError,
     RefusalReason,
+    Status,
     Table,
     check_filter,
     check_filter_sets,
+    feasible_ranges,
     suppress,
     wider_filters,
 )
+from tests.disclosure.tables import grid
 
 
 @pytest.mark.parametrize("selected", [1, 2, 3, 4])
@@ -108,3 +113,50 @@ def test_the_reason_codes_are_stable_strings_for_translation():
 def test_inconsistent_counts_are_a_programming_error(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def published_differences(selected, wider, threshold=5):
+    """What a reader computes from the two published tables: wider minus selected, cell by cell."""
+    found = {}
+    for position in selected.cells:
+        if not selected[position].hidden and not wider[position].hidden:
+            found[position] = wider[position].people - selected[position].people
+    return found
+
+
+def test_cells_that_a_wider_table_would_give_away_by_subtraction_are_hidden():
+    municipality = grid([[20, 30], [25, 40]])
+    with_organisation = grid([[17, 30], [25, 33]])  # 3 people of row r0, column c0 are not Y's
+    naive = published_differences(suppress(with_organisation), suppress(municipality))
+    assert naive["r0", "c0"] == 3
+
+    published = suppress(with_organisation, wider=[municipality])
+    assert published.reason(("r0", "c0")) is Status.DIFFERENCE
+    differences = published_differences(published, suppress(municipality))
+    assert all(d == 0 or d >= 5 for d in differences.values()), differences
+    # What the reader can still say about the hidden difference: as wide as the hidden cell.
+    for position, found in feasible_ranges(with_organisation, published.hidden()).items():
+        assert found.at_least(5), position
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.lists(st.integers(0, 30), min_size=3, max_size=3), min_size=2, max_size=3),
+    st.data(),
+)
+def test_property_no_published_difference_to_a_wider_table_is_small(values, data):
+    apart = [[data.draw(st.integers(0, min(v, 8))) for v in row] for row in values]
+    wider = grid(values)
+    selected = grid([[v - d for v, d in zip(row, gap, strict=True)] for row, gap in zip(values, apart, strict=True)])
+    published = suppress(selected, wider=[wider])
+    differences = published_differences(published, suppress(wider))
+    assert all(d == 0 or d >= 5 for d in differences.values()), differences
+
+
+@pytest.mark.parametrize(
+    ("wider", "message"),
+    [(grid([[5, 5, 5]]), "same rows"), (grid([[5, 5], [1, 5]]), "contain")],
+)
+def test_a_wider_table_must_match_and_contain_the_selected_one(wider, message):
+    with pytest.raises(ValueError, match=message):
+        suppress(grid([[5, 5], [5, 5]]), wider=[wider])
