@@ -166,6 +166,8 @@ class HiddenCells:
         return total
 
     def _without(self, position: Position) -> tuple[_Node, _Node, _Amount]:
+        if position not in self.cells:
+            raise ValueError(f"{position} is not hidden")
         self._change(position, -1)
         tail, head = _arc(position)
         return tail, head, self.amount(position)
@@ -212,6 +214,8 @@ def feasible_range(table: Table, hidden: Collection[Position], position: Positio
 
 def protected(table: Table, hidden: Collection[Position], position: Position, threshold: int) -> bool:
     """`feasible_range(table, hidden, position).at_least(threshold)`, computed only as far as needed."""
+    if position not in hidden:
+        return False  # a published cell is known exactly
     return _hidden_cells(table, hidden, "people").protected(position, threshold)
 
 
