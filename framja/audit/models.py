@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
@@ -13,6 +14,8 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from framja.audit.languages import I18N, is_translated, localised
 
 #: What the log shows for a missing value.
 EMPTY = "—"
@@ -68,6 +71,12 @@ class AuditEntry(models.Model):
     content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.PROTECT, verbose_name=_("type"))
     object_id = models.CharField(_("object id"), max_length=64)
     object_repr = models.CharField(_("object"), max_length=200)
+    object_repr_translations = models.JSONField(
+        _("object in each language"),
+        default=dict,
+        blank=True,
+        help_text=_("{language: name}, where the object's name is translated (a standard stage)."),
+    )
     changes = models.JSONField(_("changes"), default=dict, help_text=_("{field: [before, after]}"))
 
     objects = AuditEntryQuerySet.as_manager()
@@ -87,6 +96,13 @@ class AuditEntry(models.Model):
     @property
     def actor_display(self) -> str:
         return gettext("System") if self.actor_label in ("", SYSTEM_LABEL) else self.actor_label
+
+    @property
+    def object_label(self) -> str:
+        """The object's name as it was, in the reader's language where it is translated."""
+        if self.object_repr_translations:
+            return str(localised({I18N: self.object_repr_translations}))
+        return self.object_repr
 
     @property
     def object_type(self) -> str:
@@ -116,16 +132,29 @@ def _format(field: Any, value: Any) -> str:
         return EMPTY
     if isinstance(value, bool):
         return gettext("Yes") if value else gettext("No")
+    if is_translated(value):
+        return str(localised(value))
     if isinstance(value, list):
-        return ", ".join(str(item) for item in value)
+        return ", ".join(str(localised(item)) for item in value)
     if isinstance(value, str) and isinstance(field, (models.DateTimeField, models.DateField)):
         return _format_date(field, value)
+    if isinstance(field, (models.DecimalField, models.FloatField)) and not isinstance(value, bool):
+        return _format_number(value)
     choices = getattr(field, "flatchoices", None)
     if choices:
         labels = {str(key): label for key, label in choices}
         if str(value) in labels:
             return str(labels[str(value)])
     return str(value)
+
+
+def _format_number(value: Any) -> str:
+    """A decimal or float from the snapshot, with the reader's decimal separator (12,5 in sv/nb)."""
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return str(value)
+    return str(formats.number_format(number, use_l10n=True))
 
 
 def _format_date(field: Any, value: str) -> str:

@@ -6,8 +6,9 @@ Register a model once (in its app's `ready()` or at the bottom of its models mod
 
 Every save and delete of it (pages, API, admin, commands) then writes an AuditEntry with
 the changed fields' before/after values and the current actor (framja.audit.context).
-Values are kept as people read them: related objects by their str(), many-to-many fields as the
-full sorted lists before and after, `redact` fields as "•••" (a change is still recorded).
+Values are kept as people read them: related objects by their str() (in every language where that
+is translated, see framja.audit.languages), many-to-many fields as the full sorted lists before
+and after, `redact` fields as "•••" (a change is still recorded).
 The entry is written in the same transaction as the change, so they commit or roll back together.
 """
 
@@ -22,6 +23,7 @@ from django.db import models
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
 from framja.audit.context import current_actor
+from framja.audit.languages import I18N, default_text, in_every_language, is_translated
 
 REDACTED = "•••"
 
@@ -51,6 +53,14 @@ def is_registered(model: type[models.Model]) -> bool:
     return model in _registry
 
 
+def audited_fields(model: type[models.Model]) -> list[Any]:
+    """The fields whose values the log keeps for a registered model (none if it is not registered)."""
+    config = _registry.get(model)
+    if config is None:
+        return []
+    return [f for f in model._meta.concrete_fields if f.name not in config.exclude and not _is_bookkeeping(f)]
+
+
 def _plain(value: Any) -> Any:
     """A JSON-safe value: primitives as they are, anything else (dates, decimals, UUIDs) as text."""
     return value if isinstance(value, (str, int, float, bool, type(None))) else str(value)
@@ -70,13 +80,14 @@ def _is_bookkeeping(f: Any) -> bool:
     return bool(f.primary_key or getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False))
 
 
-def _related_label(instance: models.Model, field: Any, pk: Any) -> str:
-    """How the log names a related object: its str(), from the instance's cache when possible."""
+def _related_label(instance: models.Model, field: Any, pk: Any) -> Any:
+    """How the log names a related object: its str() in every language (framja.audit.languages),
+    from the instance's cache when possible."""
     cached = field.get_cached_value(instance, None) if field.is_cached(instance) else None
-    if cached is not None and cached.pk == pk:
-        return str(cached)[:200]
-    related = field.related_model._base_manager.filter(pk=pk).first()
-    return str(related)[:200] if related is not None else str(pk)
+    related = cached if cached is not None and cached.pk == pk else None
+    if related is None:
+        related = field.related_model._base_manager.filter(pk=pk).first()
+    return in_every_language(lambda: related) if related is not None else str(pk)
 
 
 def _present(instance: models.Model, config: AuditedModel, name: str, value: Any) -> Any:
@@ -106,6 +117,7 @@ def record(
     if organisation_id is None and config is not None:
         organisation_id = config.organisation(instance)
     has_pk = getattr(actor, "pk", None) is not None
+    name: Any = in_every_language(lambda: instance)
     AuditEntry.objects.create(
         actor=actor if has_pk else None,
         actor_label=str(actor)[:200] if has_pk else SYSTEM_LABEL,
@@ -113,7 +125,8 @@ def record(
         action=action,
         content_type=ContentType.objects.get_for_model(type(instance)),
         object_id=str(instance.pk),
-        object_repr=str(instance)[:200],
+        object_repr=default_text(name),
+        object_repr_translations=name[I18N] if is_translated(name) else {},
         changes=changes,
     )
 
@@ -169,8 +182,13 @@ def _after_delete(sender: type[models.Model], instance: models.Model, **kwargs: 
     )
 
 
-def _m2m_labels(instance: models.Model, field_name: str) -> list[str]:
-    return sorted(str(obj)[:200] for obj in getattr(instance, field_name).all())
+def _labels_of(obj: models.Model) -> Any:
+    return in_every_language(lambda: obj)
+
+
+def _m2m_labels(instance: models.Model, field_name: str) -> list[Any]:
+    labels = [_labels_of(obj) for obj in getattr(instance, field_name).all()]
+    return sorted(labels, key=default_text)
 
 
 def _m2m_changed(sender: Any, instance: models.Model, action: str, reverse: bool, **kwargs: Any) -> None:
@@ -187,7 +205,7 @@ def _m2m_changed(sender: Any, instance: models.Model, action: str, reverse: bool
     )
     if field_name is None or field_name in config.exclude:
         return
-    pending: dict[str, list[str]] = instance.__dict__.setdefault("_audit_m2m_before", {})
+    pending: dict[str, list[Any]] = instance.__dict__.setdefault("_audit_m2m_before", {})
     if action in {"pre_add", "pre_remove", "pre_clear"}:
         pending[field_name] = _m2m_labels(instance, field_name)
     elif action in {"post_add", "post_remove", "post_clear"}:

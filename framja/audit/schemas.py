@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from ninja import Field, Schema
 from pydantic import StringConstraints
 
+from framja.audit.languages import localised
 from framja.audit.models import AuditEntry
 
 
@@ -40,7 +41,7 @@ class AuditEntryOut(Schema):
     object_type: str = Field(description='App and model, e.g. "accounts.membership".')
     object_type_label: str
     object_id: str
-    object_repr: str
+    object_repr: str = Field(description="The object's name when it changed, in the language asked for.")
     changes: list[FieldChangeOut] = Field(description="Per field: the raw values before and after, and its label.")
 
     @staticmethod
@@ -52,6 +53,10 @@ class AuditEntryOut(Schema):
         return f"{obj.content_type.app_label}.{obj.content_type.model}"
 
     @staticmethod
+    def resolve_object_repr(obj: AuditEntry) -> str:
+        return obj.object_label
+
+    @staticmethod
     def resolve_object_type_label(obj: AuditEntry) -> str:
         return obj.object_type
 
@@ -61,5 +66,13 @@ class AuditEntryOut(Schema):
         result = []
         for name, pair in (obj.changes or {}).items():
             before, after = pair if isinstance(pair, list) and len(pair) == 2 else (None, pair)
-            result.append({"field": name, "label": labels.get(name, name), "before": before, "after": after})
+            label = labels.get(name, name)
+            result.append({"field": name, "label": label, "before": _localised(before), "after": _localised(after)})
         return result
+
+
+def _localised(value: Any) -> Any:
+    """A kept label in the language asked for (framja.audit.languages); lists item by item."""
+    if isinstance(value, list):
+        return [localised(item) for item in value]
+    return localised(value)

@@ -183,7 +183,7 @@ def _naming_sector(section: SniSection) -> tuple[Any, Any]:
 class Offering(models.Model):
     """A support offering of one organisation: the HSDS "service"."""
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    uuid = models.UUIDField(_("permanent id"), default=uuid.uuid4, unique=True, editable=False)
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="offerings", verbose_name=_("organisation")
     )
@@ -223,7 +223,7 @@ class Offering(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=OfferingStatus.choices, default=OfferingStatus.ACTIVE)
     last_reviewed_on = models.DateField(_("last reviewed"), null=True, blank=True)
     #: When the review job last told the owners that the offering is due for review.
-    review_flagged_on = models.DateField(null=True, blank=True, editable=False)
+    review_flagged_on = models.DateField(_("reminded to review"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -428,7 +428,7 @@ class EventQuerySet(models.QuerySet["Event"]):
 
 
 class Event(models.Model):
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    uuid = models.UUIDField(_("permanent id"), default=uuid.uuid4, unique=True, editable=False)
     organiser = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="organised_events", verbose_name=_("organiser")
     )
@@ -457,7 +457,7 @@ class Event(models.Model):
     #: Local start times (ISO, without zone) of the occurrences left out of the series.
     exdates = models.JSONField(_("left-out dates"), default=list, blank=True)
     #: End of the last occurrence (None: a series without end). Kept by save().
-    series_end = models.DateTimeField(null=True, blank=True, editable=False, db_index=True)
+    series_end = models.DateTimeField(_("last occurrence ends"), null=True, blank=True, editable=False, db_index=True)
     registration_mode = models.CharField(
         _("registration"), max_length=20, choices=RegistrationMode.choices, default=RegistrationMode.NONE
     )
@@ -465,7 +465,7 @@ class Event(models.Model):
     capacity = models.PositiveIntegerField(_("places"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=EventStatus.choices, default=EventStatus.SCHEDULED)
     sequence = models.PositiveIntegerField(_("revision"), default=0, editable=False)
-    reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    reminder_sent_at = models.DateTimeField(_("reminder sent"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -663,7 +663,7 @@ class Registration(models.Model):
     promoted_at = models.DateTimeField(_("moved up"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
     #: When the reminder the day before the event was queued (exactly once per registration).
-    reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    reminder_sent_at = models.DateTimeField(_("reminder sent"), null=True, blank=True, editable=False)
 
     objects = RegistrationQuerySet.as_manager()
 

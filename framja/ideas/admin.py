@@ -37,7 +37,7 @@ class StageInline(admin.TabularInline):
 class CriterionInline(admin.TabularInline):
     model = Criterion
     extra = 0
-    fields = ["position", "name", "description", "weight"]
+    fields = ["position", "kind", "name", "description", "weight"]
 
 
 @admin.register(Sluice)
@@ -58,7 +58,8 @@ class StageAdmin(admin.ModelAdmin):
 
 @admin.register(Criterion)
 class CriterionAdmin(admin.ModelAdmin):
-    list_display = ["name", "sluice", "weight", "position"]
+    list_display = ["__str__", "sluice", "kind", "weight", "position"]
+    list_filter = ["kind"]
     search_fields = ["name", "sluice__name"]
 
 

@@ -378,15 +378,28 @@ def _decider(organisation: Organisation) -> User | None:
     return membership.user if membership else None
 
 
-def _decide(idea: Idea, step: str, by: User | None) -> None:
-    outcome, _sep, target = step.partition(":")
-    to_stage = Stage.objects.get(sluice=idea.sluice, kind=target) if target else None
-    rationale = {
+#: What the deciding organisation writes, in its own language (the idea's: Swedish ideas are
+#: received in Sweden, Norwegian ones in Norway). Content, like the notes and answers.
+RATIONALES = {
+    "sv": {
         "go": "Behovet är tydligt och idén är genomförbar med rimliga medel.",
         "kill": "En likvärdig lösning finns redan regionalt; vi lägger inte resurser på en egen.",
         "hold": "Vi väntar på besked om finansiering.",
         "recycle": "Konceptet behöver arbetas om innan vi kan gå vidare.",
-    }[outcome]
+    },
+    "nb": {
+        "go": "Behovet er tydelig, og ideen kan gjennomføres med rimelige midler.",
+        "kill": "En tilsvarende løsning finnes allerede regionalt; vi bruker ikke ressurser på en egen.",
+        "hold": "Vi venter på svar om finansiering.",
+        "recycle": "Konseptet må bearbeides før vi kan gå videre.",
+    },
+}
+
+
+def _decide(idea: Idea, step: str, by: User | None) -> None:
+    outcome, _sep, target = step.partition(":")
+    to_stage = Stage.objects.get(sluice=idea.sluice, kind=target) if target else None
+    rationale = RATIONALES.get(idea.language, RATIONALES["sv"])[outcome]
     scores = {c.pk: 3 + (c.pk + len(idea.title)) % 3 for c in idea.sluice.criteria.all()} if idea.sluice else {}
     casework.gate_decide(
         idea=idea, outcome=outcome, rationale=rationale, by=by, scores=scores, to_stage=to_stage, is_public=True

@@ -23,7 +23,7 @@ from django.db import models
 from django.db.models import CharField, Exists, F, Func, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Coalesce, Concat, Lower, NullIf
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -40,12 +40,25 @@ DEFAULT_STAGES = [
     ("spread", True),
     ("closed", True),
 ]
-DEFAULT_CRITERIA = [
-    (_("Need"), _("How great is the need, and for whom?")),
-    (_("Feasibility"), _("Can it be done with the means at hand?")),
-    (_("Effect"), _("What difference will it make?")),
-    (_("Cost"), _("Is the cost reasonable for the effect?")),
-]
+
+
+class CriterionKind(models.TextChoices):
+    """The standard gate criteria, named and explained in the reader's language; a coordinator's
+    own criteria are CUSTOM with the name and description given."""
+
+    NEED = "need", _("Need")
+    FEASIBILITY = "feasibility", _("Feasibility")
+    EFFECT = "effect", _("Effect")
+    COST = "cost", _("Cost")
+    CUSTOM = "custom", _("Custom")
+
+
+CRITERION_HELP = {
+    CriterionKind.NEED: _("How great is the need, and for whom?"),
+    CriterionKind.FEASIBILITY: _("Can it be done with the means at hand?"),
+    CriterionKind.EFFECT: _("What difference will it make?"),
+    CriterionKind.COST: _("Is the cost reasonable for the effect?"),
+}
 
 
 class SluiceQuerySet(models.QuerySet["Sluice"]):
@@ -105,8 +118,7 @@ class Sluice(models.Model):
             for i, (kind, final) in enumerate(DEFAULT_STAGES)
         )
         Criterion.objects.bulk_create(
-            Criterion(sluice=sluice, name=str(n), description=str(d), position=i)
-            for i, (n, d) in enumerate(DEFAULT_CRITERIA)
+            Criterion(sluice=sluice, kind=kind, position=i) for i, kind in enumerate(CRITERION_HELP)
         )
         return sluice
 
@@ -194,10 +206,15 @@ class Stage(models.Model):
 
 
 class Criterion(models.Model):
-    """A gate criterion scored at decisions (e.g. need, feasibility, effect, cost)."""
+    """A gate criterion scored at decisions. The standard ones (need, feasibility, effect, cost)
+    have a `kind` whose name and help text are translated at display, as standard stages are;
+    a custom criterion has the name and description its coordinator gave."""
+
+    Kind = CriterionKind
 
     sluice = models.ForeignKey(Sluice, on_delete=models.CASCADE, related_name="criteria", verbose_name=_("sluice"))
-    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.CUSTOM)
+    name = models.CharField(_("name"), max_length=100, blank=True, help_text=_("Only for custom criteria."))
     description = models.TextField(_("description"), blank=True)
     weight = models.PositiveSmallIntegerField(_("weight"), default=1)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
@@ -208,7 +225,21 @@ class Criterion(models.Model):
         ordering = ["sluice", "position", "name"]
 
     def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The criterion's name in the active language (a custom one's as given)."""
+        if self.kind != self.Kind.CUSTOM or not self.name:
+            return str(self.Kind(self.kind).label)
         return self.name
+
+    @property
+    def help_text(self) -> str:
+        """What the criterion asks, in the active language (a custom one's description as given)."""
+        if self.kind != self.Kind.CUSTOM:
+            return str(CRITERION_HELP[self.Kind(self.kind)])
+        return self.description
 
 
 class Tag(models.Model):
@@ -231,7 +262,7 @@ class Tag(models.Model):
         ordering = ["kind", "number", "name_sv"]
 
     def __str__(self) -> str:
-        return self.name_sv
+        return self.display_name
 
     @property
     def display_name(self) -> str:
@@ -590,10 +621,20 @@ class Comment(models.Model):
     idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="comments", verbose_name=_("idea"))
     visibility = models.CharField(_("visibility"), max_length=10, choices=Visibility.choices)
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("author"),
     )
     author_organisation = models.ForeignKey(
-        Organisation, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("author's organisation"),
     )
     text = models.TextField(_("text"))
     created_at = models.DateTimeField(_("written"), auto_now_add=True)
@@ -764,13 +805,24 @@ class Event(models.Model):
 class DuplicateLink(models.Model):
     """`duplicate` is the same idea as `original`. Reversible: removing sets `removed_at`."""
 
-    duplicate = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="duplicate_links")
-    original = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="duplicated_by_links")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    removed_at = models.DateTimeField(null=True, blank=True)
+    duplicate = models.ForeignKey(
+        Idea, on_delete=models.CASCADE, related_name="duplicate_links", verbose_name=_("duplicate")
+    )
+    original = models.ForeignKey(
+        Idea, on_delete=models.CASCADE, related_name="duplicated_by_links", verbose_name=_("original")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("linked by")
+    )
+    created_at = models.DateTimeField(_("linked"), auto_now_add=True)
+    removed_at = models.DateTimeField(_("unlinked"), null=True, blank=True)
     removed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("unlinked by"),
     )
 
     class Meta:
@@ -795,15 +847,20 @@ class DuplicateCandidate(models.Model):
         DUPLICATE = "duplicate", _("Same idea")
         DISTINCT = "distinct", _("Different ideas")
 
-    idea_a = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="+")
-    idea_b = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="+")
+    idea_a = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="+", verbose_name=_("one idea"))
+    idea_b = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="+", verbose_name=_("other idea"))
     score = models.FloatField(_("similarity"))
-    computed_at = models.DateTimeField(auto_now=True)
+    computed_at = models.DateTimeField(_("found"), auto_now=True)
     judgement = models.CharField(_("judgement"), max_length=10, choices=Judgement.choices, default=Judgement.PENDING)
     judged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("judged by"),
     )
-    judged_at = models.DateTimeField(null=True, blank=True)
+    judged_at = models.DateTimeField(_("judged"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("duplicate candidate")
@@ -837,8 +894,10 @@ class Participant(models.Model):
     Role = ParticipantRole
     Status = ParticipantStatus
 
-    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="participants")
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="idea_participations")
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="participants", verbose_name=_("idea"))
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="idea_participations", verbose_name=_("organisation")
+    )
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.PARTNER)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.INVITED)
     cost_share = models.DecimalField(
@@ -848,8 +907,10 @@ class Participant(models.Model):
         default=Decimal(0),
         validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
     )
-    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("invited by")
+    )
+    created_at = models.DateTimeField(_("invited"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("co-developing organisation")
@@ -861,4 +922,5 @@ class Participant(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.organisation} ({self.get_role_display()}, {self.cost_share} %)"
+        share = formats.number_format(self.cost_share, decimal_pos=2, use_l10n=True)
+        return f"{self.organisation} ({self.get_role_display()}, {share} %)"

@@ -277,7 +277,7 @@ class ScoreOut(Schema):
 
     @staticmethod
     def resolve_criterion(obj: object) -> str:
-        return obj.criterion.name  # type: ignore[attr-defined]
+        return obj.criterion.label  # type: ignore[attr-defined]
 
 
 class DecisionIn(Schema):

@@ -149,3 +149,20 @@ def test_dates_are_shown_in_the_readers_format(owner, organisation):
     shown = {change.name: change.after for change in entry.field_changes()}
     assert "+00:00" not in shown["expires_at"]
     assert str(invitation.expires_at.year) in shown["expires_at"]
+
+
+def test_every_audited_field_has_a_translated_label():
+    """The log names a changed field by its verbose_name in the reader's language; a field without
+    one gets a label Django makes up from its name, in English whatever the language ("Invited by")."""
+    from django.apps import apps
+    from django.utils.functional import Promise
+
+    from framja.audit.registry import audited_fields
+
+    untranslated = [
+        f"{model._meta.label}.{field.name}"
+        for model in apps.get_models()
+        for field in audited_fields(model)
+        if not isinstance(field.verbose_name, Promise)
+    ]
+    assert untranslated == []

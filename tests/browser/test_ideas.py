@@ -398,7 +398,7 @@ def test_moving_an_idea_through_two_gates(
     expect(timeline.nth(1)).to_contain_text("Handlarföreningen vill vara med")
     table = page.locator("section[aria-labelledby=decisions-heading] table")
     expect(table.locator("tbody tr")).to_have_count(2)
-    expect(table).to_contain_text(f"{criteria[0].name}: 4/5")
+    expect(table).to_contain_text(f"{_swedish(criteria[0].label)}: 4/5")
 
     idea.refresh_from_db()
     assert idea.stage is not None

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from framja.accounts.models import Organisation, User
-from framja.ideas.demo import IDEAS, seed_ideas
+from framja.ideas.demo import IDEAS, RATIONALES, seed_ideas
 from framja.ideas.models import DuplicateLink, GateDecision, Idea, Participant
 
 pytestmark = [pytest.mark.django_db(transaction=False), pytest.mark.usefixtures("public_side")]
@@ -31,6 +31,11 @@ def test_seed_is_complete_and_idempotent(settings, client):
     assert Idea.objects.filter(language="sv").exists()
     assert GateDecision.objects.filter(outcome="kill").exists()
     assert GateDecision.objects.filter(outcome="recycle").exists()
+    # Each decision is written in the deciding side's language, as its notes and answers are.
+    for language in ("sv", "nb"):
+        rationales = set(GateDecision.objects.filter(idea__language=language).values_list("rationale", flat=True))
+        assert rationales, f"no demo decision on a {language} idea"
+        assert rationales <= set(RATIONALES[language].values())
     assert DuplicateLink.objects.filter(removed_at=None).count() == 1
     shares = Participant.objects.values_list("cost_share", flat=True)
     assert sum(shares, Decimal(0)) == Decimal(100)

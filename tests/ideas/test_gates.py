@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from framja.ideas.models import CriterionScore, Event, GateDecision, Idea, Sluice, Stage, StageVisit
 from framja.ideas.services import casework
@@ -107,8 +108,8 @@ def test_rationale_is_required(owner_client, idea):
 def test_scores_are_saved(owner_client, idea, sluice):
     need, feasibility = sluice.criteria.order_by("position")[:2]
     post_decision(owner_client, idea, outcome="go", **{f"score_{need.pk}": "5", f"score_{feasibility.pk}": "2"})
-    scores = dict(CriterionScore.objects.values_list("criterion__name", "score"))
-    assert scores == {need.name: 5, feasibility.name: 2}
+    scores = dict(CriterionScore.objects.values_list("criterion__kind", "score"))
+    assert scores == {need.kind: 5, feasibility.kind: 2}
 
 
 @pytest.mark.parametrize("bad", ["0", "6", "abc"])
@@ -202,7 +203,7 @@ def formset_data(sluice: Sluice, *, stage_changes=None, new_stage=None, criterio
     for i, criterion in enumerate(criteria):
         row = {"id": criterion.pk, "name": criterion.name, "description": criterion.description,
                "weight": criterion.weight, "position": criterion.position}  # fmt: skip
-        row.update(criterion_changes.get(criterion.name, {}))
+        row.update(criterion_changes.get(criterion.label, {}))
         data.update({f"criteria-{i}-{k}": v for k, v in row.items() if v != ""})
     # A browser posts the extra row's default weight and order even when it is left empty.
     for k, v in {"weight": "1", "position": "0", **(new_criterion or {})}.items():
@@ -215,7 +216,7 @@ def test_settings_page_for_lead_admin(owner_client, sluice):
     assert response.status_code == 200
     page = response.content.decode()
     assert sluice.stages.get(kind="screening").label in page
-    assert sluice.criteria.order_by("position")[0].name in page
+    assert sluice.criteria.order_by("position")[0].label in page
 
 
 def test_settings_member_outsider_404_anonymous_login(member_client, outsider_client, client, sluice):
@@ -259,7 +260,7 @@ def test_edit_criterion_weight_and_add_one(owner_client, sluice):
     assert cost is not None
     data = formset_data(
         sluice,
-        criterion_changes={cost.name: {"weight": 3}},
+        criterion_changes={cost.label: {"weight": 3}},
         new_criterion={"name": "Spridningspotential", "weight": "2", "position": "9"},
     )
     response = owner_client.post(settings_url(sluice), data)
@@ -272,7 +273,7 @@ def test_edit_criterion_weight_and_add_one(owner_client, sluice):
 def test_a_used_criterion_cannot_be_removed(owner, owner_client, sluice, idea):
     need = sluice.criteria.order_by("position")[0]
     casework.gate_decide(idea=idea, outcome="go", rationale="x", by=owner, scores={need.pk: 4})
-    data = formset_data(sluice, criterion_changes={need.name: {"DELETE": "on"}})
+    data = formset_data(sluice, criterion_changes={need.label: {"DELETE": "on"}})
     response = owner_client.post(settings_url(sluice), data)
     assert response.status_code == 200
     assert sluice.criteria.filter(pk=need.pk).exists()
@@ -335,3 +336,33 @@ def test_timeline_names_default_stages_in_the_readers_language(coordinator, idea
         assert (event.from_stage_label, event.to_stage_label) == ("Received", "Screening")
     with translation.override("sv"):
         assert event.to_stage_label == "Sållning"
+
+
+def test_standard_criteria_are_named_in_the_readers_language(owner_client, sluice):
+    """A sluice created under one language shows its standard criteria in every reader's."""
+    for prefix, name, help_text in [
+        ("", "Genomförbarhet", "Går det att genomföra med de resurser som finns?"),
+        ("/nb", "Gjennomførbarhet", "Kan det gjennomføres med de ressursene som finnes?"),
+        ("/en", "Feasibility", "Can it be done with the means at hand?"),
+    ]:
+        with translation.override(prefix.strip("/") or "sv"):
+            url = settings_url(sluice)
+        page = owner_client.get(url).content.decode()
+        assert f'value="{name}"' in page
+        assert f'value="{help_text}"' in page
+
+
+def test_standard_criterion_keeps_its_translated_name_when_posted(owner_client, sluice):
+    need = sluice.criteria.get(kind="need")
+    data = formset_data(sluice, criterion_changes={need.label: {"name": "Egen text", "weight": 2}})
+    assert owner_client.post(settings_url(sluice), data).status_code == 302
+    need.refresh_from_db()
+    assert (need.kind, need.name, need.weight) == ("need", "", 2)
+
+
+def test_a_new_criterion_needs_a_name(owner_client, sluice):
+    data = formset_data(sluice, new_criterion={"description": "Utan namn", "weight": "2", "position": "9"})
+    response = owner_client.post(settings_url(sluice), data)
+    assert response.status_code == 200
+    assert "Namnge kriteriet." in response.content.decode()
+    assert not sluice.criteria.filter(description="Utan namn").exists()

@@ -243,8 +243,8 @@ class GateDecisionForm(DescribedErrorsMixin, forms.Form):
         self.criteria = list(Criterion.objects.filter(sluice_id=idea.sluice_id)) if idea.sluice_id else []
         for criterion in self.criteria:
             self.fields[f"score_{criterion.pk}"] = forms.TypedChoiceField(
-                label=criterion.name,
-                help_text=criterion.description,
+                label=criterion.label,
+                help_text=criterion.help_text,
                 choices=SCORE_CHOICES,
                 coerce=int,
                 empty_value=None,
@@ -378,7 +378,25 @@ class CriterionForm(forms.ModelForm):
     class Meta:
         model = Criterion
         fields = ["name", "description", "weight", "position"]
+        labels = {"name": _("Name (custom criteria)")}
         widgets = {"description": forms.TextInput}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.kind != Criterion.Kind.CUSTOM:
+            # Shown in the reader's language, and kept as they are (the service ignores them).
+            self.initial.update(name=self.instance.label, description=self.instance.help_text)
+            self.fields["name"].disabled = self.fields["description"].disabled = True
+            self.fields["name"].help_text = _(
+                "Standard criterion: its name and description are translated automatically."
+            )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        is_new_or_custom = not self.instance.pk or self.instance.kind == Criterion.Kind.CUSTOM
+        if is_new_or_custom and self.has_changed() and not data.get("DELETE") and not (data.get("name") or "").strip():
+            self.add_error("name", _("Name the criterion."))
+        return data
 
 
 class BaseStageFormSet(forms.BaseModelFormSet):

@@ -19,7 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -566,7 +566,7 @@ def _clean_scores(scores: Mapping[int, int | None], criteria: Mapping[int, Crite
         if cid not in criteria:
             errors.append(gettext("Score only the criteria of this sluice."))
         elif not 1 <= score <= 5:
-            errors.append(gettext("Give “%(criterion)s” a score from 1 to 5.") % {"criterion": criteria[cid].name})
+            errors.append(gettext("Give “%(criterion)s” a score from 1 to 5.") % {"criterion": criteria[cid].label})
         else:
             clean[cid] = score
     if errors:
@@ -834,7 +834,8 @@ def set_cost_split(
     total = sum((s.cost_share for s in shares), Decimal(0))
     if total != Decimal(100):
         errors.setdefault("shares", []).append(
-            gettext("The shares add up to %(total)s %%; they must add up to exactly 100 %%.") % {"total": total}
+            gettext("The shares add up to %(total)s %%; they must add up to exactly 100 %%.")
+            % {"total": formats.number_format(total, decimal_pos=2, use_l10n=True)}
         )
     if budget is not None and budget < 0:
         errors["budget"] = [gettext("The budget cannot be negative.")]
@@ -924,9 +925,9 @@ def configure_sluice(
 ) -> None:
     """Apply a sluice's stage and criterion lists (plain data, from the settings page or any other
     caller). Positions are renumbered 0, 1, 2 … in the chosen order; they are moved aside first so
-    the unique (sluice, position) constraint holds at every statement. Standard stages keep their
-    name (it is translated) and cannot be removed; neither can a stage with ideas or history, or a
-    criterion used in decisions. A row naming another sluice's stage or criterion is refused."""
+    the unique (sluice, position) constraint holds at every statement. Standard stages and criteria
+    keep their name (it is translated); standard stages cannot be removed, neither can a stage with
+    ideas or history, or a criterion used in decisions. A row naming another sluice's stage or criterion is refused."""
     with transaction.atomic():
         own_stages = {stage.pk: stage for stage in Stage.objects.select_for_update().filter(sluice=sluice)}
         own_criteria = {criterion.pk: criterion for criterion in Criterion.objects.filter(sluice=sluice)}
@@ -975,13 +976,16 @@ def _apply_criterion_change(sluice: Sluice, change: CriterionChange, own: Mappin
             if CriterionScore.objects.filter(criterion=criterion).exists():
                 raise ValidationError(
                     gettext("“%(criterion)s” has been used in decisions and cannot be removed.")
-                    % {"criterion": criterion.name}
+                    % {"criterion": criterion.label}
                 )
             criterion.delete()
         return
-    criterion = criterion or Criterion(sluice=sluice)
-    criterion.name = change.name
-    criterion.description = change.description
+    criterion = criterion or Criterion(sluice=sluice, kind=Criterion.Kind.CUSTOM)
+    if criterion.kind == Criterion.Kind.CUSTOM:  # a standard criterion's name is translated
+        if not change.name.strip():
+            raise ValidationError(gettext("Name the criterion."))
+        criterion.name = change.name
+        criterion.description = change.description
     criterion.weight = change.weight
     criterion.position = change.position
     criterion.save()

@@ -13,7 +13,7 @@ def confirmed_when_given(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('ideas', '0003_index_change_moved_to_indexes'),
+        ('ideas', '0005_audited_field_labels'),
     ]
 
     operations = [
