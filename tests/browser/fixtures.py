@@ -10,6 +10,7 @@ with axe-core checking every page a test visits. Mark such tests `@pytest.mark.b
   Content-Security-Policy blocks. On failure a
   screenshot and the HTML go to test-results/.
 - `visit(page, path)`: open a path of the live server and run axe on it.
+- `accessibility_report(page)`: axe's findings as text, for walks that report every page at once.
 - `login(page, user)`: sign in through the real sign-in form.
 """
 
@@ -171,18 +172,30 @@ def format_violations(url: str, violations: list[dict[str, Any]]) -> str:
 
 
 @pytest.fixture
-def assert_accessible(axe: Any) -> Callable[[Any], None]:
-    """Run axe-core on the page as it is now and fail with a readable report on any violation."""
+def accessibility_report(axe: Any) -> Callable[[Any], str]:
+    """Run axe-core on the page as it is now: its violations as a readable report ("" if none).
+    The page counts as checked either way (for walks that collect every page's findings)."""
 
-    def check(page: Any) -> None:
+    def report(page: Any) -> str:
         page.wait_for_load_state("load")
         results = axe.run(page)
         violations = results.response["violations"]
-        assert not violations, format_violations(page.url, violations)
         watch = _WATCHES.get(id(page))
         if watch is not None:
             watch.checked.extend(watch.unchecked)
             watch.unchecked.clear()
+        return format_violations(page.url, violations) if violations else ""
+
+    return report
+
+
+@pytest.fixture
+def assert_accessible(accessibility_report: Callable[[Any], str]) -> Callable[[Any], None]:
+    """Run axe-core on the page as it is now and fail with a readable report on any violation."""
+
+    def check(page: Any) -> None:
+        report = accessibility_report(page)
+        assert not report, report
 
     return check
 

@@ -43,8 +43,9 @@ def test_events_page_counts_registrations(adviser_client, organisation):
     services.register(event=event, name="A", email="a@example.org")
     services.register(event=event, name="B", email="b@example.org")  # waiting list
     html = adviser_client.get(reverse("catalogue-manage-events", args=[organisation.slug])).content.decode()
-    assert "<caption>" in html
-    assert 'class="table-wrap"' in html  # scrolls inside the page at 320 px
+    assert '<caption id="events-caption">' in html
+    # scrolls inside the page at 320 px, in a region named by the caption that Tab reaches
+    assert '<div class="table-wrap" tabindex="0" role="region" aria-labelledby="events-caption">' in html
     row = html[html.index("Exportfrukost") :].split("</tr>")[0]
     assert row.endswith(">1</a></td><td>1</td><td>2</td>")  # registered, waiting, new this week
 

@@ -104,7 +104,8 @@ def test_dashboard_page_shows_charts_and_tables(owner_client, dataset):
     assert response.status_code == 200
     page = response.content.decode()
     assert page.count('role="img"') == 4  # stages, time in stage, intake, decisions
-    assert page.count("<caption>") == 4  # each chart with its table
+    assert page.count("<caption id=") == 4  # each chart with its table
+    assert page.count('class="table-wrap" tabindex="0" role="region" aria-labelledby=') == 4  # Tab reaches each
     assert "Trondheim (NO)" in page
     assert response.context["data"].total == 3
 
