@@ -17,12 +17,15 @@ from framja.places.schemas import MUNICIPALITY_CODE_PATTERN
 
 #: A municipality that exists (a well-formed code that names none is a 422, as it should be).
 REAL_MUNICIPALITY = "SE-2380"
+#: A category of ideas that exists (a well-formed short name that names none is a 422 too).
+REAL_CATEGORY = "mobility-transport"
 _REGISTRATIONS = itertools.count()
 
 
 def map_case(context: Any, case: Any) -> Any:
-    """Realistic references: a well-formed municipality code names a real municipality, and a
-    country-prefixed code is not contradicted by a `country` parameter."""
+    """Realistic references: a well-formed municipality code names a real municipality, a
+    category a real category, and a country-prefixed code is not contradicted by a `country`
+    parameter."""
     if case.meta is None or case.meta.generation.mode != GenerationMode.POSITIVE:
         return case  # invalid requests stay as generated
     body = case.body
@@ -52,6 +55,8 @@ def map_case(context: Any, case: Any) -> Any:
     query = case.query
     if isinstance(query, dict) and re.fullmatch(MUNICIPALITY_CODE_PATTERN, str(query.get("municipality"))):
         query["municipality"] = REAL_MUNICIPALITY
+    if isinstance(query, dict) and query.get("category"):
+        query["category"] = REAL_CATEGORY
     if case.path_parameters and isinstance(case.query, dict) and "country" in case.query:
         code = str(case.path_parameters.get("code", ""))
         if re.fullmatch(MUNICIPALITY_CODE_PATTERN, code) and re.search("[A-Za-z]", code):

@@ -24,11 +24,15 @@ class PublicIdeaFilters(Schema):
     municipality: str = Field(
         "", max_length=20, pattern=OPTIONAL_MUNICIPALITY_CODE_PATTERN, description='A code: "2380" or "SE-2380".'
     )
-    country: str = Field("", max_length=2, description="SE or NO.")
-    stage: str = Field("", max_length=20, description="Stage kind: " + ", ".join(PUBLIC_STAGE_LABELS) + ".")
-    category: str = Field("", max_length=80, description="A category's short name, e.g. mobility-transport.")
-    goal: str = Field("", max_length=2, description="An Agenda 2030 goal, 1–17.")
-    sort: str = Field("newest", max_length=20, description="Order: " + ", ".join(PUBLIC_SORTS) + ".")
+    country: str = Field("", pattern="^(?:SE|NO)?$", description="SE or NO.")
+    stage: str = Field(
+        "", pattern="^(?:" + "|".join(PUBLIC_STAGE_LABELS) + ")?$", description="Stage kind (custom stages: custom)."
+    )
+    category: str = Field(
+        "", max_length=80, pattern="^[a-z0-9-]*$", description="A category's short name, e.g. mobility-transport."
+    )
+    goal: int | None = Field(None, ge=1, le=17, description="An Agenda 2030 goal, 1–17.")
+    sort: str = Field("newest", pattern="^(?:" + "|".join(PUBLIC_SORTS) + ")$", description="newest or supported.")
 
 
 @router.get("public", auth=optional_auth, response=list[PublicIdeaOut], summary="Public ideas")
@@ -39,7 +43,9 @@ def public_ideas(request: HttpRequest, filters: Query[PublicIdeaFilters]) -> Ide
     (full text) and `sort` (newest, supported). A value the page would not accept (an unknown
     category, an ambiguous municipality code) is a 422 naming the parameter, with the page's
     own translated message."""
-    form = PublicIdeaFilterForm(filters.model_dump())
+    data = filters.model_dump()
+    data["goal"] = "" if data["goal"] is None else str(data["goal"])
+    form = PublicIdeaFilterForm(data)
     if not form.is_valid():
         raise ValidationError({name: list(errors) for name, errors in form.errors.items()})
     return form.ideas().select_related("municipality", "stage").prefetch_related("tags").with_public_outcome()
