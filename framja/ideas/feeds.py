@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import format_html, linebreaks
 from django.utils.text import Truncator
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from framja.ideas.forms.public import PublicIdeaFilterForm
@@ -30,10 +29,11 @@ def _with_query(url: str, form: PublicIdeaFilterForm) -> str:
     return f"{url}?{query}" if query else url
 
 
-class PublicIdeasFeed(Feed):  # type: ignore[type-arg]
+class PublicIdeasFeed(Feed):
     """Call with a valid `PublicIdeaFilterForm` as the object (see views.public.feed)."""
 
     feed_type = Atom1Feed
+    # `language` stays unset: Django then writes the request's language (from the address).
 
     def get_object(self, request: HttpRequest, *args: Any, **kwargs: Any) -> PublicIdeaFilterForm:
         form = PublicIdeaFilterForm(request.GET)
@@ -58,9 +58,6 @@ class PublicIdeasFeed(Feed):  # type: ignore[type-arg]
 
     def author_name(self, form: PublicIdeaFilterForm) -> str:
         return _("Främja")
-
-    def language(self, form: PublicIdeaFilterForm) -> str:
-        return get_language() or "sv"
 
     def items(self, form: PublicIdeaFilterForm) -> list[Idea]:
         ideas = form.ideas().order_by("-created_at", "-pk").select_related("municipality", "stage")

@@ -63,6 +63,10 @@ def ideas(make_idea, municipality, norway, owner, public_side):
     return {"bikes": bikes, "ferry": ferry, "gone": gone}
 
 
+def _atom(content: bytes) -> ET.Element:
+    return ET.fromstring(content)  # noqa: S314 - our own feed, parsed by the standard library on purpose
+
+
 def _titles(client: Client, url: str) -> list[str]:
     """The idea titles the list (or municipality) page shows, in order."""
     response = client.get(url)
@@ -73,7 +77,7 @@ def _titles(client: Client, url: str) -> list[str]:
 def _feed_titles(client: Client, url: str) -> list[str]:
     response = client.get(url)
     assert response.status_code == 200
-    root = ET.fromstring(response.content)
+    root = _atom(response.content)
     return [entry.findtext(f"{ATOM}title", "") for entry in root.findall(f"{ATOM}entry")]
 
 
@@ -240,7 +244,7 @@ def test_bad_filter_error_is_in_the_page_language(client, ideas):
 def test_feed_is_valid_atom_with_links_to_the_public_pages(client, ideas):
     response = client.get(FEED)
     assert response["Content-Type"].startswith("application/atom+xml")
-    root = ET.fromstring(response.content)
+    root = _atom(response.content)
     assert root.tag == f"{ATOM}feed"
     for required in ("title", "id", "updated", "author"):
         assert root.find(f"{ATOM}{required}") is not None, required
@@ -257,7 +261,7 @@ def test_feed_is_valid_atom_with_links_to_the_public_pages(client, ideas):
 
 def test_feed_escapes_markup_in_the_description(client, make_idea, public_side):
     make_idea(title="Skript", description="<script>alert(1)</script> i beskrivningen")
-    summary = ET.fromstring(client.get(FEED).content).findtext(f"{ATOM}entry/{ATOM}summary", "")
+    summary = _atom(client.get(FEED).content).findtext(f"{ATOM}entry/{ATOM}summary", "")
     assert "<script>" not in summary  # the reader's HTML is the escaped text
     assert "&lt;script&gt;" in summary
 
@@ -269,9 +273,9 @@ def test_list_links_its_feed_with_the_same_filters(client, ideas):
 
 
 def test_feed_is_in_the_language_of_its_address(client, ideas):
-    english = ET.fromstring(client.get(f"/en{FEED}").content)
+    english = _atom(client.get(f"/en{FEED}").content)
     assert english.findtext(f"{ATOM}title") == "Public ideas · Främja"
-    swedish = ET.fromstring(client.get(FEED).content)
+    swedish = _atom(client.get(FEED).content)
     assert swedish.findtext(f"{ATOM}title") != "Public ideas · Främja"
 
 
@@ -301,7 +305,8 @@ def test_municipality_page_shows_ideas_outcomes_and_counts(client, ideas, make_i
     rows = {idea.title: idea for idea in response.context["page"].object_list}
     assert rows["Lastcyklar för butikerna"].public_outcome == "go"
     assert rows["Solceller på skolan"].public_outcome is None  # the decision was not made public
-    assert "Latest decision" in body and "Go" in body
+    assert "Latest decision" in body
+    assert ">Go (<time" in body
     assert "Hold" not in body
     assert "Elferge" not in body  # Trondheim's
     assert client.get(url).status_code == 200

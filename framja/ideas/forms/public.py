@@ -237,7 +237,7 @@ class PublicIdeaFilterForm(AccessibleForm):
             "county"
         )
         self.municipality_choices = [("", _("All municipalities")), *[(m.qualified_code, m.label) for m in listed]]
-        self.fields["municipality"].widget.choices = self.municipality_choices  # type: ignore[attr-defined]
+        self.fields["municipality"].widget.choices = self.municipality_choices
 
     def clean_municipality(self) -> Municipality | None:
         code = self.cleaned_data["municipality"].strip()
@@ -253,7 +253,7 @@ class PublicIdeaFilterForm(AccessibleForm):
             ) from None
         if municipality.qualified_code not in {value for value, _label in self.municipality_choices}:
             self.municipality_choices.append((municipality.qualified_code, municipality.label))
-            self.fields["municipality"].widget.choices = self.municipality_choices  # type: ignore[attr-defined]
+            self.fields["municipality"].widget.choices = self.municipality_choices
         return municipality
 
     def clean_category(self) -> Tag | None:
