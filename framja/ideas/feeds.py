@@ -30,15 +30,16 @@ def _with_query(url: str, form: PublicIdeaFilterForm) -> str:
 
 
 class PublicIdeasFeed(Feed):
-    """Call with a valid `PublicIdeaFilterForm` as the object (see views.public.feed)."""
+    """Call as `feed(request, form=<a valid PublicIdeaFilterForm>)` (see views.public.feed)."""
 
     feed_type = Atom1Feed
     # `language` stays unset: Django then writes the request's language (from the address).
 
     def get_object(self, request: HttpRequest, *args: Any, **kwargs: Any) -> PublicIdeaFilterForm:
-        form = PublicIdeaFilterForm(request.GET)
-        form.is_valid()
-        form.query = request.GET.urlencode()  # type: ignore[attr-defined]
+        form: PublicIdeaFilterForm = kwargs["form"]
+        query = request.GET.copy()
+        query.pop("page", None)
+        form.query = query.urlencode()  # type: ignore[attr-defined]
         return form
 
     def title(self, form: PublicIdeaFilterForm) -> str:

@@ -273,8 +273,3 @@ class PublicIdeaFilterForm(AccessibleForm):
             text=data["q"],
             sort=data["sort"] or "newest",
         )
-
-    @property
-    def active(self) -> bool:
-        """Whether any filter or search narrows the list (sorting does not)."""
-        return self.is_bound and any(self.data.get(name) for name in self.fields if name != "sort")

@@ -201,11 +201,12 @@ def public_list(request: HttpRequest) -> HttpResponse:
     form = PublicIdeaFilterForm(request.GET)
     valid = form.is_valid()
     ideas = _listed(form.ideas()) if valid else Idea.objects.none()
+    query = _query_without_page(request)
     context = {
         "form": form,
         "page": Paginator(ideas, PUBLIC_PAGE_SIZE).get_page(request.GET.get("page")),
-        "query": _query_without_page(request),
-        "feed_query": request.GET.urlencode() if valid else "",
+        "query": query,
+        "feed_query": query if valid else "",
     }
     template = "ideas/public/_list_results.html" if _is_htmx(request) else "ideas/public/list.html"
     return render(request, template, context, status=200 if valid else 400)
@@ -221,7 +222,7 @@ def feed(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         errors = [f"{form.fields[name].label}: {error}" for name, problems in form.errors.items() for error in problems]
         return HttpResponse("\n".join(errors), status=400, content_type="text/plain; charset=utf-8")
-    return _feed(request)
+    return _feed(request, form=form)
 
 
 @require_GET
