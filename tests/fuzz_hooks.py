@@ -17,15 +17,15 @@ from framja.places.schemas import MUNICIPALITY_CODE_PATTERN
 
 #: A municipality that exists (a well-formed code that names none is a 422, as it should be).
 REAL_MUNICIPALITY = "SE-2380"
-#: A category of ideas that exists (a well-formed short name that names none is a 422 too).
+#: A category of ideas that exists (a short name that names none is a 422 too).
 REAL_CATEGORY = "mobility-transport"
 _REGISTRATIONS = itertools.count()
 
 
 def map_case(context: Any, case: Any) -> Any:
     """Realistic references: a well-formed municipality code names a real municipality, a
-    category a real category, and a country-prefixed code is not contradicted by a `country`
-    parameter."""
+    category (an idea's tags, the public list's filter) names a real category, and a
+    country-prefixed code is not contradicted by a `country` parameter."""
     if case.meta is None or case.meta.generation.mode != GenerationMode.POSITIVE:
         return case  # invalid requests stay as generated
     body = case.body
@@ -37,6 +37,8 @@ def map_case(context: Any, case: Any) -> Any:
             body["country"] = "SE"
         if "consent" in body:  # an idea: anonymous submitters must give an address and consent
             body.update(email="fuzz@example.org", consent=True)
+        if isinstance(body.get("tags"), list):  # an idea's categories: short names that exist
+            body["tags"] = [REAL_CATEGORY] if body["tags"] else []
         if body.get("kind") in ("municipality", "region"):
             # The demo's municipality has its municipal organisation already (a state conflict,
             # not a malformed request); another kind exercises the same operation.
