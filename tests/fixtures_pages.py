@@ -227,6 +227,7 @@ def build_page_parameters(
         values={"slug": organisation.slug, "user_id": member.pk, "fmt": "csv", "pk": idea.pk},
         routes={
             "ideas-sluice-settings": {"slug": sluice.slug},
+            "ideas-municipality": {"code": idea.municipality.qualified_code},
             "ideas-casework-attachment": {"pk": idea.pk, "attachment_pk": attachment.pk},
             "ideas-casework-duplicate-unlink": {"pk": duplicate.pk},
             "ideas-participant-respond": {"pk": invited.pk},

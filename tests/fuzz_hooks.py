@@ -17,11 +17,14 @@ from framja.places.schemas import MUNICIPALITY_CODE_PATTERN
 
 #: A municipality that exists (a well-formed code that names none is a 422, as it should be).
 REAL_MUNICIPALITY = "SE-2380"
+#: A category of ideas that exists (a short name that names none is a 422 too).
+REAL_CATEGORY = "mobility-transport"
 _REGISTRATIONS = itertools.count()
 
 
 def map_case(context: Any, case: Any) -> Any:
-    """Realistic references: a well-formed municipality code names a real municipality, and a
+    """Realistic references: a well-formed municipality code names a real municipality, a
+    category (an idea's tags, the public list's filter) names a real category, and a
     country-prefixed code is not contradicted by a `country` parameter."""
     if case.meta is None or case.meta.generation.mode != GenerationMode.POSITIVE:
         return case  # invalid requests stay as generated
@@ -34,6 +37,8 @@ def map_case(context: Any, case: Any) -> Any:
             body["country"] = "SE"
         if "consent" in body:  # an idea: anonymous submitters must give an address and consent
             body.update(email="fuzz@example.org", consent=True)
+        if isinstance(body.get("tags"), list):  # an idea's categories: short names that exist
+            body["tags"] = [REAL_CATEGORY] if body["tags"] else []
         if body.get("kind") in ("municipality", "region"):
             # The demo's municipality has its municipal organisation already (a state conflict,
             # not a malformed request); another kind exercises the same operation.
@@ -52,6 +57,8 @@ def map_case(context: Any, case: Any) -> Any:
     query = case.query
     if isinstance(query, dict) and re.fullmatch(MUNICIPALITY_CODE_PATTERN, str(query.get("municipality"))):
         query["municipality"] = REAL_MUNICIPALITY
+    if isinstance(query, dict) and query.get("category"):
+        query["category"] = REAL_CATEGORY
     if case.path_parameters and isinstance(case.query, dict) and "country" in case.query:
         code = str(case.path_parameters.get("code", ""))
         if re.fullmatch(MUNICIPALITY_CODE_PATTERN, code) and re.search("[A-Za-z]", code):

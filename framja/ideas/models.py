@@ -205,6 +205,13 @@ class Stage(models.Model):
         return Stage.objects.filter(sluice_id=self.sluice_id, kind=Stage.Kind.CLOSED).first()
 
 
+#: The stages the public filters by: the default kinds, and every custom stage together.
+PUBLIC_STAGE_LABELS = {
+    **{kind.value: kind.label for kind in Stage.Kind if kind != Stage.Kind.CUSTOM},
+    Stage.Kind.CUSTOM.value: _("Other stages"),
+}
+
+
 class Criterion(models.Model):
     """A gate criterion scored at decisions. The standard ones (need, feasibility, effect, cost)
     have a `kind` whose name and help text are translated at display, as standard stages are;
@@ -335,6 +342,57 @@ class IdeaQuerySet(models.QuerySet["Idea"]):
     def public(self) -> IdeaQuerySet:
         """Ideas anyone may see (title, description, municipality, stage, public answers)."""
         return self.filter(withdrawn_at=None)
+
+    def browse(
+        self,
+        *,
+        municipality: Municipality | None = None,
+        country: str = "",
+        stage: str = "",
+        tags: list[Tag] | tuple[Tag, ...] = (),
+        text: str = "",
+        sort: str = "newest",
+    ) -> IdeaQuerySet:
+        """Public browsing (the list page, its Atom feed and the public API): public ideas
+        narrowed by municipality, country ("SE"/"NO"), stage kind (ideas without a sluice are
+        "received"), every tag in `tags` (a category, an Agenda 2030 goal) and full text,
+        sorted "newest" or "supported" (most supporters first). Supporters are annotated."""
+        ideas = self.public().with_supporter_count()
+        if municipality is not None:
+            ideas = ideas.filter(municipality=municipality)
+        if country:
+            ideas = ideas.filter(municipality__country=country)
+        if stage == Stage.Kind.RECEIVED:
+            ideas = ideas.filter(Q(stage__kind=stage) | Q(stage=None))
+        elif stage:
+            ideas = ideas.filter(stage__kind=stage)
+        for tag in tags:
+            ideas = ideas.filter(pk__in=Idea.tags.through.objects.filter(tag=tag).values("idea_id"))
+        if text.strip():
+            ideas = ideas.search(text)
+        if sort == "supported":
+            return ideas.order_by(F("supporters").desc(), "-created_at", "-pk")
+        return ideas.order_by("-created_at", "-pk")
+
+    def with_public_outcome(self) -> IdeaQuerySet:
+        """Annotate `public_outcome` and `public_outcome_at`: the latest gate decision made
+        public (an internal decision is never shown; the stage an idea is in is)."""
+        latest = GateDecision.objects.filter(idea=OuterRef("pk"), is_public=True).order_by("-decided_at", "-pk")
+        return self.annotate(
+            public_outcome=Subquery(latest.values("outcome")[:1]),
+            public_outcome_at=Subquery(latest.values("decided_at")[:1]),
+        )
+
+    def stage_counts(self) -> list[dict[str, Any]]:
+        """[{"kind", "label", "count"}] of these ideas per stage kind, in pipeline order, in one
+        query; an idea without a sluice counts as received, custom stages as "custom"."""
+        kind = Coalesce("stage__kind", Value(Stage.Kind.RECEIVED.value), output_field=CharField())
+        rows = dict(self.order_by().annotate(_kind=kind).values_list("_kind").annotate(n=models.Count("pk")))
+        return [
+            {"kind": value, "label": PUBLIC_STAGE_LABELS[value], "count": rows[value]}
+            for value in PUBLIC_STAGE_LABELS
+            if rows.get(value)
+        ]
 
     def workable_by(self, user: Any) -> IdeaQuerySet:
         """Ideas the user does casework on: as admin/coordinator/adviser of the receiving
@@ -504,6 +562,13 @@ class Idea(models.Model):
     @property
     def stage_kind(self) -> str:
         return self.stage.kind if self.stage_id and self.stage else Stage.Kind.RECEIVED.value
+
+    @property
+    def public_outcome_label(self) -> str:
+        """The latest public gate decision in words ("Go", "Hold" ...), or "" if there is none.
+        Reads the `public_outcome` annotation (`IdeaQuerySet.with_public_outcome`)."""
+        outcome = getattr(self, "public_outcome", None)
+        return str(GateDecision.Outcome(outcome).label) if outcome in GateDecision.Outcome.values else ""
 
 
 def _casework_ideas(user: Any) -> tuple[Any, Any, Any]:

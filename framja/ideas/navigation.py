@@ -1,6 +1,6 @@
-"""The idea sluice's menu entries (inbox, dashboard, regional view, sluice settings, submit) and
-workspace items (ideas to triage, ideas assigned to me, co-development invitations, duplicate
-candidates), each shown by the same rule the page itself applies (services.casework)."""
+"""The idea sluice's menu entries (the public list, submit; inbox, dashboard, regional view,
+sluice settings) and workspace items (ideas to triage, ideas assigned to me, co-development
+invitations, duplicate candidates), each shown by the same rule the page itself applies (services.casework)."""
 
 from __future__ import annotations
 
@@ -73,6 +73,7 @@ def _sluice_links(entry: MenuEntry, viewer: Viewer) -> Sequence[Link]:
 
 
 MENU = [
+    MenuEntry(key="ideas", label=_("Ideas"), links=always("ideas-list"), weight=18),
     MenuEntry(key="submit", label=_("Submit an idea"), links=always("ideas-submit"), weight=20),
     MenuEntry(key="inbox", label=_("Inbox"), links=_inbox_links, group="ideas", weight=100, chooser="ideas-inbox"),
     MenuEntry(

@@ -96,6 +96,22 @@ class IdeaOut(Schema):
         return reverse("ideas-public-detail", args=[obj.pk])
 
 
+class PublicIdeaOut(IdeaOut):
+    """An idea in the public list, with the latest gate decision made public."""
+
+    public_outcome: str = Field(description='The latest public gate decision: go, kill, hold, recycle, or "".')
+    public_outcome_label: str
+    public_outcome_at: datetime | None
+
+    @staticmethod
+    def resolve_public_outcome(obj: Idea) -> str:
+        return str(getattr(obj, "public_outcome", None) or "")
+
+    @staticmethod
+    def resolve_public_outcome_at(obj: Idea) -> datetime | None:
+        return getattr(obj, "public_outcome_at", None)
+
+
 class SimilarIdeaOut(Schema):
     """One suggestion: an existing idea that may be the same as the text given."""
 

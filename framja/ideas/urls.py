@@ -1,5 +1,5 @@
-"""The idea sluice's pages, mounted at /ideas/: the public side (submit, public idea, the
-submitter's private status link), then casework (coordinators, advisers, region coordinators)."""
+"""The idea sluice's pages, mounted at /ideas/: the public side (browsing, submit, public idea,
+the submitter's private status link), then casework (coordinators, advisers, region coordinators)."""
 
 from django.urls import path, re_path
 
@@ -8,6 +8,9 @@ from framja.ideas.views import casework, public
 
 urlpatterns = [
     # --- public side
+    path("", public.public_list, name="ideas-list"),
+    path("feed.atom", public.feed, name="ideas-feed"),
+    re_path(r"^municipality/(?P<code>(?:SE|NO)-[0-9]{4})/$", public.municipality, name="ideas-municipality"),
     path("submit/", public.submit, name="ideas-submit"),
     path("submit/similar/", public.similar, name="ideas-similar"),
     path("submitted/", public.receipt, name="ideas-receipt"),

@@ -282,6 +282,7 @@ def build_world(capture_on_commit: Any) -> World:
         values={"slug": owning.slug, "user_id": member.pk, "fmt": "csv", "pk": idea.pk},
         routes={
             "ideas-sluice-settings": {"slug": sluice.slug},
+            "ideas-municipality": {"code": ostersund.qualified_code},
             "ideas-casework-attachment": {"pk": idea.pk, "attachment_pk": attachment.pk},
             "ideas-casework-duplicate-unlink": {"pk": duplicate.pk},
             "ideas-participant-respond": {"pk": invited.pk},

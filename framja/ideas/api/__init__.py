@@ -1,8 +1,10 @@
-"""The ideas API: submission side (public) and casework side, one router under /api/v1/ideas."""
+"""The ideas API: public browsing, the submission side (public) and the casework side, one
+router under /api/v1/ideas."""
 
 from ninja import Router
 from ninja.operation import PathView
 
+from framja.ideas.api.browsing import router as browsing_router
 from framja.ideas.api.casework import router as casework_router
 from framja.ideas.api.submission import router as submission_router
 
@@ -26,5 +28,6 @@ def _hoist_collection_operations(parent: Router, *children: Router) -> None:
 
 
 _hoist_collection_operations(router, submission_router, casework_router)
+router.add_router("", browsing_router)
 router.add_router("", submission_router)
 router.add_router("", casework_router)

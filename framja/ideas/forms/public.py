@@ -11,9 +11,10 @@ from django.forms.boundfield import BoundField
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from framja.ideas.models import Audience, Tag
+from framja.ideas.models import PUBLIC_STAGE_LABELS, Audience, Idea, IdeaQuerySet, Tag
 from framja.ideas.services.public import CONSENT_TEXT, validate_attachments
 from framja.places.forms import MunicipalityField
+from framja.places.models import Country, Municipality
 
 #: Name of the honeypot field: hidden from people, filled in by form-filling robots.
 HONEYPOT = "website"
@@ -200,3 +201,85 @@ class ConfirmForm(AccessibleForm):
         if not self.cleaned_data.get("confirm"):
             raise ValidationError(_("Tick the box to confirm."))
         return True
+
+
+#: How the public list may be sorted.
+PUBLIC_SORTS = {"newest": _("Newest first"), "supported": _("Most supported first")}
+
+
+class PublicIdeaFilterForm(AccessibleForm):
+    """The filters of public browsing (list page, Atom feed, public API), all optional and
+    combined with AND. Values are what a reader can write in an address: a municipality code
+    ("SE-2380"), a country, a stage kind, a category's short name, a goal's number."""
+
+    q = forms.CharField(
+        label=_("Search"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search"}),
+        help_text=_("Words from the title or the description."),
+    )
+    municipality = forms.CharField(label=_("Municipality"), max_length=20, required=False, widget=forms.Select)
+    country = forms.ChoiceField(
+        label=_("Country"), choices=[("", _("Sweden and Norway")), *Country.choices], required=False
+    )
+    stage = forms.ChoiceField(
+        label=_("Stage"), choices=[("", _("All stages")), *PUBLIC_STAGE_LABELS.items()], required=False
+    )
+    category = forms.ChoiceField(label=_("Category"), required=False)
+    goal = forms.ChoiceField(label=_("Agenda 2030 goal"), required=False)
+    sort = forms.ChoiceField(label=_("Sort by"), choices=list(PUBLIC_SORTS.items()), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.tags = {tag.slug: tag for tag in Tag.objects.order_by("kind", "number", "name_sv")}
+        self.goals = {str(t.number): t for t in self.tags.values() if t.kind == Tag.Kind.SDG and t.number}
+        self.fields["category"].choices = [  # type: ignore[attr-defined]
+            ("", _("All categories")),
+            *[(t.slug, t.display_name) for t in self.tags.values() if t.kind != Tag.Kind.SDG],
+        ]
+        self.fields["goal"].choices = [  # type: ignore[attr-defined]
+            ("", _("All goals")),
+            *[(number, t.display_name) for number, t in self.goals.items()],
+        ]
+        # Only municipalities that have public ideas are offered; any code may still be given.
+        listed = Municipality.objects.filter(pk__in=Idea.objects.public().values("municipality_id")).select_related(
+            "county"
+        )
+        self.municipality_choices = [("", _("All municipalities")), *[(m.qualified_code, m.label) for m in listed]]
+        self.fields["municipality"].widget.choices = self.municipality_choices
+
+    def clean_municipality(self) -> Municipality | None:
+        code = self.cleaned_data["municipality"].strip()
+        if not code:
+            return None
+        try:
+            municipality = Municipality.objects.lookup(code)
+        except ValidationError as exc:
+            raise ValidationError(exc.messages) from exc
+        except Municipality.DoesNotExist:
+            raise ValidationError(
+                _("No Swedish or Norwegian municipality has the code %(code)s."), params={"code": code}
+            ) from None
+        if municipality.qualified_code not in {value for value, _label in self.municipality_choices}:
+            self.municipality_choices.append((municipality.qualified_code, municipality.label))
+            self.fields["municipality"].widget.choices = self.municipality_choices
+        return municipality
+
+    def clean_category(self) -> Tag | None:
+        return self.tags.get(self.cleaned_data["category"])
+
+    def clean_goal(self) -> Tag | None:
+        return self.goals.get(self.cleaned_data["goal"])
+
+    def ideas(self) -> IdeaQuerySet:
+        """The public ideas these (valid) filters select, sorted; supporters annotated."""
+        data = self.cleaned_data
+        return Idea.objects.browse(
+            municipality=data["municipality"],
+            country=data["country"],
+            stage=data["stage"],
+            tags=[tag for tag in (data["category"], data["goal"]) if tag is not None],
+            text=data["q"],
+            sort=data["sort"] or "newest",
+        )

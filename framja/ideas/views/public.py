@@ -14,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -25,10 +26,19 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from framja.ideas import matching
-from framja.ideas.forms.public import ConfirmForm, IdeaSubmitForm, InformationForm, ResendLinksForm, SupportForm
-from framja.ideas.models import Comment, DuplicateLink, Event, Idea
+from framja.ideas.feeds import PublicIdeasFeed
+from framja.ideas.forms.public import (
+    ConfirmForm,
+    IdeaSubmitForm,
+    InformationForm,
+    PublicIdeaFilterForm,
+    ResendLinksForm,
+    SupportForm,
+)
+from framja.ideas.models import Comment, DuplicateLink, Event, Idea, IdeaQuerySet
 from framja.ideas.services import public as services
 from framja.idempotency import services as idempotency
+from framja.places.models import Municipality
 
 #: The receipt travels in a signed, HTTP-only cookie for an hour (it holds the private status link).
 RECEIPT_COOKIE = "framja_receipt"
@@ -44,6 +54,10 @@ SAME_CONTENT_WINDOW = timedelta(hours=1)
 SUGGESTIONS = 5
 #: Shorter texts get no suggestions (too little to compare).
 MIN_SUGGESTION_TEXT = 12
+
+
+#: Ideas on one page of the public list and of a municipality's page.
+PUBLIC_PAGE_SIZE = 20
 
 
 def _is_htmx(request: HttpRequest) -> bool:
@@ -208,6 +222,65 @@ def receipt(request: HttpRequest) -> HttpResponse:
     idea = Idea.objects.select_related("municipality").filter(pk=pk).first() if isinstance(pk, int) else None
     context = {"idea": idea, "status_url": reverse("ideas-status", args=[data["token"]]) if idea else ""}
     return render(request, "ideas/public/receipt.html", context)
+
+
+# --- public browsing ---------------------------------------------------------------------------
+
+
+def _listed(ideas: IdeaQuerySet) -> IdeaQuerySet:
+    """What a row of the public lists shows, in one query (plus one for the categories)."""
+    return ideas.select_related("municipality__county", "stage").prefetch_related("tags").with_public_outcome()
+
+
+def _query_without_page(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+@require_GET
+def public_list(request: HttpRequest) -> HttpResponse:
+    """Every public idea, filtered, searched, sorted and paged; an HTMX request gets the results."""
+    form = PublicIdeaFilterForm(request.GET)
+    valid = form.is_valid()
+    ideas = _listed(form.ideas()) if valid else Idea.objects.none()
+    query = _query_without_page(request)
+    context = {
+        "form": form,
+        "page": Paginator(ideas, PUBLIC_PAGE_SIZE).get_page(request.GET.get("page")),
+        "query": query,
+        "feed_query": query if valid else "",
+    }
+    template = "ideas/public/_list_results.html" if _is_htmx(request) else "ideas/public/list.html"
+    return render(request, template, context, status=200 if valid else 400)
+
+
+_feed = PublicIdeasFeed()
+
+
+@require_GET
+def feed(request: HttpRequest) -> HttpResponse:
+    """The Atom feed of the list's newest ideas, with the list's filters."""
+    form = PublicIdeaFilterForm(request.GET)
+    if not form.is_valid():
+        errors = [f"{form.fields[name].label}: {error}" for name, problems in form.errors.items() for error in problems]
+        return HttpResponse("\n".join(errors), status=400, content_type="text/plain; charset=utf-8")
+    return _feed(request, form=form)
+
+
+@require_GET
+def municipality(request: HttpRequest, code: str) -> HttpResponse:
+    """A municipality's public ideas with where each stands (stage, the latest public decision)
+    and how many ideas are in each stage."""
+    place = get_object_or_404(Municipality.objects.select_related("county"), country=code[:2], code=code[3:])
+    ideas = _listed(Idea.objects.browse(municipality=place))
+    context = {
+        "municipality": place,
+        "stage_counts": Idea.objects.public().filter(municipality=place).stage_counts(),
+        "page": Paginator(ideas, PUBLIC_PAGE_SIZE).get_page(request.GET.get("page")),
+        "query": "",
+    }
+    return render(request, "ideas/public/municipality.html", context)
 
 
 def _public_idea(pk: int) -> Idea:
