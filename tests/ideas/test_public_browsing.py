@@ -52,7 +52,7 @@ def ideas(make_idea, municipality, norway, owner, public_side):
     )
     ferry.tags.add(Tag.objects.get(slug="sdg-7"))
     for email in ("stodjare1@example.org", "stodjare2@example.org"):
-        public.support_add(idea=ferry, email=email)
+        public.support_confirm(public.support_add(idea=ferry, email=email)[0])
     gone = make_idea(
         title="Tillbakadragen idé om skidspår",
         description="Belysta skidspår runt sjön, men idén drogs tillbaka.",
@@ -166,9 +166,10 @@ def test_each_filter_search_and_sort_on_page_feed_and_api(client, ideas, query, 
 
 
 def test_most_supported_first_and_newest_first_differ(client, ideas):
-    public.support_add(idea=ideas["bikes"], email="a@example.org")
+    public.support_confirm(public.support_add(idea=ideas["bikes"], email="a@example.org")[0])
     for n in range(3):
-        public.support_add(idea=ideas["bikes"], email=f"b{n}@example.org")
+        public.support_confirm(public.support_add(idea=ideas["bikes"], email=f"b{n}@example.org")[0])
+    public.support_add(idea=ideas["ferry"], email="unconfirmed@example.org")  # counts only once confirmed
     assert _titles(client, f"{LIST}?sort=supported") == ["Lastcyklar för butikerna", "Elferge over fjorden"]
     assert _titles(client, f"{LIST}?sort=newest") == ["Elferge over fjorden", "Lastcyklar för butikerna"]
     assert [i["supporters"] for i in client.get(f"{API}?sort=supported").json()["items"]] == [4, 2]
