@@ -23,6 +23,7 @@ PRIVATE_ANONYMOUS = {
     "ideas-status-withdraw",
     "ideas-status-anonymise",
     "ideas-receipt",
+    "ideas-support-confirm",
     "accounts-invitation-accept",
     "accounts-password-reset-confirm",
 }
