@@ -17,8 +17,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from framja.similarity import suggestions  # noqa: E402
-from framja.similarity.benchmark import read_lines  # noqa: E402
+from framja.similarity import suggestions
+from framja.similarity.benchmark import read_lines
 
 SETS = ("sweparaphrase_dev_pairs", "nb_nn_dev_pairs", "tatoeba_dan_swe_pairs")
 

@@ -27,11 +27,11 @@ from django.db.models.signals import post_delete, post_init, post_save
 from django.utils.translation import gettext_lazy as _
 
 from framja import similarity
-from framja.similarity import relevance
 from framja.ideas.models import Idea
 from framja.indexes import registry
 from framja.indexes import services as indexes
 from framja.indexes.models import IndexChange
+from framja.similarity import relevance
 
 logger = logging.getLogger(__name__)
 
@@ -162,9 +162,7 @@ def similar(
     hits = indexes.reader(CORPUS).query(text, k=depth, exclude=exclude, where=where)
     scores = [hit.score for hit in hits]
     return [
-        Match(hit.key, hit.score)
-        for hit in hits
-        if relevance.is_related(hit.score, scores, floor=floor, ratio=times)
+        Match(hit.key, hit.score) for hit in hits if relevance.is_related(hit.score, scores, floor=floor, ratio=times)
     ][:k]
 
 

@@ -147,14 +147,19 @@ def run(pair_files: Sequence[Path], distractors: Sequence[str], out: TextIO) -> 
     even = [rows[0::2] for rows in sets.values()]
     odd = [rows[1::2] for rows in sets.values()]
     params_even, params_odd = choose(even), choose(odd)
-    for (label, rows) in sets.items():
+    for label, rows in sets.items():
         halves[label] = {
             "odd_with_even_choice": rates(rows[1::2], background_rule(*params_even)),
             "even_with_odd_choice": rates(rows[0::2], background_rule(*params_odd)),
         }
     result: dict[str, Any] = {
-        "rule": {"current": current, "chosen_on_all": chosen, "held_out_choices": held_params,
-                 "even_choice": params_even, "odd_choice": params_odd},
+        "rule": {
+            "current": current,
+            "chosen_on_all": chosen,
+            "held_out_choices": held_params,
+            "even_choice": params_even,
+            "odd_choice": params_odd,
+        },
         "sets": {},
     }
     out.write(
@@ -175,8 +180,12 @@ def run(pair_files: Sequence[Path], distractors: Sequence[str], out: TextIO) -> 
         h_present = (half["odd_with_even_choice"]["present"] + half["even_with_odd_choice"]["present"]) / 2
         h_absent = (half["odd_with_even_choice"]["absent"] + half["even_with_odd_choice"]["absent"]) / 2
         result["sets"][label] = {"queries": len(rows), "old": old, "current": now, "held_out": held, "halves": half}
-        cells = [(old["present"], old["absent"]), (now["present"], now["absent"]),
-                 (held["present"], held["absent"]), (h_present, h_absent)]
+        cells = [
+            (old["present"], old["absent"]),
+            (now["present"], now["absent"]),
+            (held["present"], held["absent"]),
+            (h_present, h_absent),
+        ]
         out.write(f"{label:<40}{len(rows):>8}" + "".join(f"{p:>13.3f}/{a:.3f}" for p, a in cells) + "\n")
     result["seconds"] = round(time.perf_counter() - started, 1)
     return result

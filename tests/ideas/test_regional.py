@@ -277,7 +277,6 @@ def test_pairs_cost_the_same_queries_for_one_and_five(region_client, make_idea, 
     assert count() == one
 
 
-
 def test_demo_open_data_twins_across_the_border_become_a_candidate(make_idea, norway):
     """Issue 9.11: the demo's clearest cross-border twin was no regional candidate. Among every
     other demo idea (the background a real region has), the two "open data" ideas pair up."""

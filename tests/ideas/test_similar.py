@@ -366,7 +366,9 @@ def test_suggestion_cards_ask_for_no_email_of_their_own(client, ideas_elsewhere)
     assert html.count('hx-include="#id_email"') == 2
 
 
-def test_support_from_a_card_uses_the_submission_forms_email(client, ideas_elsewhere, django_capture_on_commit_callbacks):
+def test_support_from_a_card_uses_the_submission_forms_email(
+    client, ideas_elsewhere, django_capture_on_commit_callbacks
+):
     swedish, _norwegian, _unrelated = ideas_elsewhere
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
@@ -392,7 +394,11 @@ def test_support_from_a_card_without_email_points_to_the_forms_field(client, ide
 def test_validation_error_with_unrelated_text_says_no_similar_ideas(client, ideas_elsewhere, municipality):
     response = client.post(
         "/en/ideas/submit/",
-        {"title": "Skridskobana på sjön", "description": "Plogad isbana på Storsjön hela vintern.", "municipality": municipality.pk},
+        {
+            "title": "Skridskobana på sjön",
+            "description": "Plogad isbana på Storsjön hela vintern.",
+            "municipality": municipality.pk,
+        },
     )
     html = response.content.decode()
     assert "No similar ideas found so far" in html

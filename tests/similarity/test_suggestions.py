@@ -75,7 +75,9 @@ def slice_rows():
 @pytest.mark.parametrize("name", sorted(PINNED))
 def test_suggestion_rates_on_dev_slice_do_not_regress(slice_rows, name):
     present, absent = PINNED[name]
-    figures = suggestions.rates(slice_rows[name], suggestions.background_rule(relevance.SHOW_FLOOR, relevance.SHOW_RATIO))
+    figures = suggestions.rates(
+        slice_rows[name], suggestions.background_rule(relevance.SHOW_FLOOR, relevance.SHOW_RATIO)
+    )
     assert figures["present"] >= present - 0.02
     assert figures["absent"] <= absent + 0.02
 
@@ -87,7 +89,11 @@ def test_old_rule_suggested_something_for_nearly_every_query(slice_rows):
 
 def test_benchmark_prints_every_set_both_ways_and_the_held_out_choice():
     out = io.StringIO()
-    result = suggestions.run([DATA / "nb_nn_slice.tsv", DATA / "tatoeba_dan_swe_slice.tsv"], read_lines(DATA / "tatoeba_swe_distractors.txt")[:200], out)
+    result = suggestions.run(
+        [DATA / "nb_nn_slice.tsv", DATA / "tatoeba_dan_swe_slice.tsv"],
+        read_lines(DATA / "tatoeba_swe_distractors.txt")[:200],
+        out,
+    )
     assert set(result["sets"]) == {
         "nb_nn_slice",
         "nb_nn_slice (reversed)",
