@@ -364,6 +364,9 @@ def test_suggestion_cards_ask_for_no_email_of_their_own(client, ideas_elsewhere)
     assert html.count("Support this idea instead") == 2
     assert 'type="email"' not in html
     assert html.count('hx-include="#id_email"') == 2
+    # each "support instead" button is described by the one line that says whose address it uses
+    assert html.count('aria-describedby="similar-support-help"') == 2
+    assert 'id="similar-support-help"' in html
 
 
 def test_support_from_a_card_uses_the_submission_forms_email(
@@ -403,3 +406,10 @@ def test_validation_error_with_unrelated_text_says_no_similar_ideas(client, idea
     html = response.content.decode()
     assert "No similar ideas found so far" in html
     assert html.count('id="similar-summary"') == 1
+
+
+def test_signed_in_cards_need_no_email_and_say_nothing_about_it(member_client, ideas_elsewhere):
+    html = member_client.get(SIMILAR_PAGE, {"title": SWEDISH[0], "description": SWEDISH[1]}).content.decode()
+    assert html.count("Support this idea instead") == 2
+    assert "hx-include" not in html
+    assert "similar-support-help" not in html
