@@ -19,3 +19,6 @@ $BENCH \
 for n in $SCALES; do
   $BENCH --scale "$n" --queries 300 --data-dir "$DATA"
 done
+
+# What the submit page would suggest: twin shown / any suggestion without the twin.
+.venv/bin/python bench/suggestions.py --data-dir "$DATA"

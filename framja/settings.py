@@ -207,8 +207,8 @@ FRAMJA_INVITATION_DAYS = env_int("FRAMJA_INVITATION_DAYS", 14)
 FRAMJA_EMBEDDING_MODEL = env_str("FRAMJA_EMBEDDING_MODEL", "")
 # Similarity scores (0-1, see docs/similarity.md) from which submitters are shown an existing idea
 # while typing, and from which two ideas become a candidate pair in the regional view.
-FRAMJA_IDEAS_SUGGEST_FROM = env_float("FRAMJA_IDEAS_SUGGEST_FROM", 0.1)
-FRAMJA_IDEAS_DUPLICATE_THRESHOLD = env_float("FRAMJA_IDEAS_DUPLICATE_THRESHOLD", 0.2)
+FRAMJA_IDEAS_SUGGEST_FROM = env_float("FRAMJA_IDEAS_SUGGEST_FROM", 0.15)
+FRAMJA_IDEAS_DUPLICATE_THRESHOLD = env_float("FRAMJA_IDEAS_DUPLICATE_THRESHOLD", 0.15)
 
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", _("Swedish")), ("nb", _("Norwegian Bokmål")), ("en", _("English"))]

@@ -31,6 +31,7 @@ from framja.ideas.models import Idea
 from framja.indexes import registry
 from framja.indexes import services as indexes
 from framja.indexes.models import IndexChange
+from framja.similarity import relevance
 
 logger = logging.getLogger(__name__)
 
@@ -44,10 +45,12 @@ INDEXED_FIELDS = ("title", "description", "withdrawn_at", "municipality_id", "re
 
 LIKELY_DUPLICATE = float(similarity.LIKELY_DUPLICATE)
 POSSIBLY_RELATED = float(similarity.POSSIBLY_RELATED)
-#: Suggestions start here, well below the library's "related": the same idea written in
-#: Norwegian and in Swedish shares far fewer letter sequences than two Swedish versions do, and
-#: only the few best are shown anyway, each labelled with its level.
-SHOW_FROM = float(getattr(settings, "FRAMJA_IDEAS_SUGGEST_FROM", 0.1))
+#: No suggestion below this score. Ideas in other languages than the query's score low (the
+#: demo's Norwegian and Swedish "open data" twins 0.17), so the floor is low; what keeps
+#: unrelated ideas out is the background rule (`framja.similarity.relevance`): a suggestion
+#: must score SHOW_RATIO times the query's 10th best hit, measured by `bench/suggestions.py`.
+SHOW_FROM = float(getattr(settings, "FRAMJA_IDEAS_SUGGEST_FROM", relevance.SHOW_FLOOR))
+SHOW_RATIO = relevance.SHOW_RATIO
 
 LEVEL_LABELS = {
     "likely_duplicate": _("Very likely the same idea"),
@@ -141,9 +144,12 @@ def similar(
     municipality: str | None = None,
     country: str | None = None,
     min_score: float | None = None,
+    ratio: float | None = None,
 ) -> list[Match]:
-    """The ideas most similar to `text`, from all municipalities unless `municipality` (a code)
-    or `country` narrows them; only scores of at least `min_score` (default `SHOW_FROM`)."""
+    """The ideas related to `text`, best first, at most `k`: from all municipalities unless
+    `municipality` (a code) or `country` narrows them. Related = at least `min_score` (default
+    `SHOW_FROM`) and at least `ratio` (default `SHOW_RATIO`) times the score of the query's
+    10th best idea, the background of unrelated ideas (`relevance.py`); ratio 0 turns that off."""
 
     where = {}
     if municipality is not None:
@@ -151,16 +157,20 @@ def similar(
     if country is not None:
         where["country"] = country
     floor = SHOW_FROM if min_score is None else min_score
-    hits = indexes.reader(CORPUS).query(text, k=k, exclude=exclude, where=where)
-    return [Match(hit.key, hit.score) for hit in hits if hit.score >= floor]
-
-
-def similar_to_idea(idea: Idea, k: int = 10) -> list[tuple[int, float]]:
-    """(idea id, score) of the ideas most similar to `idea` (itself excluded), for duplicate checks."""
+    times = SHOW_RATIO if ratio is None else ratio
+    depth = max(k, relevance.BACKGROUND_RANK)
+    hits = indexes.reader(CORPUS).query(text, k=depth, exclude=exclude, where=where)
+    scores = [hit.score for hit in hits]
     return [
-        (m.idea_id, m.score)
-        for m in similar(f"{idea.title}\n{idea.description}", k=k, exclude=[idea.pk], min_score=0.0)
-    ]
+        Match(hit.key, hit.score) for hit in hits if relevance.is_related(hit.score, scores, floor=floor, ratio=times)
+    ][:k]
+
+
+def similar_to_idea(idea: Idea, k: int = 10, *, min_score: float = 0.0, ratio: float = 0.0) -> list[tuple[int, float]]:
+    """(idea id, score) of the ideas most similar to `idea` (itself excluded), for duplicate
+    checks; by default every neighbour, else those passing `min_score` and `ratio` as in `similar`."""
+    text = f"{idea.title}\n{idea.description}"
+    return [(m.idea_id, m.score) for m in similar(text, k=k, exclude=[idea.pk], min_score=min_score, ratio=ratio)]
 
 
 def record_change(idea_id: int, op: str = IndexChange.Op.UPSERT) -> None:

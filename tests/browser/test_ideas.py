@@ -14,6 +14,7 @@ thing. Elements are found by role, name attribute or URL, never by (translatable
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -31,6 +32,7 @@ from framja.accounts.models import Organisation, Role, User
 from framja.ideas import matching
 from framja.ideas.models import GateDecision, Idea, Participant, Stage, Support
 from framja.ideas.services import public as submission
+from framja.ideas.views import public as public_views
 from framja.ideas.views.public import PENDING_SUPPORT_MESSAGE
 from framja.places.models import Municipality
 from framja.places.services import load_reference
@@ -265,7 +267,9 @@ def test_supporting_the_suggested_idea_instead(
 
     card = _start_swedish_idea(page, visit, assert_accessible, s)
     support = card.locator(f"#support-{idea.pk}")
-    support.locator("input[name=email]").fill("elin.ek@example.se")
+    # The e-mail address is asked once (issue 9.11): the card sends the one in the form.
+    expect(card.locator("input[type=email]")).to_have_count(0)
+    page.locator("form.ideas-submit-form input[name=email]").fill("elin.ek@example.se")
     with page.expect_response(lambda r: reverse("ideas-support", args=[idea.pk]) in r.url and r.status == 200):
         support.locator("button[type=submit]").click()
     # An anonymous support counts once the address is confirmed (issue 9.14): the card says so.
@@ -559,3 +563,55 @@ def test_inviting_a_second_municipality_and_splitting_the_cost(
         assert not errors, errors
     finally:
         context.close()
+
+
+def test_support_instead_is_not_re_rendered_under_the_click(
+    page: Any,
+    visit: Callable[..., Any],
+    assert_accessible: Callable[[Any], None],
+    sluices: Sluices,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Issue 9.11: "support instead" gave no feedback when the list refreshed (after a pause in
+    typing) around the click. Here the refresh is held on the server until the click is made."""
+    s = sluices
+    idea = s.norwegian_idea
+    card = _start_swedish_idea(page, visit, assert_accessible, s)
+    # Sent without e-mail and consent, the form comes back with errors and the suggestions for
+    # the typed text are still there, ready to use.
+    form = page.locator("form.ideas-submit-form")
+    with page.expect_navigation():
+        form.locator("button[type=submit]:not([name])").click()
+    expect(form.locator("input[name=email]")).to_have_attribute("aria-invalid", "true")
+    expect(card.locator(".ideas-meta")).to_contain_text(idea.reference)
+    expect(page.locator("#similar-summary")).to_contain_text("1")
+    assert_accessible(page)
+    form.locator("input[name=email]").fill("elin.ek@example.se")
+
+    held, started = threading.Event(), threading.Event()
+    real_suggestions = public_views._suggestions
+
+    def slow_suggestions(data: Any) -> Any:
+        started.set()
+        held.wait(10)
+        return real_suggestions(data)
+
+    monkeypatch.setattr(public_views, "_suggestions", slow_suggestions)
+    description = page.locator("textarea[name=description]")
+    description.press_sequentially(" Gärna i hela länet.")
+    assert started.wait(10), "the refresh while typing did not start"
+    card.locator(f"#support-{idea.pk} button[type=submit]").click()
+    with page.expect_response(lambda r: reverse("ideas-support", args=[idea.pk]) in r.url and r.status == 200):
+        held.set()
+    pending = card.get_by_role("status")
+    expect(pending).to_contain_text(_swedish(PENDING_SUPPORT_MESSAGE))
+    expect(card.locator("form")).to_have_count(0)
+    assert Support.objects.filter(idea=idea, email="elin.ek@example.se").exists()
+
+    # Writing on refreshes the list again; the card keeps its answer.
+    monkeypatch.setattr(public_views, "_suggestions", real_suggestions)
+    with page.expect_response(lambda r: reverse("ideas-similar") in r.url):
+        description.press_sequentially(" Och i Trondheim.")
+    expect(card.get_by_role("status")).to_contain_text(_swedish(PENDING_SUPPORT_MESSAGE))
+    expect(card.locator("form")).to_have_count(0)
+    assert_accessible(page)

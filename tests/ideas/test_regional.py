@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 
 from framja.accounts.models import Organisation, Role
@@ -275,3 +276,21 @@ def test_pairs_cost_the_same_queries_for_one_and_five(region_client, make_idea, 
     for n in range(1, 5):
         _candidate(make_idea(title=f"Buss {n}"), make_idea(title=f"Buss {n}", municipality=krokom))
     assert count() == one
+
+
+def test_demo_open_data_twins_across_the_border_become_a_candidate(make_idea, norway, settings):
+    """Issue 9.11: the demo's clearest cross-border twin was no regional candidate. Among every
+    other demo idea (the background a real region has), the two "open data" ideas pair up, at
+    the shipped default threshold."""
+    import framja.settings as shipped
+    from framja.ideas.demo import IDEAS
+
+    settings.FRAMJA_IDEAS_DUPLICATE_THRESHOLD = shipped.FRAMJA_IDEAS_DUPLICATE_THRESHOLD
+    made = {}
+    for demo in IDEAS:
+        where = {"municipality": norway} if demo.country == "NO" else {}
+        made[demo.title] = make_idea(title=demo.title, description=demo.description, **where)
+    call_command("find_duplicate_candidates")
+    a, b = sorted([made["Öppna data om lediga lokaler för företag"].pk, made["Åpne data om ledige næringslokaler"].pk])
+    assert DuplicateCandidate.objects.filter(idea_a=a, idea_b=b).exists()
+    assert DuplicateCandidate.objects.filter(Q(idea_a__in=[a, b]) | Q(idea_b__in=[a, b])).count() == 1

@@ -331,3 +331,85 @@ def test_public_timeline_hides_internal_events(client, idea, organisation):
     assert "Tack, vi tittar på det i vår." in html
     assert "Intern anteckning" not in html
     OrganisationFactory()  # unrelated organisation changes nothing
+
+
+def test_validation_error_keeps_the_suggestions_for_the_typed_text(client, ideas_elsewhere, municipality):
+    """Issue 9.11: the panel emptied when the form came back with an error."""
+    swedish, norwegian, _unrelated = ideas_elsewhere
+    response = client.post(
+        "/en/ideas/submit/",
+        {"title": SWEDISH[0], "description": SWEDISH[1], "municipality": municipality.pk, "email": "", "consent": ""},
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert Idea.objects.count() == 3  # nothing stored
+    panel = html[html.index('id="similar-ideas"') :]
+    assert swedish.title in panel
+    assert norwegian.title in panel
+    assert "We found 2 ideas that may be the same as yours" in html
+    assert "Support this idea instead" in panel
+
+
+def test_unrelated_text_says_no_similar_ideas(client, ideas_elsewhere):
+    html = client.get(
+        SIMILAR_PAGE, {"title": "Skridskobana på sjön", "description": "Plogad isbana på Storsjön hela vintern."}
+    ).content.decode()
+    assert "No similar ideas found so far" in html
+    assert "Support this idea instead" not in html
+
+
+def test_suggestion_cards_ask_for_no_email_of_their_own(client, ideas_elsewhere):
+    """The e-mail address is asked once: the cards use the one in the submission form."""
+    html = client.get(SIMILAR_PAGE, {"title": SWEDISH[0], "description": SWEDISH[1]}).content.decode()
+    assert html.count("Support this idea instead") == 2
+    assert 'type="email"' not in html
+    assert html.count('hx-include="#id_email"') == 2
+    # each "support instead" button is described by the one line that says whose address it uses
+    assert html.count('aria-describedby="similar-support-help"') == 2
+    assert 'id="similar-support-help"' in html
+
+
+def test_support_from_a_card_uses_the_submission_forms_email(
+    client, ideas_elsewhere, django_capture_on_commit_callbacks
+):
+    swedish, _norwegian, _unrelated = ideas_elsewhere
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/en/ideas/{swedish.pk}/support/",
+            {"compact": "1", "email": "eva@example.org"},
+            headers={"HX-Request": "true"},
+        )
+    assert "Almost done" in response.content.decode()
+    assert Support.objects.get(idea=swedish).email == "eva@example.org"
+    assert [m.to for m in mail.outbox] == [["eva@example.org"]]
+
+
+def test_support_from_a_card_without_email_points_to_the_forms_field(client, ideas_elsewhere):
+    swedish, _norwegian, _unrelated = ideas_elsewhere
+    response = client.post(f"/en/ideas/{swedish.pk}/support/", {"compact": "1"}, headers={"HX-Request": "true"})
+    html = response.content.decode()
+    assert not Support.objects.exists()
+    assert 'role="alert"' in html
+    assert 'href="#id_email"' in html
+    assert 'type="email"' not in html
+
+
+def test_validation_error_with_unrelated_text_says_no_similar_ideas(client, ideas_elsewhere, municipality):
+    response = client.post(
+        "/en/ideas/submit/",
+        {
+            "title": "Skridskobana på sjön",
+            "description": "Plogad isbana på Storsjön hela vintern.",
+            "municipality": municipality.pk,
+        },
+    )
+    html = response.content.decode()
+    assert "No similar ideas found so far" in html
+    assert html.count('id="similar-summary"') == 1
+
+
+def test_signed_in_cards_need_no_email_and_say_nothing_about_it(member_client, ideas_elsewhere):
+    html = member_client.get(SIMILAR_PAGE, {"title": SWEDISH[0], "description": SWEDISH[1]}).content.decode()
+    assert html.count("Support this idea instead") == 2
+    assert "hx-include" not in html
+    assert "similar-support-help" not in html

@@ -132,7 +132,9 @@ class IdeaSubmitForm(HoneypotMixin):
             "hx-trigger": "input changed delay:600ms",
             "hx-target": "#similar-ideas",
             "hx-include": "#id_title, #id_description",
-            "hx-sync": "#similar-ideas:replace",
+            # Queued, not replacing: a refresh must not abort a "support instead" in flight
+            # (the cards' forms queue on the same element; _support.html).
+            "hx-sync": "#similar-ideas:queue last",
         }
         self.fields["title"].widget.attrs.update(suggest)
         self.fields["description"].widget.attrs.update(suggest)

@@ -101,13 +101,16 @@ def submit(request: HttpRequest) -> HttpResponse:
                 if replay is not None:
                     return _receipt_redirect(replay)
                 raise
-    suggestions = _suggestions(request.POST) if request.method == "POST" else []
-    return render(
-        request,
-        "ideas/public/submit.html",
-        {"form": form, "suggestions": suggestions, "support_form": SupportForm(user=request.user)},
-        status=status,
-    )
+    # A form sent back with an error keeps the suggestions for what was typed (issue 9.11).
+    checked = request.method == "POST"
+    suggestions = _suggestions(request.POST) if checked else []
+    context = {
+        "form": form,
+        "suggestions": suggestions,
+        "checked": checked,
+        "support_form": SupportForm(user=request.user),
+    }
+    return render(request, "ideas/public/submit.html", context, status=status)
 
 
 def _attempts(request: HttpRequest, data: dict[str, Any]) -> list[idempotency.Attempt]:
