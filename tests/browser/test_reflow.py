@@ -31,9 +31,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 WIDTH = 320
 LANGUAGES = ("sv", "nb", "en")
 ROUTES = page_routes()
-# Not pages a person reads: downloads and the HTMX fragments a page swaps in (their content is
-# checked on the page that shows them).
+# Not pages a person reads: downloads, feeds and the HTMX fragments a page swaps in (their content
+# is checked on the page that shows them; the Atom feed in tests/ideas/test_public_browsing.py).
 NOT_PAGES = {
+    "ideas-feed",
     "ideas-inbox-export",
     "ideas-dashboard-export",
     "ideas-casework-attachment",
