@@ -512,6 +512,13 @@ class Effort(models.Model):
             raise ValidationError(errors)
 
 
+def offerings_of(organisation: Organisation | int) -> models.QuerySet[Any]:
+    """The organisation's catalogue offerings. The catalogue is a sibling app in the layers, so it
+    is reached through the effort's foreign key instead of an import."""
+    offering_model: Any = Effort._meta.get_field("offering").related_model
+    return offering_model._default_manager.filter(organisation=organisation)
+
+
 class ReferralStatus(models.TextChoices):
     SENT = "sent", _("Sent")
     ACCEPTED = "accepted", _("Accepted")
