@@ -332,6 +332,22 @@ def add_support_effort(w: SimpleNamespace, n: int) -> str:
     return effort.outcome
 
 
+def add_company_effort(w: SimpleNamespace, n: int) -> str:
+    """An effort for the world's client company, with an offering and an adviser."""
+    if not hasattr(w, "company"):
+        w.company = _support_company(w, 99)
+    effort = support_services.effort_log(
+        organisation=w.organisation,
+        company=w.company,
+        offering=w.offering,
+        adviser=w.owner,
+        given_on=timezone.localdate(),
+        kind="advice",
+        outcome=f"Företagets utfall {n}",
+    )
+    return effort.outcome
+
+
 def add_support_referral(w: SimpleNamespace, n: int) -> str:
     referral = support_services.referral_send(
         from_organisation=w.organisation,
@@ -339,7 +355,7 @@ def add_support_referral(w: SimpleNamespace, n: int) -> str:
         company=_support_company(w, n),
         reason=f"Remissens skäl {n}",
     )
-    return referral.reason
+    return referral.to_organisation.name
 
 
 # --- the cases --------------------------------------------------------------------------------
@@ -422,6 +438,15 @@ PAGE_CASES = [
         "catalogue-participants", "owner", add_registration, kwargs={"slug": SLUG["slug"], "pk": lambda w: w.event.pk}
     ),
     page("places-municipality-list", "anonymous", add_municipality),
+    page("support-clients", "owner", add_support_company, kwargs=SLUG),
+    page("support-clients", "owner", add_support_person, kwargs=SLUG),
+    page("support-referrals", "owner", add_support_referral, kwargs=SLUG),
+    page(
+        "support-company-detail",
+        "owner",
+        add_company_effort,
+        kwargs={"slug": SLUG["slug"], "pk": lambda w: w.company.pk},
+    ),
 ]
 
 API_CASES = [
@@ -546,6 +571,7 @@ NOT_LIST_PAGES = {
     "catalogue-contact-request-answered", "catalogue-offering-create", "catalogue-offering-edit",
     "catalogue-event-create", "catalogue-event-edit", "catalogue-event-cancel",
     "places-municipality-options", "places-sni-options",
+    "support-effort-create", "support-referral-detail",
 }  # fmt: skip
 
 

@@ -25,7 +25,6 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -128,9 +127,6 @@ class Company(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def get_absolute_url(self) -> str:
-        return reverse("support-company-detail", args=[self.pk])
-
     @property
     def organisation_number_display(self) -> str:
         number = self.organisation_number
@@ -205,9 +201,6 @@ class Person(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    def get_absolute_url(self) -> str:
-        return reverse("support-person-detail", args=[self.pk])
 
     def demographics_visible_to(self, user: Any) -> bool:
         """Only the recording organisation's administrators (and platform staff) see them."""
@@ -497,9 +490,6 @@ class Effort(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.given_on} ({self.organisation})"
 
-    def get_absolute_url(self) -> str:
-        return reverse("support-effort-detail", args=[self.pk])
-
     def clean(self) -> None:
         errors: dict[str, ValidationError] = {}
         if self.company_id is None and self.person_id is None:
@@ -604,9 +594,6 @@ class Referral(models.Model):
     def __str__(self) -> str:
         client = self.company or self.person
         return f"{self.from_organisation} → {self.to_organisation}: {client or '—'}"
-
-    def get_absolute_url(self) -> str:
-        return reverse("support-referral-detail", args=[self.pk])
 
     @property
     def client_label(self) -> str:

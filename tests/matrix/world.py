@@ -333,6 +333,8 @@ def build_world(capture_on_commit: Any) -> World:
             **{name: {"pk": offering.pk} for name in OFFERING_PAGES},
             **{name: {"pk": event.pk} for name in EVENT_PAGES},
             "catalogue-registration-cancel": {"token": cancel_token},
+            "support-company-detail": {"pk": client_company.pk},
+            "support-referral-detail": {"pk": support_referral.pk},
             # Its own id: on PostgreSQL ids are not the same across tables as they happen to be on SQLite.
             "catalogue-contact-request-answered": {"pk": contact_request.pk},
             "accounts-invitation-revoke": {"pk": invitation.pk},
