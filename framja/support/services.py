@@ -164,7 +164,7 @@ def person_link_company(*, person: Person, company: Company, role: str) -> Perso
 def demographics_record(
     *,
     person: Person,
-    by: User,
+    by: User | None,
     gender: str = "",
     birth_year: int | None = None,
     foreign_background: str = "",
