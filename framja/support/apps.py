@@ -13,7 +13,9 @@ class SupportConfig(AppConfig):
 
         # Personal data is redacted in the log (a change is still recorded); demographic values
         # and the efforts' snapshots of them never enter it.
-        audit.register(m.Company, organisation=lambda c: c.recorded_by_id, exclude={"updated_at"})
+        # Which organisations have the company as a client is each one's own business: the
+        # first recorder's audit log must not learn that another organisation took it on.
+        audit.register(m.Company, organisation=lambda c: c.recorded_by_id, exclude={"updated_at", "client_of"})
         audit.register(
             m.Person,
             organisation=lambda p: p.organisation_id,

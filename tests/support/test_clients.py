@@ -52,6 +52,14 @@ def test_same_number_is_the_same_company_for_a_second_organisation(organisation,
     assert Company.objects.count() == 1
 
 
+def test_the_first_recorders_audit_log_does_not_learn_of_other_clients(organisation, other_organisation):
+    company = make_company(organisation)
+    make_company(other_organisation)
+    entries = AuditEntry.objects.filter(organisation=organisation)
+    assert other_organisation.name not in str(list(entries.values_list("changes", flat=True)))
+    assert company.client_of.count() == 2
+
+
 def test_the_same_number_in_the_other_country_is_another_company(organisation):
     make_company(organisation, organisation_number=NORWEGIAN_NUMBER, country="NO")
     with pytest.raises(ValidationError):  # not a valid Swedish number
