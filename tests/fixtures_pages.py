@@ -241,6 +241,17 @@ def build_page_parameters(
     other_client, _created = support_services.company_register(
         organisation=other_organisation, country="NO", name="Fjellbakeriet AS", organisation_number="923609016"
     )
+    client_person = support_services.person_create(organisation=organisation, name="Lisa Klient")
+    support_services.person_link_company(person=client_person, company=client_company, role="ceo")
+    support_services.demographics_record(
+        person=client_person,
+        by=owner,
+        gender="woman",
+        birth_year=1980,
+        foreign_background="no",
+        purpose="Uppföljning",
+        given_on=timezone.localdate(),
+    )
     received = support_services.referral_send(
         from_organisation=other_organisation, to_organisation=organisation, company=other_client, reason="Trenger lån"
     )
@@ -274,6 +285,7 @@ def build_page_parameters(
             },
             "catalogue-registration-cancel": {"token": cancel_token},
             "support-company-detail": {"pk": client_company.pk},
+            "support-person-detail": {"pk": client_person.pk},
             "support-referral-detail": {"pk": received.pk},
             "accounts-token-revoke": {"pk": api_token.pk},
             "accounts-invitation-revoke": {"pk": invitation.pk},

@@ -571,7 +571,7 @@ NOT_LIST_PAGES = {
     "catalogue-contact-request-answered", "catalogue-offering-create", "catalogue-offering-edit",
     "catalogue-event-create", "catalogue-event-edit", "catalogue-event-cancel",
     "places-municipality-options", "places-sni-options",
-    "support-effort-create", "support-referral-detail",
+    "support-effort-create", "support-referral-detail", "support-person-detail",
 }  # fmt: skip
 
 

@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from framja.accounts.models import CASEWORK_ROLES, Organisation, Role, User
+from framja.accounts.permissions import has_role
 from framja.accounts.validators import clean_organisation_number, validate_organisation_number
 from framja.places.models import Country, Municipality, SniCode
 
@@ -204,13 +205,7 @@ class Person(models.Model):
 
     def demographics_visible_to(self, user: Any) -> bool:
         """Only the recording organisation's administrators (and platform staff) see them."""
-        if user is None or not user.is_authenticated:
-            return False
-        if user.is_staff:
-            return True
-        return (
-            Organisation.objects.where_member(user, roles=[DEMOGRAPHICS_ROLE]).filter(pk=self.organisation_id).exists()
-        )
+        return has_role(user, self.organisation_id, DEMOGRAPHICS_ROLE)  # staff too; cached per request
 
 
 class CompanyRole(models.TextChoices):

@@ -216,7 +216,7 @@ def demographics_read(*, person: Person, by: Any) -> Demographics | None:
     are none); every read that returns data is written to the audit log in its own transaction."""
     if not person.demographics_visible_to(by):
         return None
-    demographics = Demographics.objects.filter(person=person).first()
+    demographics = Demographics.objects.select_related("consent").filter(person=person).first()
     if demographics is not None:
         with transaction.atomic():
             audit.record(demographics, READ, {}, organisation_id=person.organisation_id)

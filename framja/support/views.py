@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -17,7 +18,7 @@ from framja.accounts.models import CASEWORK_ROLES, Organisation, User
 from framja.accounts.permissions import has_any_role, require
 from framja.support import services
 from framja.support.forms import EffortForm, ReferralAnswerForm
-from framja.support.models import Company, Effort, Person, Referral, ReferralStatus
+from framja.support.models import AgeBand, Company, Effort, Person, Referral, ReferralStatus
 
 
 def _casework_organisation(request: HttpRequest, slug: str) -> Organisation:
@@ -61,6 +62,29 @@ def company_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         .select_related("from_organisation", "to_organisation"),
     }
     return render(request, "support/company_detail.html", context)
+
+
+@require_safe
+@login_required
+def person_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """One client person of ours. Their demographics are shown to our administrators only, and
+    each time they are shown the read is written to the audit log."""
+    organisation = _casework_organisation(request, slug)
+    person = get_object_or_404(Person.objects.of_organisation(organisation).select_related("municipality"), pk=pk)
+    demographics = services.demographics_read(person=person, by=request.user)
+    context = {
+        "organisation": organisation,
+        "person": person,
+        "links": person.roles.select_related("company"),
+        "efforts": Effort.objects.of_organisation(organisation).filter(person=person).select_related("company"),
+        "may_see_demographics": person.demographics_visible_to(request.user),
+        "demographics": demographics,
+        "age_band_label": AgeBand(demographics.age_band_on(timezone.localdate())).label
+        if demographics and demographics.birth_year
+        else "",
+        "consent": demographics.consent if demographics else None,
+    }
+    return render(request, "support/person_detail.html", context)
 
 
 @login_required

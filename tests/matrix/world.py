@@ -280,7 +280,7 @@ def build_world(capture_on_commit: Any) -> World:
         by=admin,
         gender="woman",
         birth_year=1984,
-        purpose="Uppföljning",
+        purpose="Uppföljning av likvärdigt stöd i Östersund",
         given_on=date(2026, 1, 5),
     )
     support_effort = support_services.effort_log(
@@ -334,6 +334,7 @@ def build_world(capture_on_commit: Any) -> World:
             **{name: {"pk": event.pk} for name in EVENT_PAGES},
             "catalogue-registration-cancel": {"token": cancel_token},
             "support-company-detail": {"pk": client_company.pk},
+            "support-person-detail": {"pk": client_person.pk},
             "support-referral-detail": {"pk": support_referral.pk},
             # Its own id: on PostgreSQL ids are not the same across tables as they happen to be on SQLite.
             "catalogue-contact-request-answered": {"pk": contact_request.pk},
@@ -458,6 +459,15 @@ def build_world(capture_on_commit: Any) -> World:
             **dict.fromkeys(
                 ("Linnea Klient", "linnea.klient@example.org", "Linnea oroar sig för banklånet"),
                 ("anonymous", "outsider", "member", "partner"),
+            ),
+            # A person's consented demographics: the recording organisation's administrators.
+            "Uppföljning av likvärdigt stöd i Östersund": (
+                "anonymous",
+                "outsider",
+                "member",
+                "adviser",
+                "coordinator",
+                "partner",
             ),
             # The private cancel link travels by e-mail only: nobody reads it on any page.
             cancel_token: PERSONAS,

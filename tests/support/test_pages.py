@@ -138,3 +138,28 @@ def test_menu_shows_the_support_log_to_casework_roles_only(adviser_client, membe
     clients = reverse("support-clients", args=[organisation.slug])
     assert clients in adviser_client.get(reverse("workspace")).content.decode()
     assert clients not in member_client.get(reverse("workspace")).content.decode()
+
+
+def test_person_page_shows_demographics_to_admins_only_and_audits_each_read(
+    owner_client, adviser_client, organisation, person, owner
+):
+    from framja.audit.models import AuditEntry
+    from tests.support.conftest import give_demographics
+
+    give_demographics(person, owner, birth_year=1985, foreign_background="yes")
+    url = reverse("support-person-detail", args=[organisation.slug, person.pk])
+    html = adviser_client.get(url).content.decode()
+    assert "Karin Berg" in html
+    assert "Bara er organisations administratörer" in html
+    assert "Uppföljning av jämlikt stöd" not in html
+    assert not AuditEntry.objects.filter(action="read").exists()
+    html = owner_client.get(url).content.decode()
+    assert "Kvinna" in html
+    assert "30–49" in html  # the band, never the year
+    assert "1985" not in html
+    assert AuditEntry.objects.filter(action="read", actor=owner).count() == 1
+
+
+def test_another_organisations_person_is_404(outsider_client, other_organisation, person):
+    url = reverse("support-person-detail", args=[other_organisation.slug, person.pk])
+    assert outsider_client.get(url).status_code == 404
