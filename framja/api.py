@@ -30,6 +30,7 @@ from framja.catalogue.api import hsds_router
 from framja.catalogue.api import router as catalogue_router
 from framja.ideas.api import router as ideas_router
 from framja.places.api import router as places_router
+from framja.support.api import router as support_router
 
 #: The error answers every operation may give, documented once for all (with the Error schema):
 #: 400 malformed body, 401 bad or missing credentials, 403 not allowed, 404 not found or not
@@ -202,3 +203,4 @@ api.add_router("/places", places_router)
 api.add_router("/ideas", ideas_router)
 api.add_router("/catalogue", catalogue_router)
 api.add_router("/hsds", hsds_router)
+api.add_router("/support", support_router)

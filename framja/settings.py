@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "framja.idempotency",
     "framja.ideas",
     "framja.catalogue",
+    "framja.support",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -35,6 +35,7 @@ from framja.accounts.models import ApiToken, Organisation, Role, User
 from framja.catalogue import services as catalogue_services
 from framja.ideas.models import Attachment, DuplicateCandidate, GateDecision, Participant, Sluice
 from framja.ideas.services import casework, public
+from framja.support import services as support_services
 from tests.factories import (
     CountyFactory,
     MembershipFactory,
@@ -223,6 +224,38 @@ def build_page_parameters(
         event=catalogue_event, name="Kim Karlsson", email="kim.karlsson@example.org"
     )
 
+    # The support log: a client company with an effort, and a referral from another organisation
+    # that waits for the owner's answer (the answer form is on its page).
+    client_company, _created = support_services.company_register(
+        organisation=organisation, name="Fjällbageriet AB", organisation_number="556036-0793", municipality=ostersund
+    )
+    support_services.effort_log(
+        organisation=organisation,
+        company=client_company,
+        given_on=timezone.localdate(),
+        kind="advice",
+        hours=2,
+        offering=offering,
+        outcome="Affärsplanen är klar.",
+    )
+    other_client, _created = support_services.company_register(
+        organisation=other_organisation, country="NO", name="Fjellbakeriet AS", organisation_number="923609016"
+    )
+    client_person = support_services.person_create(organisation=organisation, name="Lisa Klient")
+    support_services.person_link_company(person=client_person, company=client_company, role="ceo")
+    support_services.demographics_record(
+        person=client_person,
+        by=owner,
+        gender="woman",
+        birth_year=1980,
+        foreign_background="no",
+        purpose="Uppföljning",
+        given_on=timezone.localdate(),
+    )
+    received = support_services.referral_send(
+        from_organisation=other_organisation, to_organisation=organisation, company=other_client, reason="Trenger lån"
+    )
+
     return PageParameters(
         values={"slug": organisation.slug, "user_id": member.pk, "fmt": "csv", "pk": idea.pk},
         routes={
@@ -252,6 +285,9 @@ def build_page_parameters(
                 )
             },
             "catalogue-registration-cancel": {"token": cancel_token},
+            "support-company-detail": {"pk": client_company.pk},
+            "support-person-detail": {"pk": client_person.pk},
+            "support-referral-detail": {"pk": received.pk},
             "accounts-token-revoke": {"pk": api_token.pk},
             "accounts-invitation-revoke": {"pk": invitation.pk},
             "accounts-invitation-accept": {"token": found.group(1)},

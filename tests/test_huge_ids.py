@@ -29,6 +29,10 @@ LISTS = [
     "/api/v1/audit?organisation={pk}",
     "/api/v1/catalogue/offerings",
     "/api/v1/catalogue/events",
+    "/api/v1/support/companies",
+    "/api/v1/support/people",
+    "/api/v1/support/efforts",
+    "/api/v1/support/referrals",
 ]
 
 

@@ -37,6 +37,7 @@ from framja.ideas.models import DuplicateCandidate, GateDecision, Idea, Sluice, 
 from framja.ideas.services import casework
 from framja.ideas.services.public import hash_token
 from framja.places.models import County, Municipality, SniCode, SniDivision, SniSection
+from framja.support import services as support_services
 from tests.factories import CountyFactory, MembershipFactory, MunicipalityFactory, OrganisationFactory, UserFactory
 from tests.factories import serve as serve_municipalities
 from tests.pages import page_routes
@@ -302,6 +303,61 @@ def add_sni(w: SimpleNamespace, n: int) -> str:
     return SniCode.objects.create(code=f"{90 + n}001", name=f"Baslinjeverksamhet {n}", division=division).name
 
 
+def _support_company(w: SimpleNamespace, n: int, **fields: Any) -> Any:
+    company, _created = support_services.company_register(
+        organisation=w.organisation, name=f"Klientbolaget {n} AB", municipality=w.ostersund, **fields
+    )
+    return company
+
+
+def add_support_company(w: SimpleNamespace, n: int) -> str:
+    return _support_company(w, n).name
+
+
+def add_support_person(w: SimpleNamespace, n: int) -> str:
+    """A person with a role in a company of their own."""
+    person = support_services.person_create(organisation=w.organisation, name=f"Klient Person{n}")
+    support_services.person_link_company(person=person, company=_support_company(w, n), role="ceo")
+    return person.name
+
+
+def add_support_effort(w: SimpleNamespace, n: int) -> str:
+    effort = support_services.effort_log(
+        organisation=w.organisation,
+        company=_support_company(w, n),
+        given_on=timezone.localdate(),
+        kind="advice",
+        outcome=f"Insatsens utfall {n}",
+    )
+    return effort.outcome
+
+
+def add_company_effort(w: SimpleNamespace, n: int) -> str:
+    """An effort for the world's client company, with an offering and an adviser."""
+    if not hasattr(w, "company"):
+        w.company = _support_company(w, 99)
+    effort = support_services.effort_log(
+        organisation=w.organisation,
+        company=w.company,
+        offering=w.offering,
+        adviser=w.owner,
+        given_on=timezone.localdate(),
+        kind="advice",
+        outcome=f"Företagets utfall {n}",
+    )
+    return effort.outcome
+
+
+def add_support_referral(w: SimpleNamespace, n: int) -> str:
+    referral = support_services.referral_send(
+        from_organisation=w.organisation,
+        to_organisation=OrganisationFactory.create(name=f"Mottagaren {n} AB"),
+        company=_support_company(w, n),
+        reason=f"Remissens skäl {n}",
+    )
+    return referral.to_organisation.name
+
+
 # --- the cases --------------------------------------------------------------------------------
 
 
@@ -386,6 +442,15 @@ PAGE_CASES = [
         "catalogue-participants", "owner", add_registration, kwargs={"slug": SLUG["slug"], "pk": lambda w: w.event.pk}
     ),
     page("places-municipality-list", "anonymous", add_municipality),
+    page("support-clients", "owner", add_support_company, kwargs=SLUG),
+    page("support-clients", "owner", add_support_person, kwargs=SLUG),
+    page("support-referrals", "owner", add_support_referral, kwargs=SLUG),
+    page(
+        "support-company-detail",
+        "owner",
+        add_company_effort,
+        kwargs={"slug": SLUG["slug"], "pk": lambda w: w.company.pk},
+    ),
 ]
 
 API_CASES = [
@@ -420,6 +485,10 @@ API_CASES = [
     api("/hsds/services", "anonymous", add_offering),
     api("/hsds/organizations", "anonymous", add_provider),
     api("/hsds/bundle", "anonymous", add_offering),
+    api("/support/companies", "owner", add_support_company),
+    api("/support/people", "owner", add_support_person),
+    api("/support/efforts", "owner", add_support_effort),
+    api("/support/referrals", "owner", add_support_referral),
 ]
 
 # GET operations without path parameters that are not lists, or whose list is not the database's.
@@ -507,6 +576,7 @@ NOT_LIST_PAGES = {
     "catalogue-contact-request-answered", "catalogue-offering-create", "catalogue-offering-edit",
     "catalogue-event-create", "catalogue-event-edit", "catalogue-event-cancel",
     "places-municipality-options", "places-sni-options",
+    "support-effort-create", "support-referral-detail", "support-person-detail",
 }  # fmt: skip
 
 

@@ -45,6 +45,8 @@ class AuditEntry(models.Model):
         CREATE = "create", _("Created")
         UPDATE = "update", _("Changed")
         DELETE = "delete", _("Deleted")
+        #: A read of special-category data (the support log's demographics): who looked, when.
+        READ = "read", _("Read sensitive data")
 
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

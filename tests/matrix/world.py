@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.contrib.auth.tokens import default_token_generator
@@ -36,6 +36,7 @@ from framja.catalogue.models import Event, Offering, OfferingType, RegistrationM
 from framja.ideas.models import Attachment, DuplicateCandidate, GateDecision, Idea, Participant, Sluice
 from framja.ideas.services import casework, public
 from framja.places.models import SniCode, SniDivision, SniSection
+from framja.support import services as support_services
 from tests.factories import (
     CountyFactory,
     MembershipFactory,
@@ -264,6 +265,41 @@ def build_world(capture_on_commit: Any) -> World:
         consent=True,
     )
 
+    # The support log: a client company and person of the owning organisation (the person's
+    # demographics recorded by its administrator), an effort, and the company referred to the
+    # partner, which has not answered yet.
+    client_company, _created = support_services.company_register(
+        organisation=owning, country="SE", organisation_number="556036-0793", name="Fjällbageriet AB"
+    )
+    client_person = support_services.person_create(
+        organisation=owning, name="Linnea Klient", email="linnea.klient@example.org"
+    )
+    support_services.person_link_company(person=client_person, company=client_company, role="owner")
+    support_services.demographics_record(
+        person=client_person,
+        by=admin,
+        gender="woman",
+        birth_year=1984,
+        purpose="Uppföljning av likvärdigt stöd i Östersund",
+        given_on=date(2026, 1, 5),
+    )
+    support_effort = support_services.effort_log(
+        organisation=owning,
+        company=client_company,
+        person=client_person,
+        given_on=date(2026, 2, 3),
+        kind="advice",
+        hours=2,
+        internal_notes="Linnea oroar sig för banklånet",
+    )
+    support_referral = support_services.referral_send(
+        from_organisation=owning,
+        to_organisation=partner_organisation,
+        company=client_company,
+        reason="Behöver ett mikrolån",
+        by=admin,
+    )
+
     offering_body = {"organisation": owning.slug, "name_sv": "Matrisprov", "offering_type": OfferingType.ADVICE}
     later = start + timedelta(days=1)
     event_body = {
@@ -298,6 +334,9 @@ def build_world(capture_on_commit: Any) -> World:
             **{name: {"pk": offering.pk} for name in OFFERING_PAGES},
             **{name: {"pk": event.pk} for name in EVENT_PAGES},
             "catalogue-registration-cancel": {"token": cancel_token},
+            "support-company-detail": {"pk": client_company.pk},
+            "support-person-detail": {"pk": client_person.pk},
+            "support-referral-detail": {"pk": support_referral.pk},
             # Its own id: on PostgreSQL ids are not the same across tables as they happen to be on SQLite.
             "catalogue-contact-request-answered": {"pk": contact_request.pk},
             "accounts-invitation-revoke": {"pk": invitation.pk},
@@ -333,6 +372,10 @@ def build_world(capture_on_commit: Any) -> World:
             "registration_id": registration.pk,
             "service_id": str(offering.uuid),
             "organization_id": hsds.organisation_id(owning),
+            "company_id": client_company.pk,
+            "person_id": client_person.pk,
+            "effort_id": support_effort.pk,
+            "referral_id": support_referral.pk,
         },
         api_routes={
             "/api/v1/places/sni/{code}": {"code": sni.code},
@@ -366,6 +409,22 @@ def build_world(capture_on_commit: Any) -> World:
             "PATCH /api/v1/ideas/{idea_id}/participants/{participant_id}": {"status": Participant.Status.DECLINED},
             **{key: {**offering_body} for key in ("POST /api/v1/catalogue/offerings", f"PUT {OFFERING_PATH}")},
             **{key: {**event_body} for key in ("POST /api/v1/catalogue/events", f"PUT {EVENT_PATH}")},
+            "POST /api/v1/support/companies": {"organisation": owning.slug, "name": "Matrisprov AB"},
+            "POST /api/v1/support/people": {"organisation": owning.slug, "name": "Matris Prov"},
+            "POST /api/v1/support/people/{person_id}/companies": {"company": client_company.pk, "role": "ceo"},
+            "POST /api/v1/support/efforts": {
+                "organisation": owning.slug,
+                "company": client_company.pk,
+                "given_on": "2026-02-04",
+                "kind": "advice",
+            },
+            "POST /api/v1/support/referrals": {
+                "from_organisation": owning.slug,
+                "to_organisation": unrelated.slug,
+                "company": client_company.pk,
+                "reason": "Matrisprov",
+            },
+            "POST /api/v1/support/referrals/{referral_id}/answer": {"accept": True},
         },
         secrets={
             # The submitter, supporters and internal notes: the idea's caseworkers only.
@@ -396,6 +455,21 @@ def build_world(capture_on_commit: Any) -> World:
                 ),
                 ("anonymous", "outsider", "member", "partner"),
             ),
+            # A client person of the support log and the effort's internal notes: the recording
+            # organisation's advisers, coordinators and administrators (and staff).
+            **dict.fromkeys(
+                ("Linnea Klient", "linnea.klient@example.org", "Linnea oroar sig för banklånet"),
+                ("anonymous", "outsider", "member", "partner"),
+            ),
+            # A person's consented demographics: the recording organisation's administrators.
+            "Uppföljning av likvärdigt stöd i Östersund": (
+                "anonymous",
+                "outsider",
+                "member",
+                "adviser",
+                "coordinator",
+                "partner",
+            ),
             # The private cancel link travels by e-mail only: nobody reads it on any page.
             cancel_token: PERSONAS,
             # A member's address: the organisation's own members (and staff).
@@ -417,5 +491,9 @@ def build_world(capture_on_commit: Any) -> World:
             "places.snicode": sni.pk,
             "catalogue.offering": offering.pk,
             "catalogue.event": event.pk,
+            "support.company": client_company.pk,
+            "support.person": client_person.pk,
+            "support.effort": support_effort.pk,
+            "support.referral": support_referral.pk,
         },
     )

@@ -1,0 +1,71 @@
+"""The support log's menu entries (clients and referrals, per organisation) and workspace item
+(referrals to answer), shown to the roles the pages admit: the casework roles (adviser,
+coordinator, administrator). The count is one aggregate query for all the person's organisations."""
+
+from __future__ import annotations
+
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+
+from framja.accounts.models import CASEWORK_ROLES, Organisation
+from framja.navigation import (
+    MenuEntry,
+    OrganisationLike,
+    Viewer,
+    WorkspaceItem,
+    organisation_url,
+    per_organisation,
+    register_group,
+)
+from framja.support.models import Referral
+
+CASEWORKERS = tuple(str(role) for role in CASEWORK_ROLES)
+
+register_group("support", _("Support log"))
+
+MENU = [
+    MenuEntry(
+        key="support-clients",
+        label=_("Clients"),
+        links=per_organisation("support-clients", roles=CASEWORKERS),
+        group="support",
+        weight=400,
+    ),
+    MenuEntry(
+        key="support-referrals",
+        label=_("Referrals"),
+        links=per_organisation("support-referrals", roles=CASEWORKERS),
+        group="support",
+        weight=410,
+    ),
+]
+
+
+def _to_answer(viewer: Viewer, organisations: list[OrganisationLike]) -> dict[int, int]:
+    waiting = (
+        Referral.objects.to_answer()
+        .filter(to_organisation=OuterRef("pk"))
+        .order_by()
+        .values("to_organisation")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    counted = (
+        Organisation.objects.filter(pk__in=[o.pk for o in organisations])
+        .annotate(n=Coalesce(Subquery(waiting[:1], output_field=IntegerField()), Value(0)))
+        .values_list("pk", "n")
+    )
+    return dict(counted)
+
+
+WORKSPACE = [
+    WorkspaceItem(
+        key="support-referrals-to-answer",
+        label=_("Referrals to answer"),
+        roles=CASEWORKERS,
+        counts=_to_answer,
+        url=organisation_url("support-referrals"),
+        weight=400,
+    ),
+]
