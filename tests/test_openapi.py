@@ -74,3 +74,29 @@ def test_bodies_refuse_what_the_schema_refuses(owner_client):
     assert response.status_code == 422
     response = owner_client.post("/api/v1/me/tokens", {"name": ""}, content_type="application/json")
     assert response.status_code == 422
+
+
+def test_no_two_api_schemas_share_a_name():
+    """OpenAPI components are keyed by class name: a second schema of the same name silently
+    replaces the first, and the document then describes one answer with another's shape
+    (the fuzzer found `IdeaListOut.assignee` described as the support log's person)."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    from ninja import Schema
+
+    import framja
+
+    seen: dict[str, str] = {}
+    clashes = []
+    for module_info in pkgutil.walk_packages(framja.__path__, "framja."):
+        if module_info.name.rsplit(".", 1)[-1] not in {"api", "schemas", "browsing", "casework", "submission"}:
+            continue
+        module = importlib.import_module(module_info.name)
+        for name, obj in inspect.getmembers(module, inspect.isclass):
+            if issubclass(obj, Schema) and obj is not Schema and obj.__module__ == module.__name__:
+                if name in seen and seen[name] != obj.__module__:
+                    clashes.append(f"{name}: {seen[name]} and {obj.__module__}")
+                seen.setdefault(name, obj.__module__)
+    assert not clashes, clashes

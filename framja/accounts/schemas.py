@@ -46,7 +46,7 @@ OptionalEmail = Annotated[
 MunicipalityCode = Annotated[str, StringConstraints(max_length=20, pattern=MUNICIPALITY_CODE_PATTERN), _NO_NUL]
 
 
-class MunicipalityOut(Schema):
+class OrganisationMunicipalityOut(Schema):
     code: str
     country: str
     qualified_code: str
@@ -74,14 +74,14 @@ class OrganisationOut(Schema):
     country: Country
     organisation_number: str = Field(description="Digits only; see organisation_number_display.")
     organisation_number_display: str
-    municipality: MunicipalityOut | None
-    serves: list[MunicipalityOut]
+    municipality: OrganisationMunicipalityOut | None
+    serves: list[OrganisationMunicipalityOut]
     claim_status: ClaimStatus = Field(
         description="Whether kind, municipality and serves (a claim) are verified; only verified_* give powers."
     )
     verified_kind: Organisation.Kind | None = Field(description="The kind platform staff have verified, if any.")
-    verified_municipality: MunicipalityOut | None
-    verified_serves: list[MunicipalityOut]
+    verified_municipality: OrganisationMunicipalityOut | None
+    verified_serves: list[OrganisationMunicipalityOut]
     website: str
     email: str
     phone: str

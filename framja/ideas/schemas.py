@@ -40,7 +40,7 @@ def for_public_output(queryset: IdeaQuerySet | QuerySet[Idea]) -> IdeaQuerySet:
     )
 
 
-class MunicipalityOut(Schema):
+class IdeaMunicipalityOut(Schema):
     code: str = Field(description='Official code, e.g. "2303" or "5001".')
     country: str = Field(description='"SE" or "NO".')
     qualified_code: str = Field(description='Unambiguous across the border, e.g. "SE-1860".')
@@ -65,7 +65,7 @@ class IdeaOut(Schema):
     reference: str = Field(description='E.g. "IDE-2303-2026-0042".')
     title: str
     description: str
-    municipality: MunicipalityOut
+    municipality: IdeaMunicipalityOut
     stage: str = Field(description="Kind of the current stage: received, screening, concept, pilot, ...")
     stage_label: str
     audience: str
@@ -118,7 +118,7 @@ class SimilarIdeaOut(Schema):
     id: int
     reference: str
     title: str
-    municipality: MunicipalityOut
+    municipality: IdeaMunicipalityOut
     stage: str
     stage_label: str
     score: float = Field(description="0–1; higher is more alike.")
@@ -132,7 +132,7 @@ class SimilarIdeaOut(Schema):
             id=idea.pk,
             reference=idea.reference,
             title=idea.title,
-            municipality=MunicipalityOut.from_orm(idea.municipality),
+            municipality=IdeaMunicipalityOut.from_orm(idea.municipality),
             stage=idea.stage_kind,
             stage_label=idea.stage_label,
             score=round(match.score, 3),
@@ -180,7 +180,7 @@ class IdeaRefOut(Schema):
     id: int
     reference: str
     title: str
-    municipality: MunicipalityOut
+    municipality: IdeaMunicipalityOut
 
 
 class IdeaPartnerOut(IdeaOut):
@@ -235,7 +235,7 @@ class IdeaListOut(Schema):
     id: int
     reference: str
     title: str
-    municipality: MunicipalityOut
+    municipality: IdeaMunicipalityOut
     stage: str
     stage_label: str
     stage_entered_at: datetime | None
@@ -375,7 +375,7 @@ class ParticipantOut(Schema):
         return None if budget is None else (budget * obj.cost_share / 100).quantize(Decimal("0.01"))
 
 
-class InvitationOut(Schema):
+class CoDevelopmentInvitationOut(Schema):
     """An invitation to co-develop with its proposed terms, for the invited organisation to read
     before it answers: the idea's public facts, who invites, the role and share proposed to it,
     every participant's share and the budget (no personal data)."""

@@ -25,6 +25,7 @@ from framja.places.models import SniCode
 from framja.support import services
 from framja.support.models import Company, Effort, Person, Referral, offerings_of
 from framja.support.schemas import (
+    ClientPersonOut,
     CompanyFilter,
     CompanyIn,
     CompanyOut,
@@ -34,7 +35,6 @@ from framja.support.schemas import (
     EffortOut,
     PersonFilter,
     PersonIn,
-    PersonOut,
     PersonRoleIn,
     ReferralAnswerIn,
     ReferralFilter,
@@ -135,7 +135,7 @@ def company_create(request: HttpRequest, payload: CompanyIn) -> Any:
 # --- people ------------------------------------------------------------------------------------
 
 
-@router.get("/people", response=list[PersonOut], summary="Client people you may see")
+@router.get("/people", response=list[ClientPersonOut], summary="Client people you may see")
 @paginate(BoundedPagination)
 def person_list(request: HttpRequest, filters: Query[PersonFilter]) -> Any:
     people = _people(request)
@@ -144,12 +144,12 @@ def person_list(request: HttpRequest, filters: Query[PersonFilter]) -> Any:
     return people.order_by("pk")
 
 
-@router.get("/people/{person_id}", response=PersonOut)
+@router.get("/people/{person_id}", response=ClientPersonOut)
 def person_detail(request: HttpRequest, person_id: int = Path(..., ge=1, le=MAX_ID)) -> Any:
     return get_object_or_404(_people(request), pk=person_id)
 
 
-@router.post("/people", response={201: PersonOut}, summary="Record a client person")
+@router.post("/people", response={201: ClientPersonOut}, summary="Record a client person")
 def person_create(request: HttpRequest, payload: PersonIn) -> Any:
     organisation = _casework(request, payload.organisation)
     data = payload.dict()
@@ -166,7 +166,7 @@ def _own_person(request: HttpRequest, person_id: int) -> Person:
     return person
 
 
-@router.post("/people/{person_id}/companies", response={201: PersonOut}, summary="Link a person to a company")
+@router.post("/people/{person_id}/companies", response={201: ClientPersonOut}, summary="Link a person to a company")
 def person_link(request: HttpRequest, payload: PersonRoleIn, person_id: int = Path(..., ge=1, le=MAX_ID)) -> Any:
     person = _own_person(request, person_id)
     company = Company.objects.visible_to(request.user).filter(pk=payload.company).first()

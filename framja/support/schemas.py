@@ -30,7 +30,7 @@ OptionalMunicipality = Field(
 )
 
 
-class OrganisationRef(Schema):
+class SupportOrganisationRef(Schema):
     id: int
     slug: str
     name: str
@@ -86,9 +86,9 @@ class RoleOut(Schema):
     role: CompanyRole
 
 
-class PersonOut(Schema):
+class ClientPersonOut(Schema):
     id: int
-    organisation: OrganisationRef
+    organisation: SupportOrganisationRef
     name: str
     email: str
     phone: str
@@ -137,7 +137,7 @@ class DemographicsIn(Schema):
 
 class EffortOut(Schema):
     id: int
-    organisation: OrganisationRef
+    organisation: SupportOrganisationRef
     company: Ref | None
     person: Ref | None
     offering: int | None = Field(None, alias="offering_id")
@@ -177,8 +177,8 @@ class EffortFilter(Schema):
 
 class ReferralOut(Schema):
     id: int
-    from_organisation: OrganisationRef
-    to_organisation: OrganisationRef
+    from_organisation: SupportOrganisationRef
+    to_organisation: SupportOrganisationRef
     company: Ref | None
     person: Ref | None
     reason: str

@@ -37,6 +37,7 @@ from framja.ideas.models import (
 from framja.ideas.schemas import (
     AssigneeIn,
     CandidateOut,
+    CoDevelopmentInvitationOut,
     CommentIn,
     CommentOut,
     ConflictOut,
@@ -51,7 +52,6 @@ from framja.ideas.schemas import (
     IdeaOut,
     IdeaPartnerOut,
     IdeaPatchIn,
-    InvitationOut,
     InviteIn,
     JudgementIn,
     ParticipantOut,
@@ -451,7 +451,9 @@ def set_costs(request: HttpRequest, idea_id: int, payload: CostSplitIn) -> list[
 
 
 @router.get(
-    "{int:idea_id}/participants/{int:participant_id}", response=InvitationOut, summary="An invitation and its terms"
+    "{int:idea_id}/participants/{int:participant_id}",
+    response=CoDevelopmentInvitationOut,
+    summary="An invitation and its terms",
 )
 def get_invitation(request: HttpRequest, idea_id: int, participant_id: int) -> dict[str, Any]:
     """The invited organisation's admins and coordinators (and the idea's caseworkers) read the

@@ -90,7 +90,7 @@ class InformationIn(Schema):
     text: str = Field(min_length=1, max_length=10_000)
 
 
-class EventOut(Schema):
+class TimelineEventOut(Schema):
     kind: str
     label: str
     text: str
@@ -107,7 +107,7 @@ class InformationOut(Schema):
 
 class StatusOut(Schema):
     idea: IdeaOut
-    timeline: list[EventOut]
+    timeline: list[TimelineEventOut]
     information: list[InformationOut]
     anonymised: bool
 
@@ -281,7 +281,7 @@ def _status(idea: Idea) -> dict[str, Any]:
     return {
         "idea": idea,
         "timeline": [
-            EventOut(
+            TimelineEventOut(
                 kind=event.kind,
                 label=str(event.get_kind_display()),
                 text=event.text,
