@@ -18,7 +18,11 @@ from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from framja.accounts.validators import clean_organisation_number, validate_organisation_number
+from framja.accounts.validators import (
+    clean_organisation_number,
+    format_organisation_number,
+    validate_organisation_number,
+)
 from framja.places.models import Country, Municipality
 
 if TYPE_CHECKING:
@@ -259,13 +263,7 @@ class Organisation(models.Model):
 
     @property
     def organisation_number_display(self) -> str:
-        """The number as people write it: 556036-0793 (SE), 974 760 673 (NO)."""
-        number = self.organisation_number
-        if self.country == Country.SWEDEN and len(number) == 10:
-            return f"{number[:6]}-{number[6:]}"
-        if self.country == Country.NORWAY and len(number) == 9:
-            return f"{number[:3]} {number[3:6]} {number[6:]}"
-        return number
+        return format_organisation_number(self.organisation_number, self.country)
 
     def clean(self) -> None:
         """Check digits, the municipality rule and duplicates, as field errors (forms and API show them)."""

@@ -63,3 +63,12 @@ def validate_organisation_number(value: str, country: str) -> None:
         validate_swedish_organisation_number(value)
     elif country == "NO":
         validate_norwegian_organisation_number(value)
+
+
+def format_organisation_number(number: str, country: str) -> str:
+    """The number as people write it: 556036-0793 (SE), 974 760 673 (NO); anything else as stored."""
+    if country == "SE" and len(number) == 10:
+        return f"{number[:6]}-{number[6:]}"
+    if country == "NO" and len(number) == 9:
+        return f"{number[:3]} {number[3:6]} {number[6:]}"
+    return number

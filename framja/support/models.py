@@ -30,7 +30,11 @@ from django.utils.translation import gettext_lazy as _
 
 from framja.accounts.models import CASEWORK_ROLES, Organisation, Role, User
 from framja.accounts.permissions import has_role
-from framja.accounts.validators import clean_organisation_number, validate_organisation_number
+from framja.accounts.validators import (
+    clean_organisation_number,
+    format_organisation_number,
+    validate_organisation_number,
+)
 from framja.places.models import Country, Municipality, SniCode
 
 #: The earliest founding year and birth year the log accepts.
@@ -130,12 +134,7 @@ class Company(models.Model):
 
     @property
     def organisation_number_display(self) -> str:
-        number = self.organisation_number
-        if self.country == Country.SWEDEN and len(number) == 10:
-            return f"{number[:6]}-{number[6:]}"
-        if self.country == Country.NORWAY and len(number) == 9:
-            return f"{number[:3]} {number[3:6]} {number[6:]}"
-        return number
+        return format_organisation_number(self.organisation_number, self.country)
 
     def clean(self) -> None:
         errors: dict[str, list[ValidationError]] = {}
