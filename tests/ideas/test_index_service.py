@@ -6,7 +6,6 @@ from datetime import timedelta
 
 import numpy as np
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -17,12 +16,9 @@ from framja.indexes.store import Snapshot, SnapshotStore
 from framja.indexes.tasks import SCHEDULE, prune_index_changes, publish_indexes, rebuild_indexes
 from framja.jobs.services import run_now
 
-#: On PostgreSQL the id sequence keeps moving past rolled-back rows of earlier tests, which these
-#: tests (written against SQLite, which reuses ids) count as change-log gaps. Known; see the note.
-SQLITE_IDS = pytest.mark.skipif(
-    settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
-    reason="assumes change-log ids restart with each test (SQLite); PostgreSQL sequences do not",
-)
+#: These tests count change-log rows and gaps exactly, so the log starts without gaps: on
+#: PostgreSQL the id sequence has moved past rows that earlier tests rolled back.
+GAPLESS_LOG = pytest.mark.usefixtures("change_log_without_gaps")
 
 pytestmark = pytest.mark.usefixtures("public_side")
 
@@ -56,7 +52,7 @@ def test_readers_map_the_snapshot_instead_of_copying_it(make_idea):
         assert isinstance(base, np.memmap)
 
 
-@SQLITE_IDS
+@GAPLESS_LOG
 def test_publish_folds_the_tail_into_a_new_snapshot_that_readers_move_to(make_idea):
     (first,) = _bikes(make_idea)
     services.rebuild("ideas")
@@ -82,7 +78,7 @@ def test_a_long_tail_is_published_without_force(make_idea, monkeypatch):
     assert run_now(publish_indexes)["ideas"] == _current().name
 
 
-@SQLITE_IDS
+@GAPLESS_LOG
 def test_prune_deletes_only_rows_the_snapshot_includes_after_a_grace(make_idea):
     _bikes(make_idea, 2)
     services.rebuild("ideas")

@@ -13,7 +13,6 @@ import time
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 
 from framja.ideas import matching
@@ -22,12 +21,9 @@ from framja.indexes import services as index_services
 from framja.indexes.models import IndexChange
 from framja.indexes.store import Snapshot, SnapshotStore
 
-#: On PostgreSQL the id sequence keeps moving past rolled-back rows of earlier tests, which these
-#: tests (written against SQLite, which reuses ids) count as change-log gaps. Known; see the note.
-SQLITE_IDS = pytest.mark.skipif(
-    settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
-    reason="assumes change-log ids restart with each test (SQLite); PostgreSQL sequences do not",
-)
+#: These tests count change-log rows and gaps exactly, so the log starts without gaps: on
+#: PostgreSQL the id sequence has moved past rows that earlier tests rolled back.
+GAPLESS_LOG = pytest.mark.usefixtures("change_log_without_gaps")
 
 pytestmark = pytest.mark.usefixtures("public_side")
 
@@ -75,7 +71,7 @@ def test_saving_without_indexed_changes_writes_no_change_row(idea):
     assert IndexChange.objects.count() == before
 
 
-@SQLITE_IDS
+@GAPLESS_LOG
 def test_restart_opens_the_snapshot_and_applies_only_newer_changes(make_idea, monkeypatch):
     old = make_idea(title="Cykelparkering vid resecentrum", description="Tak över cykelställen för pendlare.")
     snapshot = index_services.rebuild("ideas")  # the writer
@@ -105,7 +101,7 @@ def test_without_a_snapshot_suggestions_are_empty_and_a_warning_is_logged(make_i
     assert "No snapshot of the ideas similarity index" in caplog.text
 
 
-@SQLITE_IDS
+@GAPLESS_LOG
 def test_late_commit_of_an_earlier_change_is_not_missed(make_idea):
     first = make_idea(title="Cykelparkering vid resecentrum", description="Tak över cykelställen för pendlare.")
     second = make_idea(title="Cykelparkering vid stationen", description="Cykelställ med tak för pendlare vid tåget.")
