@@ -2,7 +2,9 @@
 
 Vocabulary:
 - A *sluice* (idésluss) is a stage-gate pipeline run by one lead organisation, possibly shared
-  by several organisations (Skaraborg: 15 municipalities share one).
+  by several organisations (Skaraborg: 15 municipalities share one): a shared sluice has member
+  organisations (`SluiceMembership`) whose ideas land in it, triaged locally first
+  (`Idea.shared_at`), then worked by every member without personal data (docs/shared-sluices.md).
 - An idea concerns one municipality (SE or NO) and is received by one organisation: the
   municipality's own organisation, else an organisation of a sluice serving that municipality.
 - Casework (inbox, notes, gates) is for coordinators/advisers of the receiving organisation and
