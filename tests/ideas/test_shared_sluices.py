@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from framja.accounts.models import Organisation, Role, User
 from framja.audit.models import AuditEntry
-from framja.ideas.models import Event, Idea, Sluice, SluiceMembership
+from framja.ideas.models import Event, GateDecision, Idea, Sluice, SluiceMembership
 from framja.ideas.services import casework, public, sluices
 from framja.notifications.models import OutboundEmail
 from framja.places.models import Municipality
@@ -424,7 +424,13 @@ def test_the_api_walks_invite_accept_share_inbox_and_dashboard(region, outsider)
     assert rows[0]["receiving_organisation"]["slug"] == region.krokom_kommun.slug
     assert rows[0]["assignee"] is None
     assert "kim.karlsson@example.org" not in lead.get(f"{API}/{idea.pk}").content.decode()
+    # The lead runs the gates of the shared process; another member's caseworker may not decide.
+    decision = {"outcome": "go", "rationale": "Gemensamt behov i flera kommuner."}
+    assert Api(region.krokom_adviser).get(f"{API}/sluices/{slug}/ideas").status_code == 200
+    assert lead.post(f"{API}/{idea.pk}/decisions", decision).status_code == 201
     figures = lead.get(f"{API}/sluices/{slug}/dashboard").json()
+    go = GateDecision.Outcome.values.index("go")  # the columns follow the outcomes' order
+    assert figures["rows"][1]["outcomes"][go] == 1
     assert {row["member"]: row["total"] for row in figures["rows"]} == {
         "Jämtlands kommunförbund": 0,
         "Krokoms kommun": 1,
