@@ -34,7 +34,7 @@ from framja.accounts import services as account_services
 from framja.accounts.models import ApiToken, Organisation, Role, User
 from framja.catalogue import services as catalogue_services
 from framja.ideas.models import Attachment, DuplicateCandidate, GateDecision, Participant, Sluice
-from framja.ideas.services import casework, public
+from framja.ideas.services import casework, public, sluices
 from framja.support import services as support_services
 from tests.factories import (
     CountyFactory,
@@ -185,6 +185,8 @@ def build_page_parameters(
     ).idea
     invited = casework.invite_participant(idea=neighbour, organisation=organisation, by=krokom_coordinator)
     assert invited.status == Participant.Status.INVITED
+    # The owner's organisation shares its sluice: Krokom is invited and has not answered yet.
+    sluice_invitation = sluices.invite_member(sluice=sluice, organisation=krokom_kommun, by=owner)
     pair = sorted([idea.pk, neighbour.pk])
     candidate = DuplicateCandidate.objects.create(idea_a_id=pair[0], idea_b_id=pair[1], score=0.82)
 
@@ -260,6 +262,12 @@ def build_page_parameters(
         values={"slug": organisation.slug, "user_id": member.pk, "fmt": "csv", "pk": idea.pk},
         routes={
             "ideas-sluice-settings": {"slug": sluice.slug},
+            **{
+                key: {"slug": sluice.slug}
+                for key in ("ideas-sluice-members", "ideas-sluice-inbox", "ideas-sluice-dashboard")
+            },
+            "ideas-sluice-membership-respond": {"pk": sluice_invitation.pk},
+            "ideas-sluice-membership-leave": {"pk": sluice_invitation.pk},
             "ideas-municipality": {"code": idea.municipality.qualified_code},
             "ideas-casework-attachment": {"pk": idea.pk, "attachment_pk": attachment.pk},
             "ideas-casework-duplicate-unlink": {"pk": duplicate.pk},
@@ -301,7 +309,13 @@ def build_page_parameters(
         # The idea's page also shows the results of a search for its original (the no-JS path).
         queries={
             **dict.fromkeys(
-                ("ideas-inbox", "ideas-inbox-export", "ideas-dashboard", "ideas-dashboard-export"),
+                (
+                    "ideas-inbox",
+                    "ideas-inbox-export",
+                    "ideas-dashboard",
+                    "ideas-dashboard-export",
+                    "ideas-sluice-memberships",
+                ),
                 f"organisation={organisation.slug}",
             ),
             "ideas-casework-detail": "dq=snöskotrar",

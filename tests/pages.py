@@ -38,7 +38,8 @@ POST_ONLY = {
     "ideas-casework-note", "ideas-casework-answer", "ideas-casework-decide", "ideas-casework-duplicate-link",
     "ideas-casework-duplicate-unlink", "ideas-casework-invite", "ideas-regional-judge", "accounts-claim-verify",
     "accounts-claim-reject", "catalogue-event-register", "catalogue-event-cancel",
-    "catalogue-contact-request-answered",
+    "catalogue-contact-request-answered", "ideas-casework-share", "ideas-sluice-membership-respond",
+    "ideas-sluice-membership-leave",
 }  # fmt: skip
 ADMIN_STATUSES: dict[str, int] = {
     **dict.fromkeys(POST_ONLY, 405),

@@ -51,6 +51,9 @@ QUERY_BUDGET = {
     # An administrator's read of a person's demographics writes its audit entry (a savepoint, the
     # insert and its release) on every view.
     "support-person-detail": 14,
+    # One count per workspace item (ideas to triage, assigned, co-development and shared-sluice
+    # invitations, duplicates), each one aggregate query over all the person's organisations.
+    "workspace": 13,
 }
 
 

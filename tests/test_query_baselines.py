@@ -34,7 +34,7 @@ from framja.accounts.models import ApiToken, ClaimStatus, Organisation, Role
 from framja.audit.context import acting_as
 from framja.catalogue import services as catalogue_services
 from framja.ideas.models import DuplicateCandidate, GateDecision, Idea, Sluice, StageVisit, Support, Tag
-from framja.ideas.services import casework
+from framja.ideas.services import casework, sluices
 from framja.ideas.services.public import hash_token
 from framja.places.models import County, Municipality, SniCode, SniDivision, SniSection
 from framja.support import services as support_services
@@ -193,6 +193,40 @@ def add_idea(w: SimpleNamespace, n: int) -> str:
     idea.tags.add(Tag.objects.create(slug=f"baslinje-{n}", name_sv=f"Baslinjetagg {n}"))
     Support.objects.create(idea=idea, email=f"stodjare{n}@example.org")
     return idea.title
+
+
+def _shared(w: SimpleNamespace) -> Organisation:
+    """The world's sluice shared, with a second member (Krokoms kommun) that has joined."""
+    if not hasattr(w, "member_organisation"):
+        sluices.share_sluice(sluice=w.sluice, by=None)
+        w.member_organisation = OrganisationFactory.create(name="Krokoms kommun", kind=Organisation.Kind.MUNICIPALITY)
+        invited = sluices.invite_member(sluice=w.sluice, organisation=w.member_organisation, by=None)
+        sluices.respond(membership=invited, accept=True, by=None)
+    return w.member_organisation
+
+
+def add_shared_idea(w: SimpleNamespace, n: int) -> str:
+    """Every other idea another member's, passed on to the shared process; the rest the owner's."""
+    member = _shared(w)
+    if n % 2:
+        idea = make_idea(w, title=f"Delad idé {n}", organisation=member, shared_at=timezone.now())
+        Idea.objects.filter(pk=idea.pk).update(sluice=w.sluice, stage=w.sluice.stages.get(kind="received"))
+    else:
+        idea = make_idea(w, title=f"Delad idé {n}", assignee=w.owner)
+    return idea.title
+
+
+def add_sluice_member(w: SimpleNamespace, n: int) -> str:
+    organisation = OrganisationFactory.create(name=f"Medlemskommun {n}", kind=Organisation.Kind.MUNICIPALITY)
+    sluices.invite_member(sluice=w.sluice, organisation=organisation, by=None)
+    return organisation.name
+
+
+def add_sluice_invitation(w: SimpleNamespace, n: int) -> str:
+    lead = OrganisationFactory.create(name=f"Kommunförbund {n}")
+    sluice = sluices.create_shared_sluice(lead=lead, name=f"Gemensam sluss {n}", by=None)
+    sluices.invite_member(sluice=sluice, organisation=w.organisation, by=None)
+    return sluice.name
 
 
 def add_candidate(w: SimpleNamespace, n: int) -> str:
@@ -411,6 +445,12 @@ PAGE_CASES = [
     page("ideas-dashboard-export", "owner", add_idea, kwargs={"fmt": lambda w: "csv"}, query=ORG, shows_rows=False),
     page("ideas-regional", "owner", add_candidate, query="organisation={w.region.slug}"),
     page("ideas-sluice-list", "owner", add_own_sluice),
+    page("ideas-sluice-inbox", "owner", add_shared_idea, kwargs={"slug": lambda w: w.sluice.slug}),
+    page(
+        "ideas-sluice-dashboard", "owner", add_shared_idea, kwargs={"slug": lambda w: w.sluice.slug}, shows_rows=False
+    ),
+    page("ideas-sluice-members", "owner", add_sluice_member, kwargs={"slug": lambda w: w.sluice.slug}),
+    page("ideas-sluice-memberships", "owner", add_sluice_invitation, query=ORG),
     page("ideas-casework-detail", "owner", add_note, kwargs=IDEA),
     page("ideas-casework-detail", "owner", add_decision, kwargs=IDEA),
     page("ideas-casework-detail", "owner", add_participant, kwargs=IDEA),
@@ -468,6 +508,9 @@ API_CASES = [
     api("/ideas?organisation={w.organisation.slug}", "owner", add_idea),
     api("/ideas/public", "anonymous", add_idea),
     api("/ideas/dashboard?organisation={w.organisation.slug}", "owner", add_idea, shows_rows=False),
+    api("/ideas/sluices/{w.sluice.slug}/ideas", "owner", add_shared_idea),
+    api("/ideas/sluices/{w.sluice.slug}/members", "owner", add_sluice_member),
+    api("/ideas/sluices/{w.sluice.slug}/dashboard", "owner", add_shared_idea, shows_rows=False),
     api("/ideas/candidates?region={w.region.slug}", "owner", add_candidate),
     api("/ideas/{w.idea.pk}/decisions", "owner", add_decision),
     api("/ideas/{w.idea.pk}/notes", "owner", add_note),
@@ -572,6 +615,7 @@ NOT_LIST_PAGES = {
     "ideas-casework-assign", "ideas-casework-note", "ideas-casework-answer", "ideas-casework-decide",
     "ideas-casework-duplicate-search", "ideas-casework-duplicate-link", "ideas-casework-duplicate-unlink",
     "ideas-casework-invite", "ideas-participant-respond", "ideas-regional-judge", "ideas-sluice-settings",
+    "ideas-casework-share", "ideas-sluice-create", "ideas-sluice-membership-respond", "ideas-sluice-membership-leave",
     "catalogue-event-detail", "catalogue-event-register", "catalogue-registration-cancel", "catalogue-contact",
     "catalogue-contact-request-answered", "catalogue-offering-create", "catalogue-offering-edit",
     "catalogue-event-create", "catalogue-event-edit", "catalogue-event-cancel",

@@ -7,6 +7,7 @@ Submitters' personal data is shown only on the idea's own page, not in lists.
 from __future__ import annotations
 
 from django.contrib import admin
+from django.http import HttpRequest
 
 from framja.ideas.models import (
     Attachment,
@@ -20,6 +21,7 @@ from framja.ideas.models import (
     Idea,
     Participant,
     Sluice,
+    SluiceMembership,
     Stage,
     StageVisit,
     Support,
@@ -40,13 +42,28 @@ class CriterionInline(admin.TabularInline):
     fields = ["position", "kind", "name", "description", "weight"]
 
 
+class SluiceMembershipInline(admin.TabularInline):
+    """Members of a shared sluice, as history: joining and leaving go through the services
+    (pages and API), which audit them and mail the organisations."""
+
+    model = SluiceMembership
+    extra = 0
+    can_delete = False
+    fields = ["organisation", "status", "invited_at", "joined_at", "left_at"]
+    readonly_fields = ["organisation", "status", "invited_at", "joined_at", "left_at"]
+
+    def has_add_permission(self, request: HttpRequest, obj: Sluice | None = None) -> bool:
+        return False
+
+
 @admin.register(Sluice)
 class SluiceAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "lead_organisation", "created_at"]
+    list_display = ["name", "slug", "lead_organisation", "shared", "created_at"]
+    list_filter = ["shared"]
     search_fields = ["name", "slug", "lead_organisation__name"]
     autocomplete_fields = ["lead_organisation", "organisations"]
     prepopulated_fields = {"slug": ["name"]}
-    inlines = [StageInline, CriterionInline]
+    inlines = [StageInline, CriterionInline, SluiceMembershipInline]
 
 
 @admin.register(Stage)

@@ -22,6 +22,7 @@ class IdeasConfig(AppConfig):
             redact={"submitter_email", "submitter_name"},
         )
         audit.register(m.Sluice, organisation=lambda s: s.lead_organisation_id)
+        audit.register(m.SluiceMembership, organisation=lambda ms: ms.sluice.lead_organisation_id)
         audit.register(m.Stage, organisation=lambda s: s.sluice.lead_organisation_id)
         audit.register(m.Criterion, organisation=lambda c: c.sluice.lead_organisation_id)
         audit.register(m.GateDecision, organisation=lambda d: d.idea.receiving_organisation_id)

@@ -2,8 +2,10 @@
 
 About twenty believable ideas in Swedish and Norwegian, spread over the last months and moved
 through the pipeline with gate decisions, notes, answers, a duplicate link, near-duplicates
-across the border for the regional view, and one idea co-developed by Åre and Meråker with a
-cost split. Idempotent: an idea whose title already exists in its municipality is skipped.
+across the border for the regional view, one idea co-developed by Åre and Meråker with a
+cost split, and a shared sluice led by Region Jämtland Härjedalen (Krokom, Strömsund, Berg and Åre
+are members, Östersund is invited) with ideas of several members, some passed on from local
+triage, some still waiting for it. Idempotent: an idea whose title already exists in its municipality is skipped.
 Needs the demo organisations; without them nothing is created.
 
 No e-mail is sent: demo submitters have not asked for news, and assignments, invitations and
@@ -29,6 +31,8 @@ from framja.ideas.models import (
     GateDecision,
     Idea,
     Participant,
+    Sluice,
+    SluiceMembership,
     Stage,
     StageVisit,
     Tag,
@@ -520,6 +524,125 @@ def seed_ideas(demo: Any = None) -> int:
     return created
 
 
+#: The shared sluice of Jämtland (issue 9, point 15): its lead (by name), its members by
+#: municipality code, the municipality invited but not answered yet, and its ideas.
+SHARED_SLUICE = ("Gemensam idésluss Jämtland", "jamtland-gemensam-idesluss", "Region Jämtland Härjedalen")
+SHARED_MEMBERS = ("2309", "2313", "2326", "2321")
+SHARED_INVITED = ("2380",)
+#: (idea, passed on to the shared process)
+SHARED_IDEAS: tuple[tuple[DemoIdea, bool], ...] = (
+    (
+        DemoIdea(
+            "shared-krokom-bus",
+            "SE",
+            "2309",
+            "Anropsstyrd bybuss mellan byarna i Krokom",
+            "Många byar saknar kollektivtrafik kvällar och helger. En anropsstyrd minibuss som bokas i en app eller "
+            "per telefon skulle kunna köra mellan byarna och anslutningarna till tåget, och samma lösning kan delas "
+            "med grannkommunerna i stället för att var och en tar fram sin egen.",
+            "sv",
+            "residents",
+            80,
+            ("go",),
+            ("mobility-transport",),
+            submitter=("Lars Nordin", "lars.nordin@example.org"),
+        ),
+        True,
+    ),
+    (
+        DemoIdea(
+            "shared-stromsund-recruitment",
+            "SE",
+            "2313",
+            "Gemensam rekrytering av säsongspersonal",
+            "Besöksnäringen i inlandet har svårt att hitta säsongspersonal. Ett gemensamt rekryteringsstöd med "
+            "boende, introduktion och kontakter med arbetsgivare i flera kommuner gör det lättare att stanna "
+            "hela säsongen och komma tillbaka nästa år.",
+            "sv",
+            "businesses",
+            45,
+            (),
+            ("tourism",),
+            submitter=("Sofia Strand", "sofia.strand@example.org"),
+        ),
+        True,
+    ),
+    (
+        DemoIdea(
+            "shared-berg-library",
+            "SE",
+            "2326",
+            "Meröppna bibliotek som mötesplats för distansarbetare",
+            "Biblioteken i Bergs kommun kan hålla öppet utan personal på kvällar, med bokningsbara arbetsplatser "
+            "och snabbt nät för den som arbetar på distans.",
+            "sv",
+            "residents",
+            12,
+            submitter=("Per Ek", "per.ek@example.org"),
+        ),
+        False,
+    ),
+    (
+        DemoIdea(
+            "shared-are-water",
+            "SE",
+            "2321",
+            "Sensorer som varnar för översvämning i fjällbäckarna",
+            "Enkla vattennivåsensorer i bäckarna ovanför byarna skulle ge tidig varning vid snösmältning och skyfall, "
+            "med öppna data som alla kommuner i länet kan använda.",
+            "sv",
+            "residents",
+            6,
+            submitter=("Maja Holm", "maja.holm@example.org"),
+        ),
+        False,
+    ),
+)
+
+
+def seed_shared_sluice(demo: Any = None) -> int:
+    """The shared sluice and its ideas; memberships are written directly (no e-mail), like the
+    co-development above. Idempotent: an existing sluice is left as it is. Returns ideas created."""
+    name, slug, lead_name = SHARED_SLUICE
+    lead = Organisation.objects.filter(name=lead_name, verified_kind=Organisation.Kind.REGION).first()
+    if lead is None or Sluice.objects.filter(slug=slug).exists():
+        return 0
+    created = 0
+    with transaction.atomic():
+        sluice = Sluice.create_default(lead_organisation=lead, name=name, slug=slug)
+        Sluice.objects.filter(pk=sluice.pk).update(shared=True)
+        sluice.shared = True
+        now = timezone.now()
+        joined = now - timedelta(days=120)
+        SluiceMembership.objects.create(sluice=sluice, organisation=lead, status="active", joined_at=joined)
+        for code in SHARED_MEMBERS:
+            member = _organisation("SE", code)
+            if member is not None and not SluiceMembership.objects.active().filter(organisation=member).exists():
+                SluiceMembership.objects.create(sluice=sluice, organisation=member, status="active", joined_at=joined)
+        for code in SHARED_INVITED:
+            invited = _organisation("SE", code)
+            if invited is not None:
+                SluiceMembership.objects.create(sluice=sluice, organisation=invited)
+        places = {
+            m.code: m for m in Municipality.objects.filter(country="SE", code__in=[i.code for i, _ in SHARED_IDEAS])
+        }
+        for spec, passed_on in SHARED_IDEAS:
+            municipality = places.get(spec.code)
+            if municipality is None or Idea.objects.filter(municipality=municipality, title=spec.title).exists():
+                continue
+            idea = _create(spec, municipality)
+            if idea is None:
+                continue
+            created += 1
+            if passed_on and idea.sluice_id == sluice.pk:
+                moment = idea.created_at + timedelta(days=2)
+                Idea.objects.filter(pk=idea.pk).update(shared_at=moment)
+                Event.objects.create(idea=idea, kind=Event.Kind.SHARED, text=sluice.name, data={"sluice": sluice.pk})
+    if demo is not None and hasattr(demo, "created"):
+        demo.created["ideas"] += created
+    return created
+
+
 def _find_candidates() -> None:
     try:
         duplicates.refresh_candidates()
@@ -528,4 +651,4 @@ def _find_candidates() -> None:
 
 
 #: This app's part of the demo region, run by the project's `framja seed_demo` after accounts'.
-SECTIONS = [seed_ideas]
+SECTIONS = [seed_ideas, seed_shared_sluice]

@@ -2,7 +2,9 @@
 
 Vocabulary:
 - A *sluice* (idésluss) is a stage-gate pipeline run by one lead organisation, possibly shared
-  by several organisations (Skaraborg: 15 municipalities share one).
+  by several organisations (Skaraborg: 15 municipalities share one): a shared sluice has member
+  organisations (`SluiceMembership`) whose ideas land in it, triaged locally first
+  (`Idea.shared_at`), then worked by every member without personal data (docs/shared-sluices.md).
 - An idea concerns one municipality (SE or NO) and is received by one organisation: the
   municipality's own organisation, else an organisation of a sluice serving that municipality.
 - Casework (inbox, notes, gates) is for coordinators/advisers of the receiving organisation and
@@ -75,13 +77,17 @@ class SluiceQuerySet(models.QuerySet["Sluice"]):
             return self.all()
         casework = Membership.objects.filter(user=user, role__in=CASEWORK_ROLES).values("organisation_id")
         worked = Idea.objects.workable_by(user).exclude(sluice=None).values("sluice_id")
+        member_of = SluiceMembership.objects.active().filter(organisation__in=casework).values("sluice_id")
         return self.filter(
-            Q(lead_organisation__in=casework) | Q(organisations__in=casework) | Q(pk__in=worked)
+            Q(lead_organisation__in=casework) | Q(organisations__in=casework) | Q(pk__in=worked) | Q(pk__in=member_of)
         ).distinct()
 
 
 class Sluice(models.Model):
-    """A stage-gate pipeline for ideas, led by one organisation and shared by others."""
+    """A stage-gate pipeline for ideas, led by one organisation. A *shared* sluice (Skaraborg's
+    model) has member organisations (`SluiceMembership`): ideas to any active member land in it,
+    each member's own staff triage them first, then its stages and criteria apply to all
+    (docs/shared-sluices.md)."""
 
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("short name"), max_length=80, unique=True)
@@ -92,6 +98,11 @@ class Sluice(models.Model):
         Organisation, blank=True, related_name="sluices", verbose_name=_("participating organisations")
     )
     description = models.TextField(_("description"), blank=True)
+    shared = models.BooleanField(
+        _("shared by several organisations"),
+        default=False,
+        help_text=_("Ideas to every member organisation land in this sluice."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     objects = SluiceQuerySet.as_manager()
@@ -124,6 +135,85 @@ class Sluice(models.Model):
 
     def first_stage(self) -> Stage:
         return self.stages.order_by("position")[0]
+
+
+class SluiceMembershipStatus(models.TextChoices):
+    INVITED = "invited", _("Invited")
+    ACTIVE = "active", _("Member")
+    DECLINED = "declined", _("Declined")
+    LEFT = "left", _("Left")
+
+
+class SluiceMembershipQuerySet(models.QuerySet["SluiceMembership"]):
+    def active(self) -> SluiceMembershipQuerySet:
+        return self.filter(status=SluiceMembershipStatus.ACTIVE)
+
+    def open(self) -> SluiceMembershipQuerySet:
+        """Invited or active: the rows an organisation cannot hold twice in one sluice."""
+        return self.filter(status__in=SluiceMembership.OPEN)
+
+
+class SluiceMembership(models.Model):
+    """An organisation's membership of a shared sluice: invited by the lead, accepted (active)
+    or declined by the organisation's administrators, and ended when it leaves. A row is never
+    deleted, so who was a member when stays; a new invitation after leaving is a new row.
+
+    An organisation is an active member of at most one shared sluice, so an idea's sluice is
+    never in doubt. The lead organisation is an active member of its own shared sluice."""
+
+    Status = SluiceMembershipStatus
+    OPEN = (SluiceMembershipStatus.INVITED, SluiceMembershipStatus.ACTIVE)
+
+    sluice = models.ForeignKey(Sluice, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("sluice"))
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="sluice_memberships", verbose_name=_("organisation")
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.INVITED)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("invited by")
+    )
+    invited_at = models.DateTimeField(_("invited"), auto_now_add=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("answered by"),
+    )
+    joined_at = models.DateTimeField(_("joined"), null=True, blank=True)
+    left_at = models.DateTimeField(_("left"), null=True, blank=True)
+
+    objects = SluiceMembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("sluice membership")
+        verbose_name_plural = _("sluice memberships")
+        ordering = ["organisation__name", "-invited_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sluice", "organisation"],
+                condition=Q(status__in=["invited", "active"]),
+                name="ideas_sluice_membership_open_once",
+            ),
+            models.UniqueConstraint(
+                fields=["organisation"], condition=Q(status="active"), name="ideas_one_active_shared_sluice"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="active") | Q(joined_at__isnull=False), name="ideas_sluice_membership_joined"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="left") | Q(left_at__isnull=False, joined_at__isnull=False),
+                name="ideas_sluice_membership_left",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} · {self.sluice}"
+
+    @property
+    def is_lead(self) -> bool:
+        return self.organisation_id == self.sluice.lead_organisation_id
 
 
 class Stage(models.Model):
@@ -407,7 +497,30 @@ class IdeaQuerySet(models.QuerySet["Idea"]):
             Q(receiving_organisation__in=casework)
             | Q(participants__organisation__in=casework, participants__status="accepted")
             | Q(municipality__verified_served_by__in=regional)
+            | Q(pk__in=self._in_shared_process_of(casework).values("pk"))
         ).distinct()
+
+    @staticmethod
+    def _in_shared_process_of(organisations: Any) -> IdeaQuerySet:
+        """Ideas past local triage in a shared sluice where one of `organisations` is an active
+        member (the lead included): the shared inbox, worked without personal data."""
+        member_of = SluiceMembership.objects.active().filter(organisation__in=organisations).values("sluice_id")
+        return Idea.objects.filter(sluice__in=member_of, sluice__shared=True, shared_at__isnull=False)
+
+    def in_shared_process(self) -> IdeaQuerySet:
+        """Ideas past local triage in a shared sluice (the shared process)."""
+        return self.filter(sluice__shared=True, shared_at__isnull=False)
+
+    def awaiting_local_triage(self) -> IdeaQuerySet:
+        """Ideas in a shared sluice that their own municipality's receivers have not passed on yet."""
+        return self.filter(sluice__shared=True, shared_at=None, withdrawn_at=None)
+
+    def shared_inbox(self, sluice: Sluice | int, organisation: Organisation | int) -> IdeaQuerySet:
+        """What a member organisation sees in its shared sluice's inbox: every idea in the shared
+        process, and its own ideas still in local triage."""
+        sluice_id = sluice if isinstance(sluice, int) else sluice.pk
+        org_id = organisation if isinstance(organisation, int) else organisation.pk
+        return self.filter(sluice_id=sluice_id).filter(Q(shared_at__isnull=False) | Q(receiving_organisation_id=org_id))
 
     def fully_workable_by(self, user: Any) -> IdeaQuerySet:
         """Ideas the user works for the receiving side, with the personal data: casework roles in
@@ -490,6 +603,9 @@ class Idea(models.Model):
         Stage, on_delete=models.PROTECT, null=True, blank=True, related_name="ideas", verbose_name=_("stage")
     )
     stage_entered_at = models.DateTimeField(_("in this stage since"), null=True, blank=True)
+    #: In a shared sluice, when the receiving organisation's own staff passed the idea on to the
+    #: shared process (local triage first); None before, and for ideas in an unshared sluice.
+    shared_at = models.DateTimeField(_("passed on to the shared sluice"), null=True, blank=True)
     audience = models.CharField(_("who it is for"), max_length=20, choices=Audience.choices, blank=True)
     tags = models.ManyToManyField(Tag, blank=True, related_name="ideas", verbose_name=_("tags"))
 
@@ -826,6 +942,7 @@ class Event(models.Model):
         PARTICIPANT_JOINED = "participant_joined", _("Organisation joined co-development")
         COSTS_CHANGED = "costs_changed", _("Cost shares changed")
         SUPPORTED = "supported", _("Supported")
+        SHARED = "shared", _("Passed on to the shared sluice")
 
     idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="events", verbose_name=_("idea"))
     kind = models.CharField(_("what"), max_length=24, choices=Kind.choices)
@@ -838,7 +955,7 @@ class Event(models.Model):
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
 
     #: What a co-developing partner reads of the internal timeline besides its own notes.
-    CODEVELOPMENT_KINDS = (Kind.PARTICIPANT_INVITED, Kind.PARTICIPANT_JOINED, Kind.COSTS_CHANGED)
+    CODEVELOPMENT_KINDS = (Kind.PARTICIPANT_INVITED, Kind.PARTICIPANT_JOINED, Kind.COSTS_CHANGED, Kind.SHARED)
 
     objects = TimelineQuerySet.as_manager()
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from framja.accounts.models import Organisation
 from framja.accounts.permissions import CASEWORK_ROLES, DECIDING_ROLES
-from framja.ideas.models import DuplicateCandidate, Idea, Participant, Sluice
+from framja.ideas.models import DuplicateCandidate, Idea, Participant, Sluice, SluiceMembership
 from framja.ideas.services.duplicates import duplicate_threshold
 from framja.navigation import (
     Link,
@@ -53,14 +53,33 @@ def _regional_links(entry: MenuEntry, viewer: Viewer) -> Sequence[Link]:
     return per_organisation("ideas-regional", roles=DECIDING, kinds=(REGION,), in_query=True)(entry, viewer)
 
 
+def _viewer_sluices(viewer: Viewer) -> list[Sluice]:
+    """The sluices the menu links for a person, in one query shared by two entries: those led by
+    an organisation where they decide (`led`), and the shared ones where one of their casework
+    organisations is an active member (`member_id`: that organisation)."""
+    if "sluices" not in viewer.cache:
+        led = [o.pk for o in viewer.organisations(DECIDING)]
+        own = [o.pk for o in viewer.organisations(CASEWORK)]
+        member_of = SluiceMembership.objects.active().filter(sluice=OuterRef("pk"), organisation__in=own)
+        viewer.cache["sluices"] = (
+            list(
+                Sluice.objects.filter(
+                    Q(lead_organisation__in=led) | Q(shared=True, pk__in=member_of.values("sluice_id"))
+                )
+                .annotate(member_id=Subquery(member_of.order_by("organisation__name").values("organisation_id")[:1]))
+                .order_by("name")
+            )
+            if own
+            else []
+        )
+    return list(viewer.cache["sluices"])
+
+
 def _sluice_links(entry: MenuEntry, viewer: Viewer) -> Sequence[Link]:
     """One link per sluice led by an organisation where the person decides (staff: the list)."""
     if viewer.is_staff:
         return [Link(str(entry.label), reverse("ideas-sluice-list"))] if Sluice.objects.exists() else []
-    led = [o.pk for o in viewer.organisations(DECIDING)]
-    if not led:
-        return []
-    sluices = Sluice.objects.filter(lead_organisation__in=led).order_by("name")
+    led = {o.pk for o in viewer.organisations(DECIDING)}
     return [
         Link(
             str(entry.label),
@@ -68,8 +87,35 @@ def _sluice_links(entry: MenuEntry, viewer: Viewer) -> Sequence[Link]:
             organisation=s.name,
             organisation_id=s.lead_organisation_id,
         )
-        for s in sluices
+        for s in _viewer_sluices(viewer)
+        if s.lead_organisation_id in led
     ]
+
+
+def _shared_inbox_links(entry: MenuEntry, viewer: Viewer) -> Sequence[Link]:
+    """One link per shared sluice in which one of the person's casework organisations is an
+    active member (staff: every shared sluice)."""
+    if viewer.is_staff:
+        sluices = Sluice.objects.filter(shared=True).order_by("name")
+        return [
+            Link(str(entry.label), reverse("ideas-sluice-inbox", args=[s.slug]), organisation=s.name) for s in sluices
+        ]
+    return [
+        Link(
+            str(entry.label),
+            reverse("ideas-sluice-inbox", args=[s.slug]),
+            organisation=s.name,
+            organisation_id=getattr(s, "member_id", None),
+        )
+        for s in _viewer_sluices(viewer)
+        if getattr(s, "member_id", None) is not None
+    ]
+
+
+def _membership_links(entry: MenuEntry, viewer: Viewer) -> Sequence[Link]:
+    if viewer.is_staff and not _staff_may_choose(viewer, "active", Organisation.objects.active()):
+        return []
+    return per_organisation("ideas-sluice-memberships", roles=DECIDING, in_query=True)(entry, viewer)
 
 
 MENU = [
@@ -91,6 +137,21 @@ MENU = [
         group="ideas",
         weight=120,
         chooser="ideas-regional",
+    ),
+    MenuEntry(
+        key="shared",
+        label=_("Shared inbox"),
+        links=_shared_inbox_links,
+        group="ideas",
+        weight=115,
+    ),
+    MenuEntry(
+        key="shared-memberships",
+        label=_("Shared sluices"),
+        links=_membership_links,
+        group="ideas",
+        weight=125,
+        chooser="ideas-sluice-memberships",
     ),
     MenuEntry(
         key="sluices",
@@ -153,6 +214,11 @@ def _invitations(viewer: Viewer, organisations: list[OrganisationLike]) -> dict[
     return _per_organisation(organisations, invited)
 
 
+def _sluice_invitations(viewer: Viewer, organisations: list[OrganisationLike]) -> dict[int, int]:
+    invited = SluiceMembership.objects.filter(organisation=OuterRef("pk"), status=SluiceMembership.Status.INVITED)
+    return _per_organisation(organisations, invited)
+
+
 def _duplicates(viewer: Viewer, organisations: list[OrganisationLike]) -> dict[int, int]:
     """Pending pairs the regional view shows: either idea in a municipality the region serves."""
     served = Organisation.verified_serves.through.objects.filter(organisation_id=OuterRef(OuterRef("pk"))).values(
@@ -188,6 +254,14 @@ WORKSPACE = [
         counts=_invitations,
         url=organisation_url("ideas-inbox", in_query=True),
         weight=120,
+    ),
+    WorkspaceItem(
+        key="sluice-invitations",
+        label=_("Invitations to join a shared sluice"),
+        roles=("admin",),
+        counts=_sluice_invitations,
+        url=organisation_url("ideas-sluice-memberships", in_query=True),
+        weight=125,
     ),
     WorkspaceItem(
         key="duplicates",

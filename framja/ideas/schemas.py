@@ -26,6 +26,8 @@ from framja.ideas.models import (
     Participant,
     ParticipantRole,
     ParticipantStatus,
+    SluiceMembership,
+    SluiceMembershipStatus,
     Stage,
 )
 
@@ -486,3 +488,66 @@ class CandidateOut(Schema):
 
 class JudgementIn(Schema):
     same: StrictBool = Field(description="True: the same idea (the newer becomes a duplicate); false: different ideas.")
+
+
+# --------------------------------------------------------------------------- shared sluices
+
+
+class SluiceOut(Schema):
+    id: int
+    slug: str
+    name: str
+    shared: bool
+    lead_organisation: OrganisationRefOut
+
+
+class SharedSluiceIn(Schema):
+    organisation: str = Field(max_length=80, description="Short name (slug) of the lead organisation.")
+    name: str = Field(min_length=1, max_length=200)
+
+
+class SluiceMembershipOut(Schema):
+    """An organisation's membership of a shared sluice (invitations, members, former members)."""
+
+    id: int
+    sluice: str = Field(description="Short name of the sluice.")
+    organisation: OrganisationRefOut
+    status: SluiceMembershipStatus
+    invited_at: datetime
+    joined_at: datetime | None
+    left_at: datetime | None
+
+    @staticmethod
+    def resolve_sluice(obj: SluiceMembership) -> str:
+        return obj.sluice.slug
+
+
+class SluiceInviteIn(Schema):
+    organisation: str = Field(max_length=80, description="Short name (slug) of the organisation to invite.")
+
+
+class SluiceAnswerIn(Schema):
+    accept: StrictBool = Field(description="true joins the shared sluice, false declines.")
+
+
+class SharedIdeaOut(IdeaListOut):
+    """A row of the shared inbox: who received the idea, and whether it is past local triage."""
+
+    receiving_organisation: OrganisationRefOut | None
+    shared_at: datetime | None
+
+
+class MemberRowOut(Schema):
+    member: str
+    triage: int = Field(description="Ideas still waiting for the member's own triage.")
+    counts: list[int] = Field(description="Ideas per stage, in the order of `stages`.")
+    outcomes: list[int] = Field(description="Gate decisions per outcome, in the order of `outcomes`.")
+    total: int
+
+
+class MemberSplitOut(Schema):
+    sluice: str
+    total: int
+    stages: list[str]
+    outcomes: list[str]
+    rows: list[MemberRowOut]

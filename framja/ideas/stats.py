@@ -282,3 +282,95 @@ def dashboard_tables(data: Dashboard) -> list[tuple[str, list[str], list[list[An
             [[row.month, *row.values_in_order, row.total] for row in data.decisions_per_month],
         ),
     ]
+
+
+# --------------------------------------------------------------------------- shared sluices
+
+
+@dataclass
+class MemberRow:
+    member: str
+    triage: int
+    counts: list[int]
+    outcomes: list[int]
+    total: int
+
+
+@dataclass
+class MemberSplit:
+    """A shared sluice's ideas split by member (the receiving organisation): per stage, how many
+    still wait for local triage, and gate decisions per outcome."""
+
+    stages: list[str] = field(default_factory=list)
+    outcomes: list[tuple[str, str]] = field(default_factory=list)
+    rows: list[MemberRow] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return sum(row.total for row in self.rows)
+
+    @property
+    def max_total(self) -> int:
+        return max((row.total for row in self.rows), default=0)
+
+
+def per_member(ideas: QuerySet[Idea], members: list[str]) -> MemberSplit:
+    """Two grouped counts over the sluice's ideas (member × stage, member × decision outcome);
+    `members` names every member to show, also those without ideas yet, in order."""
+    ideas = ideas.filter(withdrawn_at=None)
+    rows = (
+        ideas.order_by()
+        .values("receiving_organisation__name", "stage__kind", "stage__name", "stage__position", "shared_at")
+        .annotate(n=Count("id"))
+    )
+    stage_order: dict[str, int] = {}
+    cells: dict[tuple[str, str], int] = {}
+    triage: dict[str, int] = {}
+    names = list(members)
+    for row in rows:
+        member = row["receiving_organisation__name"] or str(_("No receiving organisation"))
+        if member not in names:
+            names.append(member)
+        stage = _stage_label(row["stage__kind"], row["stage__name"])
+        position = row["stage__position"] if row["stage__position"] is not None else 999
+        stage_order[stage] = min(stage_order.get(stage, position), position)
+        cells[(member, stage)] = cells.get((member, stage), 0) + row["n"]
+        if row["shared_at"] is None:
+            triage[member] = triage.get(member, 0) + row["n"]
+    stages = sorted(stage_order, key=lambda s: (stage_order[s], s))
+    decided = (
+        GateDecision.objects.filter(idea__in=ideas.values("pk"))
+        .order_by()
+        .values("idea__receiving_organisation__name", "outcome")
+        .annotate(n=Count("id"))
+    )
+    outcome_cells = {(row["idea__receiving_organisation__name"], row["outcome"]): row["n"] for row in decided}
+    outcomes = [(value, str(label)) for value, label in GateDecision.Outcome.choices]
+    split = MemberSplit(stages=stages, outcomes=outcomes)
+    for member in names:
+        counts = [cells.get((member, s), 0) for s in stages]
+        split.rows.append(
+            MemberRow(
+                member=member,
+                triage=triage.get(member, 0),
+                counts=counts,
+                outcomes=[outcome_cells.get((member, value), 0) for value, _label in outcomes],
+                total=sum(counts),
+            )
+        )
+    return split
+
+
+def per_member_tables(split: MemberSplit) -> list[tuple[str, list[str], list[list[Any]]]]:
+    return [
+        (
+            str(_("Ideas per member and stage")),
+            [str(_("Member")), str(_("In local triage")), *split.stages, str(_("Total"))],
+            [[row.member, row.triage, *row.counts, row.total] for row in split.rows],
+        ),
+        (
+            str(_("Gate decisions per member and outcome")),
+            [str(_("Member")), *[label for _v, label in split.outcomes]],
+            [[row.member, *row.outcomes] for row in split.rows],
+        ),
+    ]

@@ -4,7 +4,7 @@ the submitter's private status link), then casework (coordinators, advisers, reg
 from django.urls import path, re_path
 
 from framja.ideas import exports
-from framja.ideas.views import casework, public
+from framja.ideas.views import casework, public, sluices
 
 urlpatterns = [
     # --- public side
@@ -51,4 +51,13 @@ urlpatterns = [
     ),
     path("sluices/", casework.sluice_list, name="ideas-sluice-list"),
     path("sluices/<slug:slug>/settings/", casework.sluice_settings, name="ideas-sluice-settings"),
+    # --- shared sluices
+    path("casework/<dbid:pk>/share/", sluices.share_idea, name="ideas-casework-share"),
+    path("shared/", sluices.memberships, name="ideas-sluice-memberships"),
+    path("shared/new/", sluices.create, name="ideas-sluice-create"),
+    path("shared/memberships/<dbid:pk>/answer/", sluices.respond, name="ideas-sluice-membership-respond"),
+    path("shared/memberships/<dbid:pk>/leave/", sluices.leave, name="ideas-sluice-membership-leave"),
+    path("sluices/<slug:slug>/members/", sluices.members, name="ideas-sluice-members"),
+    path("sluices/<slug:slug>/inbox/", sluices.inbox, name="ideas-sluice-inbox"),
+    path("sluices/<slug:slug>/dashboard/", sluices.dashboard, name="ideas-sluice-dashboard"),
 ]

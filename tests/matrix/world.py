@@ -34,7 +34,7 @@ from framja.catalogue import hsds
 from framja.catalogue import services as catalogue_services
 from framja.catalogue.models import Event, Offering, OfferingType, RegistrationMode
 from framja.ideas.models import Attachment, DuplicateCandidate, GateDecision, Idea, Participant, Sluice
-from framja.ideas.services import casework, public
+from framja.ideas.services import casework, public, sluices
 from framja.places.models import SniCode, SniDivision, SniSection
 from framja.support import services as support_services
 from tests.factories import (
@@ -64,6 +64,8 @@ EVENT_PAGES = (
     "catalogue-participants",
     "catalogue-event-ics",
 )
+#: Pages of the owning organisation's (shared) sluice.
+SLUICE_PAGES = ("ideas-sluice-members", "ideas-sluice-inbox", "ideas-sluice-dashboard")
 OFFERING_PATH = "/api/v1/catalogue/offerings/{offering_id}"
 EVENT_PATH = "/api/v1/catalogue/events/{event_id}"
 
@@ -211,6 +213,8 @@ def build_world(capture_on_commit: Any) -> World:
     ).idea
     invited = casework.invite_participant(idea=neighbour, organisation=owning, by=krokom_coordinator)
     assert invited.status == Participant.Status.INVITED
+    # The owning organisation shares its sluice: Krokom is invited and has not answered yet.
+    sluice_invitation = sluices.invite_member(sluice=sluice, organisation=krokom_kommun, by=admin)
     low, high = sorted([idea.pk, neighbour.pk])
     candidate = DuplicateCandidate.objects.create(idea_a_id=low, idea_b_id=high, score=0.82)
 
@@ -318,6 +322,9 @@ def build_world(capture_on_commit: Any) -> World:
         values={"slug": owning.slug, "user_id": member.pk, "fmt": "csv", "pk": idea.pk},
         routes={
             "ideas-sluice-settings": {"slug": sluice.slug},
+            **{name: {"slug": sluice.slug} for name in SLUICE_PAGES},
+            "ideas-sluice-membership-respond": {"pk": sluice_invitation.pk},
+            "ideas-sluice-membership-leave": {"pk": sluice_invitation.pk},
             "ideas-municipality": {"code": ostersund.qualified_code},
             "ideas-casework-attachment": {"pk": idea.pk, "attachment_pk": attachment.pk},
             "ideas-casework-duplicate-unlink": {"pk": duplicate.pk},
@@ -376,6 +383,8 @@ def build_world(capture_on_commit: Any) -> World:
             "person_id": client_person.pk,
             "effort_id": support_effort.pk,
             "referral_id": support_referral.pk,
+            "slug": sluice.slug,
+            "membership_id": sluice_invitation.pk,
         },
         api_routes={
             "/api/v1/places/sni/{code}": {"code": sni.code},
@@ -407,6 +416,9 @@ def build_world(capture_on_commit: Any) -> World:
             "POST /api/v1/ideas/{idea_id}/duplicate-of": {"original": str(neighbour.pk)},
             "POST /api/v1/ideas/{idea_id}/participants": {"organisation": unrelated.slug},
             "PATCH /api/v1/ideas/{idea_id}/participants/{participant_id}": {"status": Participant.Status.DECLINED},
+            "POST /api/v1/ideas/sluices": {"organisation": owning.slug, "name": "Matrisprov"},
+            "POST /api/v1/ideas/sluices/{slug}/members": {"organisation": unrelated.slug},
+            "PATCH /api/v1/ideas/sluice-memberships/{membership_id}": {"accept": False},
             **{key: {**offering_body} for key in ("POST /api/v1/catalogue/offerings", f"PUT {OFFERING_PATH}")},
             **{key: {**event_body} for key in ("POST /api/v1/catalogue/events", f"PUT {EVENT_PATH}")},
             "POST /api/v1/support/companies": {"organisation": owning.slug, "name": "Matrisprov AB"},

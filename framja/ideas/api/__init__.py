@@ -6,6 +6,7 @@ from ninja.operation import PathView
 
 from framja.ideas.api.browsing import router as browsing_router
 from framja.ideas.api.casework import router as casework_router
+from framja.ideas.api.sluices import router as sluices_router
 from framja.ideas.api.submission import router as submission_router
 
 router = Router(tags=["ideas"])
@@ -30,4 +31,5 @@ def _hoist_collection_operations(parent: Router, *children: Router) -> None:
 _hoist_collection_operations(router, submission_router, casework_router)
 router.add_router("", browsing_router)
 router.add_router("", submission_router)
+router.add_router("", sluices_router)
 router.add_router("", casework_router)

@@ -10,7 +10,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from framja.accounts.models import Organisation, User
@@ -23,6 +23,7 @@ from framja.ideas.models import (
     IdeaQuerySet,
     Participant,
     Sluice,
+    SluiceMembership,
     Stage,
     Tag,
 )
@@ -343,6 +344,34 @@ class CostSplitForm(DescribedErrorsMixin, forms.Form):
             )
             for p in self.participants
         ]
+
+
+class SharedSluiceForm(DescribedErrorsMixin, forms.Form):
+    """A new shared sluice: its name and which of the person's organisations leads it."""
+
+    organisation = forms.ModelChoiceField(label=_("Lead organisation"), queryset=Organisation.objects.none())
+    name = forms.CharField(label=_("Name of the shared sluice"), max_length=200)
+
+    def __init__(self, *args: Any, organisations: QuerySet[Organisation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
+
+
+class SluiceInviteForm(DescribedErrorsMixin, forms.Form):
+    """Invite a verified, active organisation that is not a member or invited yet."""
+
+    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none())
+
+    def __init__(self, *args: Any, sluice: Sluice, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        taken = SluiceMembership.objects.open().filter(sluice=sluice).values("organisation_id")
+        self.fields["organisation"].queryset = (  # type: ignore[attr-defined]
+            Organisation.objects.active()
+            .verified()
+            .exclude(pk=sluice.lead_organisation_id)
+            .exclude(pk__in=taken)
+            .order_by("name")
+        )
 
 
 class RespondForm(forms.Form):

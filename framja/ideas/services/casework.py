@@ -114,9 +114,18 @@ def access_for(user: Any, idea: Idea, *, workable: bool = False) -> Access:
     full = getattr(idea, "full_casework", None)
     if full is None:
         full = Idea.objects.fully_workable_by(user).filter(pk=idea.pk).exists()
-    if not full:
-        return Access(True, False, is_partner=True)
     deciding = Membership.objects.filter(user=user, role__in=DECIDING_ROLES)
+    if not full:
+        # In a shared sluice's process the lead's coordinators run the gates for every member
+        # (docs/shared-sluices.md); like any partner they see no personal data.
+        leads = (
+            idea.shared_at is not None
+            and idea.sluice_id is not None
+            and deciding.filter(
+                organisation__led_sluices=idea.sluice_id, organisation__led_sluices__shared=True
+            ).exists()
+        )
+        return Access(True, leads, is_partner=True)
     can_decide = deciding.filter(
         Q(organisation_id=idea.receiving_organisation_id)
         | Q(organisation__verified_kind=Organisation.Kind.REGION, organisation__verified_serves=idea.municipality_id)

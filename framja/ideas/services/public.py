@@ -41,6 +41,7 @@ from framja.ideas.models import (
     Event,
     Idea,
     Sluice,
+    SluiceMembership,
     StageVisit,
     Support,
     Tag,
@@ -267,9 +268,17 @@ def receiving_organisation_for(municipality: Municipality) -> Organisation | Non
 
 
 def sluice_for(organisation: Organisation) -> Sluice:
-    """The organisation's sluice; the default pipeline is created on first use."""
+    """The sluice the organisation's new ideas land in: the shared sluice it is an active member
+    of (at most one, by constraint), else its own sluice; the default pipeline is created on
+    first use. An organisation that left a shared sluice gets its own sluice back."""
+    membership = SluiceMembership.objects.active().filter(organisation=organisation).select_related("sluice").first()
+    if membership is not None:
+        return membership.sluice
     existing = (
-        Sluice.objects.filter(Q(lead_organisation=organisation) | Q(organisations=organisation)).order_by("pk").first()
+        Sluice.objects.filter(Q(lead_organisation=organisation) | Q(organisations=organisation))
+        .filter(shared=False)
+        .order_by("pk")
+        .first()
     )
     if existing is not None:
         return existing
@@ -280,9 +289,9 @@ def sluice_for(organisation: Organisation) -> Sluice:
         with transaction.atomic():
             return Sluice.create_default(lead_organisation=organisation, slug=slug)
     except IntegrityError:  # created at the same moment by another request
-        return Sluice.objects.filter(lead_organisation=organisation).order_by("pk").first() or Sluice.create_default(
-            lead_organisation=organisation, slug=f"{slug}-{uuid.uuid4().hex[:6]}"
-        )
+        return Sluice.objects.filter(lead_organisation=organisation, shared=False).order_by(
+            "pk"
+        ).first() or Sluice.create_default(lead_organisation=organisation, slug=f"{slug}-{uuid.uuid4().hex[:6]}")
 
 
 def _next_reference(municipality: Municipality, year: int) -> str:
