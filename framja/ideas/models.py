@@ -75,9 +75,10 @@ class SluiceQuerySet(models.QuerySet["Sluice"]):
             return self.all()
         casework = Membership.objects.filter(user=user, role__in=CASEWORK_ROLES).values("organisation_id")
         worked = Idea.objects.workable_by(user).exclude(sluice=None).values("sluice_id")
-        return self.filter(
-            Q(lead_organisation__in=casework) | Q(organisations__in=casework) | Q(pk__in=worked)
-        ).distinct()
+        participating = Sluice.organisations.through.objects.filter(
+            sluice_id=OuterRef("pk"), organisation_id__in=casework
+        )
+        return self.filter(Q(lead_organisation__in=casework) | Exists(participating) | Q(pk__in=worked))
 
 
 class Sluice(models.Model):
@@ -331,6 +332,15 @@ def _casework_scope(user: Any) -> tuple[models.QuerySet[Any], models.QuerySet[An
     return casework, regional
 
 
+def _served_by(regions: models.QuerySet[Any]) -> Exists:
+    """The idea's municipality is verified as served by one of `regions` (an EXISTS on the
+    served-municipalities table, so no join multiplies the ideas and no DISTINCT is needed)."""
+    served = Organisation.verified_serves.through.objects.filter(
+        municipality_id=OuterRef("municipality_id"), organisation_id__in=regions
+    )
+    return Exists(served)
+
+
 class IdeaQuerySet(models.QuerySet["Idea"]):
     def with_supporter_count(self) -> IdeaQuerySet:
         """Annotate `supporters`: distinct supporters counted once over the idea's duplicate group
@@ -405,9 +415,13 @@ class IdeaQuerySet(models.QuerySet["Idea"]):
         casework, regional = scope
         return self.filter(
             Q(receiving_organisation__in=casework)
-            | Q(participants__organisation__in=casework, participants__status="accepted")
-            | Q(municipality__verified_served_by__in=regional)
-        ).distinct()
+            | Exists(
+                Participant.objects.filter(
+                    idea=OuterRef("pk"), organisation__in=casework, status=Participant.Status.ACCEPTED
+                )
+            )
+            | _served_by(regional)
+        )
 
     def fully_workable_by(self, user: Any) -> IdeaQuerySet:
         """Ideas the user works for the receiving side, with the personal data: casework roles in
@@ -418,9 +432,7 @@ class IdeaQuerySet(models.QuerySet["Idea"]):
         if scope is None:
             return self.all() if getattr(user, "is_staff", False) else self.none()
         casework, regional = scope
-        return self.filter(
-            Q(receiving_organisation__in=casework) | Q(municipality__verified_served_by__in=regional)
-        ).distinct()
+        return self.filter(Q(receiving_organisation__in=casework) | _served_by(regional))
 
     def with_full_casework(self, user: Any) -> IdeaQuerySet:
         """Annotate `full_casework`: whether the user works the idea for the receiving side
