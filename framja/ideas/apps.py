@@ -20,7 +20,7 @@ class IdeasConfig(AppConfig):
         audit.register(
             m.Idea,
             organisation=lambda idea: idea.receiving_organisation_id,
-            exclude={"updated_at", "version", "status_token_hash", "search_text", "supporter_total"},
+            exclude={"updated_at", "version", "status_token_hash", "search_text", "supporter_total", "search_vector"},
             redact={"submitter_email", "submitter_name"},
         )
         audit.register(m.Sluice, organisation=lambda s: s.lead_organisation_id)

@@ -18,6 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import CharField, Exists, F, OuterRef, Q, Subquery, Value
@@ -435,9 +436,10 @@ class IdeaQuerySet(models.QuerySet["Idea"]):
     def search(self, text: str) -> IdeaQuerySet:
         """Full-text search over title, description and reference.
 
-        PostgreSQL: a real full-text query ('simple' configuration, so Swedish and Norwegian
-        words are both found) OR a reference match. Other databases: case-insensitive contains
-        for every word."""
+        PostgreSQL: a full-text query on the stored `search_vector` (title, description and
+        reference; Swedish ideas stemmed as Swedish, Norwegian as Norwegian, others word for
+        word), so "stationen" finds "station" and a word is never found inside another; OR a
+        reference match. SQLite (development, tests): case-insensitive contains for every word."""
         from django.db import connection
 
         text = text.strip()[:200]
@@ -445,11 +447,14 @@ class IdeaQuerySet(models.QuerySet["Idea"]):
             return self
         by_reference = Q(reference__iexact=text)
         if connection.vendor == "postgresql":
-            from django.contrib.postgres.search import SearchQuery, SearchVector
+            from django.contrib.postgres.search import SearchQuery
 
-            vector = SearchVector("title", "description", "reference", config="simple")
-            query = SearchQuery(text, config="simple", search_type="websearch")
-            return self.annotate(_search=vector).filter(Q(_search=query) | by_reference)
+            # The stored vector (GIN-indexed, kept by a trigger: migration 0008) is built with
+            # the idea's language's configuration; the words sought are stemmed in each of them.
+            query = SearchQuery(text, config="swedish", search_type="websearch")
+            for config in ("norwegian", "simple"):
+                query |= SearchQuery(text, config=config, search_type="websearch")
+            return self.filter(Q(search_vector=query) | by_reference)
         words = Q()
         for word in text.split()[:10]:
             words &= Q(title__icontains=word) | Q(description__icontains=word) | Q(reference__icontains=word)
@@ -519,12 +524,16 @@ class Idea(models.Model):
     #: member of the group (`supporters_of_group`). Kept in the transaction of every change of a
     #: support or a duplicate link by `services.supporters.recount`, and recounted nightly.
     supporter_total = models.PositiveIntegerField(_("supporters"), default=0, editable=False)
+    #: PostgreSQL only: the full-text vector of title, description and reference in the idea's
+    #: language's configuration, kept by a trigger and GIN-indexed (migration 0008). Unused
+    #: (empty) on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = IdeaQuerySet.as_manager()
 
     #: Columns a full `save()` leaves alone: they are kept by their own statements, and an
     #: instance loaded before a concurrent support would otherwise write back an old figure.
-    KEPT_APART = ("supporter_total",)
+    KEPT_APART = ("supporter_total", "search_vector")
 
     class Meta:
         verbose_name = _("idea")

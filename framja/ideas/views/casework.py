@@ -87,6 +87,7 @@ def _inbox_rows(ideas: IdeaQuerySet, user: Any) -> IdeaQuerySet:
     the receiving side (`Idea.visible_assignee`)."""
     return (
         ideas.select_related("municipality", "stage", "assignee")
+        .defer("search_vector")  # searched in SQL, never read
         .prefetch_related("tags")
         .with_supporter_count()
         .with_full_casework(user)
