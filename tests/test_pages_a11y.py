@@ -51,6 +51,13 @@ QUERY_BUDGET = {
     # An administrator's read of a person's demographics writes its audit entry (a savepoint, the
     # insert and its release) on every view.
     "support-person-detail": 14,
+    # The first visit after a change of the code lists or categories writes the cached municipality
+    # options and category checkboxes (with the database cache each write is a savepoint, a count
+    # for culling, a read and an insert); later visits read them instead of the lists
+    # (tests/ideas/test_submit_page_cache.py).
+    "ideas-submit": 21,
+    "accounts-organisation-create": 14,  # idem: its municipality picker
+    "accounts-organisation-edit": 16,  # idem
 }
 
 

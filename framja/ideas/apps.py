@@ -12,10 +12,12 @@ class IdeasConfig(AppConfig):
         from framja.ideas import matching
         from framja.ideas import models as m
         from framja.ideas.services import supporters
+        from framja.places import option_cache
 
         matching.register_corpus()
         matching.connect_signals()
         supporters.connect_signals()
+        option_cache.connect([m.Tag], name="ideas-tags")  # the submit page's cached categories
 
         audit.register(
             m.Idea,
