@@ -30,7 +30,7 @@ from typing import Any
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -149,38 +149,49 @@ def _shown_width(value: Any) -> int:
 
 
 def xlsx_response(filename: str, tables: Sequence[Table]) -> HttpResponse:
-    """One workbook, one sheet per table: header row in bold and frozen, columns fitted."""
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+    """One workbook, one sheet per table: header row in bold and frozen, columns fitted.
+
+    Written in openpyxl's write-only mode (rows go straight to the file, no cell objects kept
+    for the whole sheet): the rows are read once to fit the columns, then written."""
+    workbook = Workbook(write_only=True)
     bold = Font(bold=True)
-    for title, header, rows in tables:
+    for title, header, raw_rows in tables:
         sheet = workbook.create_sheet(title=_sheet_title(title))
-        widths = [0] * len(header)
-        for row_number, row in enumerate([header, *rows], start=1):
-            for column, raw in enumerate(row, start=1):
-                value = _xlsx_value(raw)
-                cell = sheet.cell(row=row_number, column=column, value=value)
-                if isinstance(value, str):
-                    cell.data_type = "s"  # shown as text, never run as a formula (no apostrophe needed)
-                elif isinstance(value, datetime):
-                    cell.number_format = DATETIME_FORMAT
-                elif isinstance(value, date):
-                    cell.number_format = DATE_FORMAT
-                if row_number == 1:
-                    cell.font = bold
-                if column <= len(widths):
-                    widths[column - 1] = max(widths[column - 1], _shown_width(value))
+        rows = [[_xlsx_value(raw) for raw in row] for row in raw_rows]
+        widths = [_shown_width(h) for h in header]
+        for row in rows:
+            for column, value in enumerate(row):
+                if column < len(widths):
+                    widths[column] = max(widths[column], _shown_width(value))
                 else:
                     widths.append(_shown_width(value))
         sheet.freeze_panes = "A2"
         for column, width in enumerate(widths, start=1):
             # +2 for the cell padding; the header is bold, so it gets one more character
             sheet.column_dimensions[get_column_letter(column)].width = max(MIN_WIDTH, min(MAX_WIDTH, width + 3))
+        sheet.append([_xlsx_cell(sheet, _xlsx_value(h), font=bold) for h in header])
+        for row in rows:
+            sheet.append([_xlsx_cell(sheet, value) for value in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
     return response
+
+
+def _xlsx_cell(sheet: Any, value: Any, *, font: Font | None = None) -> Any:
+    """A write-only cell: text stored as a string (shown, never run as a formula), dates with
+    their number format."""
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"  # shown as text, never run as a formula (no apostrophe needed)
+    elif isinstance(value, datetime):
+        cell.number_format = DATETIME_FORMAT
+    elif isinstance(value, date):
+        cell.number_format = DATE_FORMAT
+    if font is not None:
+        cell.font = font
+    return cell
 
 
 def _sheet_title(title: str) -> str:
