@@ -521,7 +521,7 @@ class Idea(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     version = models.PositiveIntegerField(default=1, editable=False)
     #: Distinct confirmed supporters over the idea's duplicate group, the same figure on every
-    #: member of the group (`supporters_of_group`). Kept in the transaction of every change of a
+    #: member of the group (`services.supporters`). Kept in the transaction of every change of a
     #: support or a duplicate link by `services.supporters.recount`, and recounted nightly.
     supporter_total = models.PositiveIntegerField(_("supporters"), default=0, editable=False)
     #: PostgreSQL only: the full-text vector of title, description and reference in the idea's
