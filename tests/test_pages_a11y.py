@@ -54,6 +54,13 @@ QUERY_BUDGET = {
     # One count per workspace item (ideas to triage, assigned, co-development and shared-sluice
     # invitations, duplicates), each one aggregate query over all the person's organisations.
     "workspace": 13,
+    # The first visit after a change of the code lists or categories writes the cached municipality
+    # options and category checkboxes (with the database cache each write is a savepoint, a count
+    # for culling, a read and an insert); later visits read them instead of the lists
+    # (tests/ideas/test_submit_page_cache.py).
+    "ideas-submit": 21,
+    "accounts-organisation-create": 14,  # idem: its municipality picker
+    "accounts-organisation-edit": 16,  # idem
 }
 
 

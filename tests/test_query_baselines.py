@@ -440,6 +440,7 @@ PAGE_CASES = [
     page("audit-organisation-log", "owner", add_audit_entry, kwargs=SLUG),
     page("workspace", "owner", add_own_organisation),
     page("ideas-inbox", "owner", add_idea, query=ORG),
+    page("ideas-inbox", "owner", add_idea, query=ORG + "&q=Baslinjeidé"),
     page("ideas-inbox-export", "owner", add_idea, kwargs={"fmt": lambda w: "csv"}, query=ORG),
     page("ideas-dashboard", "owner", add_idea, query=ORG, shows_rows=False),
     page("ideas-dashboard-export", "owner", add_idea, kwargs={"fmt": lambda w: "csv"}, query=ORG, shows_rows=False),
@@ -506,6 +507,8 @@ API_CASES = [
     api("/places/sni/sections", "anonymous", add_sni_section),
     api("/places/sni", "anonymous", add_sni),
     api("/ideas?organisation={w.organisation.slug}", "owner", add_idea),
+    api("/ideas?organisation={w.organisation.slug}&q=Baslinjeidé", "owner", add_idea),
+    api("/ideas?sort=title", "owner", add_idea),  # every idea the owner works (access check per row)
     api("/ideas/public", "anonymous", add_idea),
     api("/ideas/dashboard?organisation={w.organisation.slug}", "owner", add_idea, shows_rows=False),
     api("/ideas/sluices/{w.sluice.slug}/ideas", "owner", add_shared_idea),
@@ -557,8 +560,9 @@ def _shape(sql: str) -> str:
 def _count(client: Client, url: str) -> tuple[int, str, list[str]]:
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
+        # A streamed download reads its rows while it is sent: count those queries too.
+        body = (b"".join(response.streaming_content) if response.streaming else response.content).decode()  # type: ignore[attr-defined]
     assert response.status_code == 200, f"{url} answered {response.status_code}"
-    body = (b"".join(response.streaming_content) if response.streaming else response.content).decode()  # type: ignore[attr-defined]
     if response.get("Content-Type", "").startswith("application/json"):
         body = json.dumps(json.loads(body), ensure_ascii=False)  # names as people read them, not \\u-escaped
     return len(queries), body, [q["sql"] for q in queries.captured_queries]

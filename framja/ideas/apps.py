@@ -11,14 +11,18 @@ class IdeasConfig(AppConfig):
         from framja.audit import registry as audit
         from framja.ideas import matching
         from framja.ideas import models as m
+        from framja.ideas.services import supporters
+        from framja.places import option_cache
 
         matching.register_corpus()
         matching.connect_signals()
+        supporters.connect_signals()
+        option_cache.connect([m.Tag], name="ideas-tags")  # the submit page's cached categories
 
         audit.register(
             m.Idea,
             organisation=lambda idea: idea.receiving_organisation_id,
-            exclude={"updated_at", "version", "status_token_hash", "search_text"},
+            exclude={"updated_at", "version", "status_token_hash", "search_text", "supporter_total", "search_vector"},
             redact={"submitter_email", "submitter_name"},
         )
         audit.register(m.Sluice, organisation=lambda s: s.lead_organisation_id)

@@ -22,15 +22,15 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -76,35 +76,54 @@ def _csv_text(value: Any, *, decimal_comma: bool) -> Any:
     return safe_cell(value)
 
 
-def export_response(fmt: str, filename: str, tables: Sequence[Table]) -> HttpResponse:
-    """The download in one of FORMATS (anything else is a programming error)."""
+def export_response(
+    fmt: str, filename: str, tables: Sequence[Table], *, stream: bool = False
+) -> HttpResponse | StreamingHttpResponse:
+    """The download in one of FORMATS (anything else is a programming error). `stream=True`
+    sends a CSV row by row as the rows are read (a list of any length in constant memory, the
+    first bytes at once, so no proxy or worker timeout waits for the whole file)."""
     if fmt == "xlsx":
         return xlsx_response(filename, tables)
-    if fmt == "excel.csv":
-        return csv_response(filename, tables, excel=True)
-    if fmt == "csv":
-        return csv_response(filename, tables)
+    if fmt in ("csv", "excel.csv"):
+        return csv_response(filename, tables, excel=fmt == "excel.csv", stream=stream)
     raise ValueError(f"unknown export format {fmt!r}")
 
 
-def csv_response(filename: str, tables: Sequence[Table], *, excel: bool = False) -> HttpResponse:
-    """One CSV file; several tables are separated by a blank line and headed by their title.
+class _Line:
+    """A file-like object whose write() hands the line back (for csv.writer in a generator)."""
 
-    ``excel=True``: semicolon, decimal comma and a byte order mark, for Nordic Excel."""
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    name = f"{filename}-excel.csv" if excel else f"{filename}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_lines(tables: Sequence[Table], *, excel: bool = False) -> Iterator[str]:
+    """The CSV text, line by line; several tables are separated by a blank line and headed by
+    their title. ``excel=True``: semicolon, decimal comma and a byte order mark, for Nordic Excel."""
     if excel:
-        response.write("\ufeff")  # Excel reads a CSV as UTF-8 only with the byte order mark
-    writer = csv.writer(response, delimiter=";" if excel else ",", lineterminator="\r\n")
+        yield "\ufeff"  # Excel reads a CSV as UTF-8 only with the byte order mark
+    writer = csv.writer(_Line(), delimiter=";" if excel else ",", lineterminator="\r\n")
     for index, (title, header, rows) in enumerate(tables):
         if len(tables) > 1:
             if index:
-                writer.writerow([])
-            writer.writerow([safe_cell(title)])
-        writer.writerow([safe_cell(h) for h in header])
+                yield writer.writerow([])
+            yield writer.writerow([safe_cell(title)])
+        yield writer.writerow([safe_cell(h) for h in header])
         for row in rows:
-            writer.writerow([_csv_text(c, decimal_comma=excel) for c in row])
+            yield writer.writerow([_csv_text(c, decimal_comma=excel) for c in row])
+
+
+def csv_response(
+    filename: str, tables: Sequence[Table], *, excel: bool = False, stream: bool = False
+) -> HttpResponse | StreamingHttpResponse:
+    """One CSV file (`csv_lines`), whole or streamed."""
+    name = f"{filename}-excel.csv" if excel else f"{filename}.csv"
+    lines = csv_lines(tables, excel=excel)
+    response: HttpResponse | StreamingHttpResponse
+    if stream:
+        response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse("".join(lines), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 
@@ -130,38 +149,49 @@ def _shown_width(value: Any) -> int:
 
 
 def xlsx_response(filename: str, tables: Sequence[Table]) -> HttpResponse:
-    """One workbook, one sheet per table: header row in bold and frozen, columns fitted."""
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+    """One workbook, one sheet per table: header row in bold and frozen, columns fitted.
+
+    Written in openpyxl's write-only mode (rows go straight to the file, no cell objects kept
+    for the whole sheet): the rows are read once to fit the columns, then written."""
+    workbook = Workbook(write_only=True)
     bold = Font(bold=True)
-    for title, header, rows in tables:
+    for title, header, raw_rows in tables:
         sheet = workbook.create_sheet(title=_sheet_title(title))
-        widths = [0] * len(header)
-        for row_number, row in enumerate([header, *rows], start=1):
-            for column, raw in enumerate(row, start=1):
-                value = _xlsx_value(raw)
-                cell = sheet.cell(row=row_number, column=column, value=value)
-                if isinstance(value, str):
-                    cell.data_type = "s"  # shown as text, never run as a formula (no apostrophe needed)
-                elif isinstance(value, datetime):
-                    cell.number_format = DATETIME_FORMAT
-                elif isinstance(value, date):
-                    cell.number_format = DATE_FORMAT
-                if row_number == 1:
-                    cell.font = bold
-                if column <= len(widths):
-                    widths[column - 1] = max(widths[column - 1], _shown_width(value))
+        rows = [[_xlsx_value(raw) for raw in row] for row in raw_rows]
+        widths = [_shown_width(h) for h in header]
+        for row in rows:
+            for column, value in enumerate(row):
+                if column < len(widths):
+                    widths[column] = max(widths[column], _shown_width(value))
                 else:
                     widths.append(_shown_width(value))
         sheet.freeze_panes = "A2"
         for column, width in enumerate(widths, start=1):
             # +2 for the cell padding; the header is bold, so it gets one more character
             sheet.column_dimensions[get_column_letter(column)].width = max(MIN_WIDTH, min(MAX_WIDTH, width + 3))
+        sheet.append([_xlsx_cell(sheet, _xlsx_value(h), font=bold) for h in header])
+        for row in rows:
+            sheet.append([_xlsx_cell(sheet, value) for value in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
     return response
+
+
+def _xlsx_cell(sheet: Any, value: Any, *, font: Font | None = None) -> Any:
+    """A write-only cell: text stored as a string (shown, never run as a formula), dates with
+    their number format."""
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"  # shown as text, never run as a formula (no apostrophe needed)
+    elif isinstance(value, datetime):
+        cell.number_format = DATETIME_FORMAT
+    elif isinstance(value, date):
+        cell.number_format = DATE_FORMAT
+    if font is not None:
+        cell.font = font
+    return cell
 
 
 def _sheet_title(title: str) -> str:

@@ -20,9 +20,10 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import CharField, Exists, F, Func, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import CharField, Exists, F, OuterRef, Q, Subquery, Value
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Coalesce, Concat, Lower, NullIf
 from django.utils import formats, timezone
@@ -77,10 +78,13 @@ class SluiceQuerySet(models.QuerySet["Sluice"]):
             return self.all()
         casework = Membership.objects.filter(user=user, role__in=CASEWORK_ROLES).values("organisation_id")
         worked = Idea.objects.workable_by(user).exclude(sluice=None).values("sluice_id")
-        member_of = SluiceMembership.objects.active().filter(organisation__in=casework).values("sluice_id")
+        participating = Sluice.organisations.through.objects.filter(
+            sluice_id=OuterRef("pk"), organisation_id__in=casework
+        )
+        member_of = SluiceMembership.objects.active().filter(sluice_id=OuterRef("pk"), organisation__in=casework)
         return self.filter(
-            Q(lead_organisation__in=casework) | Q(organisations__in=casework) | Q(pk__in=worked) | Q(pk__in=member_of)
-        ).distinct()
+            Q(lead_organisation__in=casework) | Exists(participating) | Q(pk__in=worked) | Exists(member_of)
+        )
 
 
 class Sluice(models.Model):
@@ -387,28 +391,6 @@ class Currency(models.TextChoices):
     NOK = "NOK", _("Norwegian krone (NOK)")
 
 
-class _CountDistinct(Func):
-    """COUNT(DISTINCT x) as a plain expression, for a one-row subquery without GROUP BY."""
-
-    function = "COUNT"
-    template = "%(function)s(DISTINCT %(expressions)s)"
-    output_field = IntegerField()
-
-
-def supporters_of_group(root: OuterRef) -> Subquery:
-    """Distinct supporters of the idea `root` and of every idea actively linked as its duplicate.
-
-    A person is their e-mail address (signed-in supports store the account's address too), else
-    their account, so someone who supported the original and a duplicate counts once. Supports
-    whose address is not yet confirmed do not count."""
-    person = Coalesce(NullIf(Lower("email"), Value("")), Concat(Value("user:"), Cast("user_id", CharField())))
-    supports = Support.objects.filter(
-        Q(idea_id=root) | Q(idea__duplicate_links__original_id=root, idea__duplicate_links__removed_at=None),
-        confirmed_at__isnull=False,
-    )
-    return Subquery(supports.order_by().annotate(n=_CountDistinct(person)).values("n")[:1], output_field=IntegerField())
-
-
 def _casework_scope(user: Any) -> tuple[models.QuerySet[Any], models.QuerySet[Any]] | None:
     """The organisations whose ideas `user` works, as subqueries: (casework roles anywhere,
     deciding roles in a verified region). None for anonymous people and staff, who need none."""
@@ -421,13 +403,33 @@ def _casework_scope(user: Any) -> tuple[models.QuerySet[Any], models.QuerySet[An
     return casework, regional
 
 
+def _served_by(regions: models.QuerySet[Any]) -> Exists:
+    """The idea's municipality is verified as served by one of `regions` (an EXISTS on the
+    served-municipalities table, so no join multiplies the ideas and no DISTINCT is needed)."""
+    served = Organisation.verified_serves.through.objects.filter(
+        municipality_id=OuterRef("municipality_id"), organisation_id__in=regions
+    )
+    return Exists(served)
+
+
+def _shared_sluices_of(organisations: Any) -> models.QuerySet[Any]:
+    """Ids of the shared sluices where one of `organisations` is an active member (the lead
+    included): their ideas past local triage are worked without personal data."""
+    return (
+        SluiceMembership.objects.active()
+        .filter(organisation__in=organisations, sluice__shared=True)
+        .values("sluice_id")
+    )
+
+
 class IdeaQuerySet(models.QuerySet["Idea"]):
     def with_supporter_count(self) -> IdeaQuerySet:
         """Annotate `supporters`: distinct supporters counted once over the idea's duplicate group
-        (the original and its active duplicates); a duplicate shows its original's figure."""
-        original = DuplicateLink.objects.filter(duplicate=OuterRef("pk"), removed_at=None).values("original_id")[:1]
-        root = Coalesce(Subquery(original), F("pk"), output_field=models.BigIntegerField())
-        return self.annotate(group_root_id=root).annotate(supporters=supporters_of_group(OuterRef("group_root_id")))
+        (the original and its active duplicates); a duplicate shows its original's figure.
+
+        Reads the stored `Idea.supporter_total` (kept by `services.supporters`), so a page costs
+        no query per row and the most supported ideas sort on a column."""
+        return self.annotate(supporters=F("supporter_total"))
 
     def public(self) -> IdeaQuerySet:
         """Ideas anyone may see (title, description, municipality, stage, public answers)."""
@@ -495,17 +497,14 @@ class IdeaQuerySet(models.QuerySet["Idea"]):
         casework, regional = scope
         return self.filter(
             Q(receiving_organisation__in=casework)
-            | Q(participants__organisation__in=casework, participants__status="accepted")
-            | Q(municipality__verified_served_by__in=regional)
-            | Q(pk__in=self._in_shared_process_of(casework).values("pk"))
-        ).distinct()
-
-    @staticmethod
-    def _in_shared_process_of(organisations: Any) -> IdeaQuerySet:
-        """Ideas past local triage in a shared sluice where one of `organisations` is an active
-        member (the lead included): the shared inbox, worked without personal data."""
-        member_of = SluiceMembership.objects.active().filter(organisation__in=organisations).values("sluice_id")
-        return Idea.objects.filter(sluice__in=member_of, sluice__shared=True, shared_at__isnull=False)
+            | Exists(
+                Participant.objects.filter(
+                    idea=OuterRef("pk"), organisation__in=casework, status=Participant.Status.ACCEPTED
+                )
+            )
+            | _served_by(regional)
+            | Q(shared_at__isnull=False, sluice_id__in=_shared_sluices_of(casework))
+        )
 
     def in_shared_process(self) -> IdeaQuerySet:
         """Ideas past local triage in a shared sluice (the shared process)."""
@@ -531,9 +530,7 @@ class IdeaQuerySet(models.QuerySet["Idea"]):
         if scope is None:
             return self.all() if getattr(user, "is_staff", False) else self.none()
         casework, regional = scope
-        return self.filter(
-            Q(receiving_organisation__in=casework) | Q(municipality__verified_served_by__in=regional)
-        ).distinct()
+        return self.filter(Q(receiving_organisation__in=casework) | _served_by(regional))
 
     def with_full_casework(self, user: Any) -> IdeaQuerySet:
         """Annotate `full_casework`: whether the user works the idea for the receiving side
@@ -557,9 +554,10 @@ class IdeaQuerySet(models.QuerySet["Idea"]):
     def search(self, text: str) -> IdeaQuerySet:
         """Full-text search over title, description and reference.
 
-        PostgreSQL: a real full-text query ('simple' configuration, so Swedish and Norwegian
-        words are both found) OR a reference match. Other databases: case-insensitive contains
-        for every word."""
+        PostgreSQL: a full-text query on the stored `search_vector` (title, description and
+        reference; Swedish ideas stemmed as Swedish, Norwegian as Norwegian, others word for
+        word), so "stationen" finds "station" and a word is never found inside another; OR a
+        reference match. SQLite (development, tests): case-insensitive contains for every word."""
         from django.db import connection
 
         text = text.strip()[:200]
@@ -567,11 +565,14 @@ class IdeaQuerySet(models.QuerySet["Idea"]):
             return self
         by_reference = Q(reference__iexact=text)
         if connection.vendor == "postgresql":
-            from django.contrib.postgres.search import SearchQuery, SearchVector
+            from django.contrib.postgres.search import SearchQuery
 
-            vector = SearchVector("title", "description", "reference", config="simple")
-            query = SearchQuery(text, config="simple", search_type="websearch")
-            return self.annotate(_search=vector).filter(Q(_search=query) | by_reference)
+            # The stored vector (GIN-indexed, kept by a trigger: migration 0008) is built with
+            # the idea's language's configuration; the words sought are stemmed in each of them.
+            query = SearchQuery(text, config="swedish", search_type="websearch")
+            for config in ("norwegian", "simple"):
+                query |= SearchQuery(text, config=config, search_type="websearch")
+            return self.filter(Q(search_vector=query) | by_reference)
         words = Q()
         for word in text.split()[:10]:
             words &= Q(title__icontains=word) | Q(description__icontains=word) | Q(reference__icontains=word)
@@ -640,8 +641,20 @@ class Idea(models.Model):
     created_at = models.DateTimeField(_("submitted"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     version = models.PositiveIntegerField(default=1, editable=False)
+    #: Distinct confirmed supporters over the idea's duplicate group, the same figure on every
+    #: member of the group (`services.supporters`). Kept in the transaction of every change of a
+    #: support or a duplicate link by `services.supporters.recount`, and recounted nightly.
+    supporter_total = models.PositiveIntegerField(_("supporters"), default=0, editable=False)
+    #: PostgreSQL only: the full-text vector of title, description and reference in the idea's
+    #: language's configuration, kept by a trigger and GIN-indexed (migration 0008). Unused
+    #: (empty) on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = IdeaQuerySet.as_manager()
+
+    #: Columns a full `save()` leaves alone: they are kept by their own statements, and an
+    #: instance loaded before a concurrent support would otherwise write back an old figure.
+    KEPT_APART = ("supporter_total", "search_vector")
 
     class Meta:
         verbose_name = _("idea")
@@ -655,13 +668,23 @@ class Idea(models.Model):
     def __str__(self) -> str:
         return f"{self.reference} {self.title}"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding and kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
+            deferred = self.get_deferred_fields()
+            kwargs["update_fields"] = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name not in self.KEPT_APART and f.attname not in deferred
+            ]
+        super().save(*args, **kwargs)
+
     def supporter_count(self) -> int:
         """Distinct supporters over the duplicate group (see `IdeaQuerySet.with_supporter_count`)."""
         annotated = getattr(self, "supporters", None)
         if annotated is not None:
             return int(annotated)
-        annotated_self = Idea.objects.with_supporter_count().only("pk").filter(pk=self.pk).first()
-        return int(getattr(annotated_self, "supporters", 0) or 0)
+        stored = Idea.objects.filter(pk=self.pk).values_list("supporter_total", flat=True).first()
+        return int(stored or 0)
 
     @property
     def visible_assignee(self) -> Any:
@@ -736,6 +759,17 @@ class Attachment(models.Model):
 
 
 class SupportQuerySet(models.QuerySet["Support"]):
+    def counted(self) -> SupportQuerySet:
+        """Supports that count: an anonymous one once its address is confirmed."""
+        return self.filter(confirmed_at__isnull=False)
+
+    def people(self) -> models.QuerySet[Any]:
+        """(idea_id, person) pairs, each once. A person is their e-mail address (signed-in
+        supports store the account's address too), else their account, so someone who supported
+        an original and its duplicate counts once over the group."""
+        person = Coalesce(NullIf(Lower("email"), Value("")), Concat(Value("user:"), Cast("user_id", CharField())))
+        return self.order_by().annotate(person=person).values_list("idea_id", "person").distinct()
+
     def expired_unconfirmed(self, now: datetime | None = None) -> SupportQuerySet:
         """Anonymous supports whose confirmation link has expired unused."""
         return self.filter(confirmed_at=None, created_at__lt=(now or timezone.now()) - Support.CONFIRM_MAX_AGE)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from framja.audit.context import acting_as
 from framja.ideas.models import Support
-from framja.ideas.services import duplicates
+from framja.ideas.services import duplicates, supporters
 from framja.jobs.services import job
 
 
@@ -30,7 +30,15 @@ def prune_unconfirmed_supports() -> int:
     return deleted
 
 
+@job(max_attempts=3)
+def recount_supporters() -> int:
+    """The stored supporter figures, recounted (`services.supporters.recount_all`)."""
+    with acting_as(None):
+        return supporters.recount_all()
+
+
 SCHEDULE = [
     ("ideas-duplicate-candidates", refresh_candidates, 60 * 60),
     ("ideas-prune-unconfirmed-supports", prune_unconfirmed_supports, 24 * 60 * 60),
+    ("ideas-recount-supporters", recount_supporters, 24 * 60 * 60),
 ]

@@ -19,9 +19,14 @@ import json
 from typing import Any
 
 from django import forms
+from django.forms.models import ModelChoiceIterator
 from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from framja.places import option_cache
 from framja.places.models import MAX_QUERY_LENGTH, Country, County, Municipality, SniCode
 
 
@@ -102,7 +107,13 @@ class FilteredSelect(forms.Select):
         self.filters = filters or {}
 
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
-        context = super().get_context(name, value, attrs)
+        if isinstance(self.choices, ModelChoiceIterator):
+            # A whole code list: its options' HTML from the cache (option_cache), without a
+            # template per option; the chosen one is marked in the cached text.
+            context = forms.Widget.get_context(self, name, value, attrs)
+            context["widget"]["options_html"] = self._options_html(context["widget"]["value"])
+        else:
+            context = super().get_context(name, value, attrs)
         widget = context["widget"]
         widget_id = widget["attrs"].get("id") or f"id_{name}"
         widget["attrs"]["id"] = widget_id
@@ -115,6 +126,25 @@ class FilteredSelect(forms.Select):
             ),
         }
         return context
+
+    def _options_html(self, selected: list[str]) -> str:
+        choices = self.choices
+        assert isinstance(choices, ModelChoiceIterator)
+        parts = (
+            type(self).__name__,
+            get_language() or "",
+            str(choices.field.empty_label),
+            str(choices.queryset.query),
+        )
+
+        def render() -> str:
+            return "".join(format_html('<option value="{}">{}</option>', str(value), label) for value, label in choices)
+
+        html = option_cache.get_or_render(parts=parts, render=render)
+        for value in selected:
+            plain = format_html('<option value="{}">', value)
+            html = html.replace(plain, format_html('<option value="{}" selected>', value), 1)
+        return mark_safe(html)  # noqa: S308 - built by format_html above
 
 
 class MunicipalitySelect(FilteredSelect):

@@ -18,6 +18,7 @@ from typing import Any
 
 from django.db import models, transaction
 
+from framja.places import option_cache
 from framja.places.models import County, Municipality, SniCode, SniDivision, SniSection, search_key
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -211,6 +212,8 @@ def load_reference(*, data_dir: Path = DATA_DIR) -> list[SyncResult]:
     """Create or update every reference list from `data_dir`, all or nothing."""
     try:
         with transaction.atomic():
+            # Bulk writes send no signals: the cached picker options are stale after them.
+            transaction.on_commit(option_cache.bump)
             return [*_sync_sweden(data_dir), *_sync_norway(data_dir), *_sync_sni(data_dir)]
     except (KeyError, ValueError, OSError) as exc:
         raise ReferenceDataError(f"Cannot read the reference data in {data_dir}: {exc!r}") from exc

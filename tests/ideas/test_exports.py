@@ -27,7 +27,17 @@ LONG_TITLE = "Gemensam laddinfrastruktur för snöskotrar längs alla skoterlede
 def inbox_export(client, fmt, **query):
     response = client.get(reverse("ideas-inbox-export", args=[fmt]), query)
     assert response.status_code == 200
+    if response.streaming:  # CSV is streamed row by row; read it whole here
+        return Download(b"".join(response.streaming_content), response.headers)
     return response
+
+
+class Download(dict):
+    """A streamed download read whole: its headers by name and its `content`."""
+
+    def __init__(self, content: bytes, headers) -> None:
+        super().__init__(headers)
+        self.content = content
 
 
 @pytest.fixture
@@ -185,3 +195,34 @@ def test_pages_offer_three_formats(owner_client, ideas, language, labels, page):
         assert label in html
     for url in urls:
         assert f'href="{url}?' in html
+
+
+# --------------------------------------------------------------------------- streaming
+
+
+def test_csv_export_streams_with_the_same_queries_per_chunk(owner_client, make_idea, monkeypatch):
+    """A CSV of any length: rows are read EXPORT_CHUNK at a time, each chunk costing the same
+    queries (its tags), never a query per row; a 100,000-row export is 50 such chunks."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from framja.ideas.views import casework as views
+
+    monkeypatch.setattr(views, "EXPORT_CHUNK", 2)
+
+    def queries_and_rows() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as queries:
+            response = owner_client.get(reverse("ideas-inbox-export", args=["csv"]))
+            assert response.streaming
+            body = b"".join(response.streaming_content).decode()
+        return len(queries), len(list(csv.reader(io.StringIO(body)))) - 1
+
+    counts = []
+    for _chunk in range(3):
+        make_idea(title="Första idén i biten")
+        make_idea(title="Andra idén i biten")
+        counts.append(queries_and_rows())
+    assert [rows for _queries, rows in counts] == [2, 4, 6]
+    per_chunk = {counts[1][0] - counts[0][0], counts[2][0] - counts[1][0]}
+    assert len(per_chunk) == 1  # the same for every chunk
+    assert per_chunk.pop() <= 1  # at most the chunk's tags

@@ -147,7 +147,7 @@ def test_csv_export_follows_the_filters(owner_client, make_idea):
     response = owner_client.get(reverse("ideas-inbox-export", args=["csv"]), {"q": "snöskoter"})
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
     assert len(rows) == 2
     assert rows[1][0] == sledge.reference
     assert rows[1][1].startswith("'=")  # formula neutralised

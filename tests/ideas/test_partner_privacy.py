@@ -166,8 +166,8 @@ def test_partner_does_not_see_who_is_responsible(
     assert shared.reference in inbox.content.decode()
     assert name not in inbox.content.decode()
     export = outsider_client.get(reverse("ideas-inbox-export", args=["csv"]), {"organisation": other_organisation.slug})
-    assert shared.reference in export.content.decode("utf-8-sig")
-    assert name not in export.content.decode("utf-8-sig")
+    assert shared.reference in export.getvalue().decode("utf-8-sig")
+    assert name not in export.getvalue().decode("utf-8-sig")
     assert owner_api.get(f"{API}/{shared.pk}").json()["assignee"]["name"] == name
     assert "assignee" not in partner_api.get(f"{API}/{shared.pk}").json()
     rows = partner_api.get(API).json()["items"]

@@ -227,9 +227,10 @@ class Observer:
         """`body`: a form (dict) for pages, JSON text for the API, or None."""
         response = isolated(client, method, url, body)
         self.cells.setdefault(key, {})[persona] = describe(response)
-        if key in CAPABILITY_URLS or getattr(response, "streaming", False):
-            return
-        body = response.content.decode("utf-8", errors="replace")
+        streamed_text = getattr(response, "streaming", False) and response.get("Content-Type", "").startswith("text/")
+        if key in CAPABILITY_URLS or (getattr(response, "streaming", False) and not streamed_text):
+            return  # files (attachments) are not searched; streamed text (CSV exports) is
+        body = response.getvalue().decode("utf-8", errors="replace")
         if body and response.get("Content-Type", "").startswith("application/json"):
             body = json.dumps(json.loads(body), ensure_ascii=False)  # "\u00e4" is "ä" to a reader
         self.leaks += [

@@ -158,7 +158,12 @@ def list_ideas(request: HttpRequest, filters: Query[IdeaFilters]) -> IdeaQuerySe
         include_withdrawn=filters.withdrawn,
         sort=filters.sort,
     )
-    return ideas.select_related("municipality", "stage", "assignee").with_supporter_count().with_full_casework(user)
+    return (
+        ideas.select_related("municipality", "stage", "assignee")
+        .defer("search_vector")  # searched in SQL, never read
+        .with_supporter_count()
+        .with_full_casework(user)
+    )
 
 
 @router.get("stages", response=list[StageOut], summary="The stages of a sluice")

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from framja.ideas.models import PUBLIC_STAGE_LABELS, Audience, Idea, IdeaQuerySet, Tag
 from framja.ideas.services.public import CONSENT_TEXT, validate_attachments
+from framja.places import option_cache
 from framja.places.forms import MunicipalityField
 from framja.places.models import Country, Municipality
 
@@ -146,6 +147,14 @@ class IdeaSubmitForm(HoneypotMixin):
             self.fields["email"].required = True
             self.fields["consent"].required = True
             self.fields["consent"].error_messages["required"] = _("Agree to how your contact details are stored.")
+
+    @property
+    def tags_cache_key(self) -> str:
+        """The cache version of the category checkboxes when they show nothing of this request
+        (unbound, none chosen through the address), else "" (rendered afresh)."""
+        if self.is_bound or self.initial.get("tags"):
+            return ""
+        return str(option_cache.version("ideas-tags"))
 
     @property
     def sdg_tags(self) -> list[Any]:

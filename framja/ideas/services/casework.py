@@ -47,7 +47,7 @@ from framja.ideas.models import (
     StageVisit,
     Tag,
 )
-from framja.ideas.services import public
+from framja.ideas.services import public, supporters
 from framja.notifications.services import queue_email
 
 logger = logging.getLogger(__name__)
@@ -616,6 +616,7 @@ def link_duplicate(*, duplicate: Idea, original: Idea, by: User | None) -> Dupli
         link = DuplicateLink.objects.create(duplicate=duplicate, original=root, created_by=by if by else None)
         # Ideas that pointed at the duplicate now point at the group's original.
         DuplicateLink.objects.filter(original=duplicate, removed_at=None).update(original=root)
+        supporters.recount([duplicate.pk, root.pk])  # the moved links sent no signal
         place = f"{root.reference} ({root.municipality})"
         _event(duplicate, Event.Kind.DUPLICATE_LINKED, by=by, public=True, text=place, original=root.pk)
         _event(
