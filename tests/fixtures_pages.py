@@ -285,8 +285,19 @@ def build_page_parameters(
                 )
             },
             "catalogue-registration-cancel": {"token": cancel_token},
-            "support-company-detail": {"pk": client_company.pk},
-            "support-person-detail": {"pk": client_person.pk},
+            **{
+                name: {"pk": client_company.pk}
+                for name in ("support-company-detail", "support-company-edit", "support-company-merge")
+            },
+            **{
+                name: {"pk": client_person.pk}
+                for name in (
+                    "support-person-detail",
+                    "support-person-edit",
+                    "support-person-demographics",
+                    "support-person-consent-withdraw",
+                )
+            },
             "support-referral-detail": {"pk": received.pk},
             "accounts-token-revoke": {"pk": api_token.pk},
             "accounts-invitation-revoke": {"pk": invitation.pk},
@@ -306,6 +317,7 @@ def build_page_parameters(
             ),
             "ideas-casework-detail": "dq=snöskotrar",
             "catalogue-start": f"need=affärsplan+och+finansiering&municipality={ostersund.pk}",
+            "support-referral-create": f"company={client_company.pk}",
         },
         # Django's reset link stores the token in the session and redirects to the form.
         follow={"accounts-password-reset-confirm"},

@@ -481,3 +481,30 @@ def referral_complete(*, referral: Referral, by: User | None, answer: str = "") 
     locked.answered_by = locked.answered_by or by
     locked.save(update_fields=["status", "completed_at", "answer", "answered_by"])
     return locked
+
+
+# --------------------------------------------------------------------------- pages' composite writes
+
+
+@transaction.atomic
+def person_record(
+    *,
+    organisation: Organisation,
+    person: Person | None = None,
+    company: Company | None = None,
+    role: str = "",
+    **fields: Any,
+) -> Person:
+    """Create (person None) or change a client person of the organisation and, with a company
+    and a role, link them to it; all or nothing."""
+    if company is not None and not Company.objects.clients_of(organisation).filter(pk=company.pk).exists():
+        raise _client_error(_("The company is not a client of your organisation."))
+    if person is None:
+        person = person_create(organisation=organisation, **fields)
+    else:
+        person = person_update(person=person, **fields)
+    if company is not None and role:
+        if PersonCompany.objects.filter(person=person, company=company, role=role).exists():
+            return person  # already linked so: a repeated form is no error
+        person_link_company(person=person, company=company, role=role)
+    return person

@@ -334,8 +334,19 @@ def build_world(capture_on_commit: Any) -> World:
             **{name: {"pk": offering.pk} for name in OFFERING_PAGES},
             **{name: {"pk": event.pk} for name in EVENT_PAGES},
             "catalogue-registration-cancel": {"token": cancel_token},
-            "support-company-detail": {"pk": client_company.pk},
-            "support-person-detail": {"pk": client_person.pk},
+            **{
+                name: {"pk": client_company.pk}
+                for name in ("support-company-detail", "support-company-edit", "support-company-merge")
+            },
+            **{
+                name: {"pk": client_person.pk}
+                for name in (
+                    "support-person-detail",
+                    "support-person-edit",
+                    "support-person-demographics",
+                    "support-person-consent-withdraw",
+                )
+            },
             "support-referral-detail": {"pk": support_referral.pk},
             # Its own id: on PostgreSQL ids are not the same across tables as they happen to be on SQLite.
             "catalogue-contact-request-answered": {"pk": contact_request.pk},
@@ -351,6 +362,7 @@ def build_world(capture_on_commit: Any) -> World:
                 ("ideas-inbox", "ideas-inbox-export", "ideas-dashboard", "ideas-dashboard-export"),
                 f"organisation={owning.slug}",
             ),
+            "support-referral-create": f"company={client_company.pk}",
         },
     )
     return World(
