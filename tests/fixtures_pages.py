@@ -252,6 +252,14 @@ def build_page_parameters(
         purpose="Uppföljning",
         given_on=timezone.localdate(),
     )
+    contact_request = catalogue_services.contact_request_send(
+        organisation=organisation,
+        offering=offering,
+        name="Frida Företagare",
+        email="frida@example.org",
+        need="Hjälp med likviditeten",
+        consent=True,
+    )
     received = support_services.referral_send(
         from_organisation=other_organisation, to_organisation=organisation, company=other_client, reason="Trenger lån"
     )
@@ -299,6 +307,7 @@ def build_page_parameters(
                 )
             },
             "support-referral-detail": {"pk": received.pk},
+            "support-contact-request-register": {"pk": contact_request.pk},
             "accounts-token-revoke": {"pk": api_token.pk},
             "accounts-invitation-revoke": {"pk": invitation.pk},
             "accounts-invitation-accept": {"token": found.group(1)},

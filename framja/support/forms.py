@@ -261,3 +261,29 @@ class ReferralForm(forms.Form):
         super().__init__(*args, **kwargs)
         to: Any = self.fields["to_organisation"]
         to.queryset = Organisation.objects.filter(is_active=True).exclude(pk=organisation.pk).order_by("name", "pk")
+
+
+class ContactRegisterForm(forms.Form):
+    """Optional company facts for a contact request turned into a client; the person and the
+    first effort come from the request."""
+
+    company_name = forms.CharField(
+        label=_("Company name"),
+        max_length=200,
+        required=False,
+        help_text=_("Leave empty if the person has no company yet."),
+    )
+    country = forms.ChoiceField(label=_("Country"), choices=Country.choices, initial=Country.SWEDEN)
+    organisation_number = CompanyForm.base_fields["organisation_number"]
+    role = forms.ChoiceField(label=_("Role in the company"), choices=[("", "—"), *CompanyRole.choices], required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        number = clean_organisation_number(data.get("organisation_number") or "")
+        if number and data.get("country"):
+            try:
+                validate_organisation_number(number, data["country"])
+            except forms.ValidationError as exc:
+                self.add_error("organisation_number", exc)
+        data["organisation_number"] = number
+        return data

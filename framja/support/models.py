@@ -437,6 +437,15 @@ class Effort(models.Model):
         related_name="efforts",
         verbose_name=_("from referral"),
     )
+    contact_request = models.OneToOneField(
+        "catalogue.ContactRequest",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="support_effort",
+        verbose_name=_("from contact request"),
+        help_text=_("The front-door request this first effort answered (one effort per request)."),
+    )
     # The snapshot, as it was when the effort was given (never recomputed).
     snapshot_gender = models.CharField(_("gender then"), max_length=20, choices=Gender.choices, blank=True)
     snapshot_age_band = models.CharField(_("age band then"), max_length=10, choices=AgeBand.choices, blank=True)

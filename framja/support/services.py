@@ -22,6 +22,8 @@ from django.utils.translation import gettext as _
 from framja.accounts.models import CASEWORK_ROLES, Membership, Organisation, User
 from framja.accounts.validators import clean_organisation_number
 from framja.audit import registry as audit
+from framja.catalogue import services as catalogue_services
+from framja.catalogue.models import ContactRequest
 from framja.notifications.services import queue_templated_email
 from framja.support.models import (
     Company,
@@ -29,6 +31,7 @@ from framja.support.models import (
     Consent,
     Demographics,
     Effort,
+    EffortKind,
     Gender,
     LeadershipTeam,
     Person,
@@ -296,6 +299,7 @@ def effort_log(
     outcome: str = "",
     internal_notes: str = "",
     referral: Referral | None = None,
+    contact_request: ContactRequest | None = None,
 ) -> Effort:
     """Log an effort given by the organisation, with the snapshot of the client's demographics
     (only those the organisation itself recorded under consent) and the company's leadership
@@ -332,6 +336,7 @@ def effort_log(
         outcome=outcome.strip(),
         internal_notes=internal_notes.strip(),
         referral=referral,
+        contact_request=contact_request,
     )
     _snapshot(effort)
     effort.full_clean()
@@ -508,3 +513,87 @@ def person_record(
             return person  # already linked so: a repeated form is no error
         person_link_company(person=person, company=company, role=role)
     return person
+
+
+# --------------------------------------------------------------------------- contact requests
+
+
+@dataclass(frozen=True)
+class Registered:
+    """What a contact request became: the client person (and company) and the first effort."""
+
+    person: Person | None
+    company: Company | None
+    effort: Effort
+    created: bool
+
+
+def _works_for(user: User | None, organisation: Organisation) -> bool:
+    return (
+        user is not None
+        and Membership.objects.filter(user=user, organisation=organisation, role__in=CASEWORK_ROLES).exists()
+    )
+
+
+@transaction.atomic
+def contact_request_register(
+    *,
+    contact_request: ContactRequest,
+    by: User | None,
+    company_name: str = "",
+    country: str = "SE",
+    organisation_number: str = "",
+    role: str = "",
+) -> Registered:
+    """Turn a contact request from the front door into a client and a first effort in one step:
+    the person (found by e-mail among the organisation's clients, else recorded), optionally
+    their company (found by organisation number, else registered) with their role, and an
+    advice effort dated today by the acting adviser, for the offering the request named. The
+    request is marked answered. A second call returns what the first made (created False)."""
+    locked = (
+        ContactRequest.objects.select_for_update(of=("self",)).select_related("offering").get(pk=contact_request.pk)
+    )
+    done = Effort.objects.filter(contact_request=locked).select_related("person", "company").first()
+    if done is not None:
+        return Registered(person=done.person, company=done.company, effort=done, created=False)
+    organisation = Organisation.objects.get(pk=locked.organisation_id)
+    person = Person.objects.of_organisation(organisation).filter(email__iexact=locked.email).order_by("pk").first()
+    if person is None:
+        person = person_create(
+            organisation=organisation,
+            name=locked.name,
+            email=locked.email,
+            municipality=locked.municipality,
+            plans_company=locked.stage == "idea",
+        )
+    company = None
+    if company_name.strip() or organisation_number.strip():
+        municipality = locked.municipality
+        try:
+            company, _created = company_register(
+                organisation=organisation,
+                country=country,
+                organisation_number=organisation_number,
+                name=company_name.strip(),
+                municipality=municipality if municipality is not None and municipality.country == country else None,
+            )
+        except ValidationError as exc:
+            raise ValidationError(
+                {("company_name" if name == "name" else name): errors for name, errors in exc.message_dict.items()}
+            ) from exc
+        if role and not PersonCompany.objects.filter(person=person, company=company, role=role).exists():
+            person_link_company(person=person, company=company, role=role)
+    offering = locked.offering if locked.offering and locked.offering.organisation_id == organisation.pk else None
+    effort = effort_log(
+        organisation=organisation,
+        given_on=timezone.localdate(),
+        kind=EffortKind.ADVICE,
+        company=company,
+        person=person,
+        offering=offering,
+        adviser=by if _works_for(by, organisation) else None,
+        internal_notes=locked.need,
+        contact_request=locked,
+    )
+    catalogue_services.contact_request_answered(contact_request=locked)
+    return Registered(person=person, company=company, effort=effort, created=True)

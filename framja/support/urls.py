@@ -17,6 +17,11 @@ urlpatterns = [
         views.person_consent_withdraw,
         name="support-person-consent-withdraw",
     ),
+    path(
+        "<slug:slug>/contact-requests/<dbid:pk>/",
+        views.contact_request_register,
+        name="support-contact-request-register",
+    ),
     path("<slug:slug>/efforts/new/", views.effort_create, name="support-effort-create"),
     path("<slug:slug>/referrals/", views.referrals, name="support-referrals"),
     path("<slug:slug>/referrals/new/", views.referral_create, name="support-referral-create"),

@@ -18,9 +18,11 @@ from django.views.decorators.http import require_POST, require_safe
 
 from framja.accounts.models import CASEWORK_ROLES, Organisation, User
 from framja.accounts.permissions import has_any_role, require
+from framja.catalogue.models import ContactRequest
 from framja.support import services
 from framja.support.forms import (
     CompanyForm,
+    ContactRegisterForm,
     DemographicsForm,
     EffortForm,
     MergeForm,
@@ -44,6 +46,9 @@ def clients(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = _casework_organisation(request, slug)
     context = {
         "organisation": organisation,
+        "contact_requests": ContactRequest.objects.for_organisation(organisation)
+        .unanswered()
+        .order_by("created_at", "pk"),
         "companies": Company.objects.clients_of(organisation).select_related("municipality").order_by("name", "pk"),
         "people": Person.objects.of_organisation(organisation)
         .prefetch_related("roles__company")
@@ -370,3 +375,33 @@ def referral_create(request: HttpRequest, slug: str) -> HttpResponse:
             return redirect("support-referral-detail", organisation.slug, referral.pk)
     context = {"organisation": organisation, "form": form, "client": company or person}
     return render(request, "support/referral_form.html", context)
+
+
+@login_required
+def contact_request_register(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """A contact request from the front door, and the step that makes it a client with a first
+    effort (POST). A second submit leads to what the first one made."""
+    organisation = _casework_organisation(request, slug)
+    contact = get_object_or_404(
+        ContactRequest.objects.for_organisation(organisation).select_related("offering", "municipality"), pk=pk
+    )
+    done = Effort.objects.filter(contact_request=contact).select_related("person", "company").first()
+    form = ContactRegisterForm(request.POST or None) if done is None else None
+    if request.method == "POST" and (form is None or form.is_valid()):
+        data = form.cleaned_data if form is not None else {}
+        try:
+            registered = services.contact_request_register(contact_request=contact, by=_user(request), **data)
+        except ValidationError as exc:
+            if form is None:  # a registered request is only looked up: nothing to refuse
+                raise
+            form.add_error(None, exc)
+        else:
+            if registered.created:
+                messages.success(request, _("The person is your client now, with a first effort logged today."))
+            if registered.company is not None:
+                return redirect("support-company-detail", organisation.slug, registered.company.pk)
+            if registered.person is not None:
+                return redirect("support-person-detail", organisation.slug, registered.person.pk)
+            return redirect("support-clients", organisation.slug)
+    context = {"organisation": organisation, "contact": contact, "form": form, "done": done}
+    return render(request, "support/contact_request.html", context)

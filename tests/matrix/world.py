@@ -350,6 +350,7 @@ def build_world(capture_on_commit: Any) -> World:
             "support-referral-detail": {"pk": support_referral.pk},
             # Its own id: on PostgreSQL ids are not the same across tables as they happen to be on SQLite.
             "catalogue-contact-request-answered": {"pk": contact_request.pk},
+            "support-contact-request-register": {"pk": contact_request.pk},
             "accounts-invitation-revoke": {"pk": invitation.pk},
             "accounts-invitation-accept": {"token": found.group(1)},
             "accounts-password-reset-confirm": {
