@@ -304,6 +304,8 @@ def build_page_parameters(
                     "support-person-edit",
                     "support-person-demographics",
                     "support-person-consent-withdraw",
+                    "support-person-export",
+                    "support-person-erase",
                 )
             },
             "support-referral-detail": {"pk": received.pk},

@@ -51,6 +51,8 @@ QUERY_BUDGET = {
     # An administrator's read of a person's demographics writes its audit entry (a savepoint, the
     # insert and its release) on every view.
     "support-person-detail": 14,
+    # The person's own data export: the person and each kind of their data once, and the audit entry.
+    "support-person-export": 16,
 }
 
 

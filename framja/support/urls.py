@@ -22,6 +22,8 @@ urlpatterns = [
         views.contact_request_register,
         name="support-contact-request-register",
     ),
+    path("<slug:slug>/people/<dbid:pk>/export/", views.person_export, name="support-person-export"),
+    path("<slug:slug>/people/<dbid:pk>/erase/", views.person_erase, name="support-person-erase"),
     path("<slug:slug>/efforts/new/", views.effort_create, name="support-effort-create"),
     path("<slug:slug>/referrals/", views.referrals, name="support-referrals"),
     path("<slug:slug>/referrals/new/", views.referral_create, name="support-referral-create"),

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -405,3 +405,35 @@ def contact_request_register(request: HttpRequest, slug: str, pk: int) -> HttpRe
             return redirect("support-clients", organisation.slug)
     context = {"organisation": organisation, "contact": contact, "form": form, "done": done}
     return render(request, "support/contact_request.html", context)
+
+
+# --------------------------------------------------------------------------- privacy
+
+
+@require_safe
+@login_required
+def person_export(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The person's own data as a JSON file, for our administrators to hand over (audited)."""
+    _organisation, person = _admin_person(request, slug, pk)
+    response = JsonResponse(
+        services.person_export(person=person, by=request.user), json_dumps_params={"ensure_ascii": False, "indent": 2}
+    )
+    response["Content-Disposition"] = f'attachment; filename="person-{person.pk}.json"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def person_erase(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Erase the person after a confirmation; their efforts stay, anonymised."""
+    organisation, person = _admin_person(request, slug, pk)
+    if request.method == "POST":
+        services.person_erase(person=person)
+        messages.success(request, _("The person is erased. Their efforts stay, without the link to them."))
+        return redirect("support-clients", organisation.slug)
+    context = {
+        "organisation": organisation,
+        "person": person,
+        "efforts": Effort.objects.filter(person=person).count(),
+    }
+    return render(request, "support/person_erase.html", context)

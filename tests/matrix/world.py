@@ -345,6 +345,8 @@ def build_world(capture_on_commit: Any) -> World:
                     "support-person-edit",
                     "support-person-demographics",
                     "support-person-consent-withdraw",
+                    "support-person-export",
+                    "support-person-erase",
                 )
             },
             "support-referral-detail": {"pk": support_referral.pk},
