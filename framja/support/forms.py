@@ -44,6 +44,12 @@ class EffortForm(forms.Form):
     outcome = forms.CharField(
         label=_("Outcome"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=5000
     )
+    follow_up_on = forms.DateField(
+        label=_("Follow up on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Optional. The client appears under “To follow up” from this day until their next effort."),
+    )
     internal_notes = forms.CharField(
         label=_("Internal notes"),
         widget=forms.Textarea(attrs={"rows": 3}),

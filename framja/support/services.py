@@ -302,6 +302,7 @@ def effort_log(
     internal_notes: str = "",
     referral: Referral | None = None,
     contact_request: ContactRequest | None = None,
+    follow_up_on: date | None = None,
 ) -> Effort:
     """Log an effort given by the organisation, with the snapshot of the client's demographics
     (only those the organisation itself recorded under consent) and the company's leadership
@@ -339,6 +340,7 @@ def effort_log(
         internal_notes=internal_notes.strip(),
         referral=referral,
         contact_request=contact_request,
+        follow_up_on=follow_up_on,
     )
     _snapshot(effort)
     effort.full_clean()

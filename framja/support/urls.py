@@ -25,6 +25,7 @@ urlpatterns = [
     path("<slug:slug>/people/<dbid:pk>/export/", views.person_export, name="support-person-export"),
     path("<slug:slug>/people/<dbid:pk>/erase/", views.person_erase, name="support-person-erase"),
     path("<slug:slug>/efforts/new/", views.effort_create, name="support-effort-create"),
+    path("<slug:slug>/follow-up/", views.follow_up, name="support-follow-up"),
     path("<slug:slug>/referrals/", views.referrals, name="support-referrals"),
     path("<slug:slug>/referrals/new/", views.referral_create, name="support-referral-create"),
     path("<slug:slug>/referrals/<dbid:pk>/", views.referral_detail, name="support-referral-detail"),

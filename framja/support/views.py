@@ -437,3 +437,18 @@ def person_erase(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "efforts": Effort.objects.filter(person=person).count(),
     }
     return render(request, "support/person_erase.html", context)
+
+
+@require_safe
+@login_required
+def follow_up(request: HttpRequest, slug: str) -> HttpResponse:
+    """Clients to follow up: efforts whose follow-up date has come and that no later effort for
+    the client has answered yet, the longest waiting first."""
+    organisation = _casework_organisation(request, slug)
+    due = (
+        Effort.objects.of_organisation(organisation)
+        .follow_up_due(timezone.localdate())
+        .select_related("company", "person", "adviser", "offering")
+        .order_by("follow_up_on", "pk")
+    )
+    return render(request, "support/follow_up.html", {"organisation": organisation, "efforts": due})
