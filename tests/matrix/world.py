@@ -275,6 +275,7 @@ def build_world(capture_on_commit: Any) -> World:
         organisation=owning, name="Linnea Klient", email="linnea.klient@example.org"
     )
     support_services.person_link_company(person=client_person, company=client_company, role="owner")
+    duplicate_company, _created = support_services.company_register(organisation=owning, name="Fjällbageriet")
     support_services.demographics_record(
         person=client_person,
         by=admin,
@@ -391,6 +392,7 @@ def build_world(capture_on_commit: Any) -> World:
             "person_id": client_person.pk,
             "effort_id": support_effort.pk,
             "referral_id": support_referral.pk,
+            "contact_request_id": contact_request.pk,
         },
         api_routes={
             "/api/v1/places/sni/{code}": {"code": sni.code},
@@ -440,6 +442,16 @@ def build_world(capture_on_commit: Any) -> World:
                 "reason": "Matrisprov",
             },
             "POST /api/v1/support/referrals/{referral_id}/answer": {"accept": True},
+            "PUT /api/v1/support/companies/{company_id}": {
+                "name": "Fjällbageriet AB",
+                "organisation_number": "556036-0793",
+            },
+            "POST /api/v1/support/companies/{company_id}/merge": {
+                "organisation": owning.slug,
+                "duplicate": duplicate_company.pk,
+            },
+            "PUT /api/v1/support/people/{person_id}": {"name": "Linnea Klient"},
+            "POST /api/v1/support/contact-requests/{contact_request_id}/register": {},
         },
         secrets={
             # The submitter, supporters and internal notes: the idea's caseworkers only.
