@@ -210,6 +210,9 @@ FRAMJA_EMBEDDING_MODEL = env_str("FRAMJA_EMBEDDING_MODEL", "")
 # while typing, and from which two ideas become a candidate pair in the regional view.
 FRAMJA_IDEAS_SUGGEST_FROM = env_float("FRAMJA_IDEAS_SUGGEST_FROM", 0.15)
 FRAMJA_IDEAS_DUPLICATE_THRESHOLD = env_float("FRAMJA_IDEAS_DUPLICATE_THRESHOLD", 0.15)
+# Support log: a client person with no effort, referral or change for this many months is
+# anonymised by the daily retention job (framja/support/tasks.py, docs/support-log.md).
+FRAMJA_SUPPORT_RETENTION_MONTHS = env_int("FRAMJA_SUPPORT_RETENTION_MONTHS", 36)
 
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", _("Swedish")), ("nb", _("Norwegian Bokmål")), ("en", _("English"))]

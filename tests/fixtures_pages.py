@@ -254,6 +254,14 @@ def build_page_parameters(
         purpose="Uppföljning",
         given_on=timezone.localdate(),
     )
+    contact_request = catalogue_services.contact_request_send(
+        organisation=organisation,
+        offering=offering,
+        name="Frida Företagare",
+        email="frida@example.org",
+        need="Hjälp med likviditeten",
+        consent=True,
+    )
     received = support_services.referral_send(
         from_organisation=other_organisation, to_organisation=organisation, company=other_client, reason="Trenger lån"
     )
@@ -293,9 +301,23 @@ def build_page_parameters(
                 )
             },
             "catalogue-registration-cancel": {"token": cancel_token},
-            "support-company-detail": {"pk": client_company.pk},
-            "support-person-detail": {"pk": client_person.pk},
+            **{
+                name: {"pk": client_company.pk}
+                for name in ("support-company-detail", "support-company-edit", "support-company-merge")
+            },
+            **{
+                name: {"pk": client_person.pk}
+                for name in (
+                    "support-person-detail",
+                    "support-person-edit",
+                    "support-person-demographics",
+                    "support-person-consent-withdraw",
+                    "support-person-export",
+                    "support-person-erase",
+                )
+            },
             "support-referral-detail": {"pk": received.pk},
+            "support-contact-request-register": {"pk": contact_request.pk},
             "accounts-token-revoke": {"pk": api_token.pk},
             "accounts-invitation-revoke": {"pk": invitation.pk},
             "accounts-invitation-accept": {"token": found.group(1)},
@@ -320,6 +342,7 @@ def build_page_parameters(
             ),
             "ideas-casework-detail": "dq=snöskotrar",
             "catalogue-start": f"need=affärsplan+och+finansiering&municipality={ostersund.pk}",
+            "support-referral-create": f"company={client_company.pk}",
         },
         # Django's reset link stores the token in the session and redirects to the form.
         follow={"accounts-password-reset-confirm"},

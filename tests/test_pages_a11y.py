@@ -61,6 +61,8 @@ QUERY_BUDGET = {
     "ideas-submit": 21,
     "accounts-organisation-create": 14,  # idem: its municipality picker
     "accounts-organisation-edit": 16,  # idem
+    # The person's own data export: the person and each kind of their data once, and the audit entry.
+    "support-person-export": 16,
 }
 
 

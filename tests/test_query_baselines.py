@@ -366,6 +366,28 @@ def add_support_effort(w: SimpleNamespace, n: int) -> str:
     return effort.outcome
 
 
+def add_follow_up(w: SimpleNamespace, n: int) -> str:
+    """An effort due for follow-up, for a company and a person of its own, with an adviser."""
+    today = timezone.localdate()
+    effort = support_services.effort_log(
+        organisation=w.organisation,
+        company=_support_company(w, n),
+        person=support_services.person_create(organisation=w.organisation, name=f"Uppföljd Person{n}"),
+        adviser=w.owner,
+        offering=w.offering,
+        given_on=today - timedelta(days=7),
+        follow_up_on=today,
+        kind="advice",
+    )
+    return effort.person.name if effort.person else ""
+
+
+def add_support_contact_request(w: SimpleNamespace, n: int) -> str:
+    """An unanswered contact request: the client list links it by the person's name."""
+    add_contact_request(w, n)
+    return f"Eva Ek {n}"
+
+
 def add_company_effort(w: SimpleNamespace, n: int) -> str:
     """An effort for the world's client company, with an offering and an adviser."""
     if not hasattr(w, "company"):
@@ -486,6 +508,8 @@ PAGE_CASES = [
     page("support-clients", "owner", add_support_company, kwargs=SLUG),
     page("support-clients", "owner", add_support_person, kwargs=SLUG),
     page("support-referrals", "owner", add_support_referral, kwargs=SLUG),
+    page("support-follow-up", "owner", add_follow_up, kwargs=SLUG),
+    page("support-clients", "owner", add_support_contact_request, kwargs=SLUG),
     page(
         "support-company-detail",
         "owner",

@@ -220,3 +220,33 @@ def connect_signals() -> None:
     post_save.connect(_after_save, dispatch_uid="framja_audit_post_save")
     post_delete.connect(_after_delete, dispatch_uid="framja_audit_post_delete")
     m2m_changed.connect(_m2m_changed, dispatch_uid="framja_audit_m2m")
+
+
+def redact_entries(
+    model: type[models.Model], object_ids: Collection[Any], *, fields: Collection[str] = (), name: bool = True
+) -> int:
+    """Erasure of personal data (GDPR art. 17): scrub what past entries of these objects kept of
+    a person. Their name (`object_repr`, when `name`) and the values of `fields` become "•••";
+    who did what when stays. The one exception to the log being append-only. Returns the number
+    of entries changed."""
+    from framja.audit.models import AuditEntry
+
+    if not object_ids:
+        return 0
+    entries = AuditEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(model), object_id__in=[str(pk) for pk in object_ids]
+    )
+    changed = 0
+    for entry in entries.only("pk", "object_repr", "changes"):
+        changes = dict(entry.changes or {})
+        for key in fields:
+            pair = changes.get(key)
+            if isinstance(pair, list):
+                changes[key] = [REDACTED if value not in (None, "") else value for value in pair]
+        update: dict[str, Any] = {"changes": changes}
+        if name:
+            update |= {"object_repr": REDACTED, "object_repr_translations": {}}
+        if changes != entry.changes or (name and entry.object_repr != REDACTED):
+            AuditEntry.objects.filter(pk=entry.pk).update(**update)
+            changed += 1
+    return changed

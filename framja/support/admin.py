@@ -45,7 +45,7 @@ class EffortAdmin(admin.ModelAdmin[Effort]):
     list_select_related = ("organisation", "company")
     exclude = Effort.SNAPSHOT_FIELDS
     autocomplete_fields = ("organisation", "company", "person", "adviser")
-    raw_id_fields = ("offering", "referral")
+    raw_id_fields = ("offering", "referral", "contact_request")
 
 
 @admin.register(Referral)

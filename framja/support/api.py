@@ -6,13 +6,16 @@ administrators of the person's organisation and never read back here (only on th
 every read is audited). Anything not visible is a 404. Every write is one atomic service call.
 """
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Q
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Status
 from ninja.pagination import paginate
@@ -20,6 +23,9 @@ from ninja.pagination import paginate
 from framja.accounts.api import MAX_ID, resolve_municipalities
 from framja.accounts.models import CASEWORK_ROLES, Organisation, User
 from framja.accounts.permissions import has_any_role, require
+from framja.catalogue.models import ContactRequest
+from framja.idempotency import api as idempotency
+from framja.idempotency.services import KeyReusedError
 from framja.pagination import BoundedPagination
 from framja.places.models import SniCode
 from framja.support import services
@@ -28,7 +34,10 @@ from framja.support.schemas import (
     ClientPersonOut,
     CompanyFilter,
     CompanyIn,
+    CompanyMergeIn,
     CompanyOut,
+    CompanyUpdateIn,
+    ContactRegisterIn,
     DemographicsIn,
     EffortFilter,
     EffortIn,
@@ -36,10 +45,12 @@ from framja.support.schemas import (
     PersonFilter,
     PersonIn,
     PersonRoleIn,
+    PersonUpdateIn,
     ReferralAnswerIn,
     ReferralFilter,
     ReferralIn,
     ReferralOut,
+    RegisteredOut,
 )
 
 router = Router(tags=["support"])
@@ -94,6 +105,41 @@ def _referrals(request: HttpRequest) -> Any:
     )
 
 
+def _once(request: HttpRequest, status: int, build: Callable[[], dict[str, Any]]) -> HttpResponse:
+    """Do a create once per `Idempotency-Key` (optional): a retry with the same key and body gets
+    the first answer and writes nothing. `build` writes and returns the answer's body, inside
+    the transaction that also stores it."""
+    attempt = idempotency.attempt(request, caller=f"user:{request.user.pk}")
+    if attempt is not None and attempt.replay is not None:
+        return idempotency.answer(*attempt.replay)
+    try:
+        with transaction.atomic():
+            body = build()
+            idempotency.finish(attempt, status=status, body=body)
+    except KeyReusedError as exc:
+        raise idempotency.conflict() from exc
+    return idempotency.answer(status, body)
+
+
+def _company_fields(data: dict[str, Any]) -> dict[str, Any]:
+    data["municipality"] = _municipality(data["municipality"], "municipality")
+    data["sni_code"] = _sni(data["sni_code"])
+    data["legal_form"] = data["legal_form"] or ""
+    return data
+
+
+def _client_company(request: HttpRequest, company_id: int) -> Company:
+    """A company one of the caller's organisations has as a client (or any, for staff)."""
+    return get_object_or_404(Company.objects.visible_to(request.user), pk=company_id)
+
+
+def _admin_person(request: HttpRequest, person_id: int) -> Person:
+    """A person whose recording organisation's administrators include the caller (404 otherwise)."""
+    person = get_object_or_404(Person.objects.select_related("organisation", "municipality"), pk=person_id)
+    require(person.demographics_visible_to(request.user))
+    return person
+
+
 # --- companies ---------------------------------------------------------------------------------
 
 
@@ -125,11 +171,30 @@ def company_create(request: HttpRequest, payload: CompanyIn) -> Any:
     organisation = _casework(request, payload.organisation)
     data = payload.dict()
     data.pop("organisation")
-    data["municipality"] = _municipality(data["municipality"], "municipality")
-    data["sni_code"] = _sni(data["sni_code"])
-    data["legal_form"] = data["legal_form"] or ""
-    company, _created = services.company_register(organisation=organisation, **data)
+    company, _created = services.company_register(organisation=organisation, **_company_fields(data))
     return Status(201, _companies(request).get(pk=company.pk))
+
+
+@router.put("/companies/{company_id}", response=CompanyOut, summary="Replace a client company's register data")
+def company_update(request: HttpRequest, payload: CompanyUpdateIn, company_id: int = Path(..., ge=1, le=MAX_ID)) -> Any:
+    company = _client_company(request, company_id)
+    data = _company_fields(payload.dict())
+    services.company_update(company=company, **data)
+    return _companies(request).get(pk=company.pk)
+
+
+@router.post(
+    "/companies/{company_id}/merge",
+    response=CompanyOut,
+    summary="Merge a duplicate into this company (both clients of the organisation; audited)",
+)
+def company_merge(request: HttpRequest, payload: CompanyMergeIn, company_id: int = Path(..., ge=1, le=MAX_ID)) -> Any:
+    organisation = _casework(request, payload.organisation)
+    keep = get_object_or_404(Company.objects.clients_of(organisation), pk=company_id)
+    unknown = _("Not found, or not visible to you.")
+    duplicate = _pick(Company.objects.clients_of(organisation), payload.duplicate, "duplicate", unknown)
+    services.company_merge(keep=keep, duplicate=duplicate)
+    return _companies(request).get(pk=keep.pk)
 
 
 # --- people ------------------------------------------------------------------------------------
@@ -151,12 +216,47 @@ def person_detail(request: HttpRequest, person_id: int = Path(..., ge=1, le=MAX_
 
 @router.post("/people", response={201: ClientPersonOut}, summary="Record a client person")
 def person_create(request: HttpRequest, payload: PersonIn) -> Any:
+    """Send an `Idempotency-Key` header to retry safely: a retry records no second person."""
     organisation = _casework(request, payload.organisation)
     data = payload.dict()
     data.pop("organisation")
     data["municipality"] = _municipality(data["municipality"], "municipality")
-    person = services.person_create(organisation=organisation, **data)
-    return Status(201, _people(request).get(pk=person.pk))
+
+    def build() -> dict[str, Any]:
+        person = services.person_create(organisation=organisation, **data)
+        return ClientPersonOut.from_orm(_people(request).get(pk=person.pk)).model_dump(mode="json")
+
+    return _once(request, 201, build)
+
+
+@router.put("/people/{person_id}", response=ClientPersonOut, summary="Replace a client person's details")
+def person_update(request: HttpRequest, payload: PersonUpdateIn, person_id: int = Path(..., ge=1, le=MAX_ID)) -> Any:
+    person = _own_person(request, person_id)
+    data = payload.dict()
+    data["municipality"] = _municipality(data["municipality"], "municipality")
+    services.person_update(person=person, **data)
+    return _people(request).get(pk=person.pk)
+
+
+@router.get(
+    "/people/{person_id}/export",
+    response=dict[str, Any],
+    summary="The person's own data export (administrators; audited)",
+)
+def person_export(request: HttpRequest, person_id: int = Path(..., ge=1, le=MAX_ID)) -> Any:
+    """Everything about the person, demographics included: for handing to the person (GDPR art.
+    15 and 20). Only here and on the page do demographics leave per person."""
+    return services.person_export(person=_admin_person(request, person_id), by=request.user)
+
+
+@router.delete(
+    "/people/{person_id}",
+    response={204: None},
+    summary="Erase the person (administrators); their efforts stay, anonymised",
+)
+def person_erase(request: HttpRequest, person_id: int = Path(..., ge=1, le=MAX_ID)) -> Any:
+    services.person_erase(person=_admin_person(request, person_id))
+    return Status(204, None)
 
 
 def _own_person(request: HttpRequest, person_id: int) -> Person:
@@ -223,6 +323,8 @@ def effort_list(request: HttpRequest, filters: Query[EffortFilter]) -> Any:
         efforts = efforts.filter(company_id=filters.company)
     if filters.person:
         efforts = efforts.filter(person_id=filters.person)
+    if filters.follow_up_due:
+        efforts = efforts.follow_up_due(timezone.localdate())
     return efforts.order_by("-given_on", "-pk")
 
 
@@ -242,24 +344,31 @@ def _pick(queryset: Any, pk: int | None, field: str, message: str) -> Any:
 
 @router.post("/efforts", response={201: EffortOut}, summary="Log an effort (also as the answer to a referral)")
 def effort_create(request: HttpRequest, payload: EffortIn) -> Any:
+    """Send an `Idempotency-Key` header to retry safely: a retry logs no second effort."""
     organisation = _casework(request, payload.organisation)
     unknown = _("Not found, or not visible to you.")
-    effort = services.effort_log(
-        organisation=organisation,
-        company=_pick(Company.objects.visible_to(request.user), payload.company, "company", unknown),
-        person=_pick(Person.objects.visible_to(request.user), payload.person, "person", unknown),
-        referral=_pick(Referral.objects.received_by(organisation), payload.referral, "referral", unknown),
-        offering=_pick(offerings_of(organisation), payload.offering, "offering", unknown),
-        adviser=_pick(User.objects.all(), payload.adviser, "adviser", unknown),
-        given_on=payload.given_on,
-        hours=Decimal(str(round(payload.hours, 2))),
-        amount=payload.amount,
-        currency=payload.currency or "",
-        kind=payload.kind,
-        outcome=payload.outcome,
-        internal_notes=payload.internal_notes,
-    )
-    return Status(201, _efforts(request).get(pk=effort.pk))
+    fields = {
+        "organisation": organisation,
+        "company": _pick(Company.objects.visible_to(request.user), payload.company, "company", unknown),
+        "person": _pick(Person.objects.visible_to(request.user), payload.person, "person", unknown),
+        "referral": _pick(Referral.objects.received_by(organisation), payload.referral, "referral", unknown),
+        "offering": _pick(offerings_of(organisation), payload.offering, "offering", unknown),
+        "adviser": _pick(User.objects.all(), payload.adviser, "adviser", unknown),
+        "given_on": payload.given_on,
+        "hours": Decimal(str(round(payload.hours, 2))),
+        "amount": payload.amount,
+        "currency": payload.currency or "",
+        "kind": payload.kind,
+        "outcome": payload.outcome,
+        "internal_notes": payload.internal_notes,
+        "follow_up_on": payload.follow_up_on,
+    }
+
+    def build() -> dict[str, Any]:
+        effort = services.effort_log(**fields)
+        return EffortOut.from_orm(_efforts(request).get(pk=effort.pk)).model_dump(mode="json")
+
+    return _once(request, 201, build)
 
 
 # --- referrals ---------------------------------------------------------------------------------
@@ -286,19 +395,26 @@ def referral_detail(request: HttpRequest, referral_id: int = Path(..., ge=1, le=
 
 @router.post("/referrals", response={201: ReferralOut}, summary="Refer a client to another organisation")
 def referral_create(request: HttpRequest, payload: ReferralIn) -> Any:
+    """Send an `Idempotency-Key` header to retry safely: a retry sends no second referral."""
     sender = _casework(request, payload.from_organisation)
     receiver = _organisation(payload.to_organisation)
     unknown = _("Not found, or not visible to you.")
     user = request.user
-    referral = services.referral_send(
-        from_organisation=sender,
-        to_organisation=receiver,
-        company=_pick(Company.objects.clients_of(sender), payload.company, "company", unknown),
-        person=_pick(Person.objects.of_organisation(sender), payload.person, "person", unknown),
-        reason=payload.reason,
-        by=user if isinstance(user, User) else None,
-    )
-    return Status(201, _referrals(request).get(pk=referral.pk))
+    company = _pick(Company.objects.clients_of(sender), payload.company, "company", unknown)
+    person = _pick(Person.objects.of_organisation(sender), payload.person, "person", unknown)
+
+    def build() -> dict[str, Any]:
+        referral = services.referral_send(
+            from_organisation=sender,
+            to_organisation=receiver,
+            company=company,
+            person=person,
+            reason=payload.reason,
+            by=user if isinstance(user, User) else None,
+        )
+        return ReferralOut.from_orm(_referrals(request).get(pk=referral.pk)).model_dump(mode="json")
+
+    return _once(request, 201, build)
 
 
 @router.post("/referrals/{referral_id}/answer", response=ReferralOut, summary="Accept or decline (the receiver)")
@@ -312,3 +428,27 @@ def referral_answer(
         referral=referral, by=user if isinstance(user, User) else None, accept=payload.accept, answer=payload.answer
     )
     return _referrals(request).get(pk=referral.pk)
+
+
+# --- contact requests --------------------------------------------------------------------------
+
+
+@router.post(
+    "/contact-requests/{contact_request_id}/register",
+    response=RegisteredOut,
+    summary="Make a contact request a client with a first effort (once; a retry returns the same)",
+)
+def contact_request_register(
+    request: HttpRequest, payload: ContactRegisterIn, contact_request_id: int = Path(..., ge=1, le=MAX_ID)
+) -> Any:
+    contact = get_object_or_404(ContactRequest, pk=contact_request_id)
+    require(has_any_role(request.user, contact.organisation_id, CASEWORK_ROLES))
+    user = request.user
+    return services.contact_request_register(
+        contact_request=contact,
+        by=user if isinstance(user, User) else None,
+        company_name=payload.company_name,
+        country=payload.country,
+        organisation_number=payload.organisation_number,
+        role=payload.role or "",
+    )

@@ -105,12 +105,17 @@ def _effort(
     if kind == "financing" and profile.amount is not None:
         low, high = profile.amount
         amount = Decimal(rng.randrange(low, high, 5_000))
+    given_on = timezone.localdate() - timedelta(days=rng.randint(1, 360))
+    # Every seventh company gets a follow-up a month later (no draw: the demo's numbers stay);
+    # those whose month has passed without a newer effort show under "to follow up".
+    follow_up_on = given_on + timedelta(days=30) if company.pk % 7 == 0 else None
     return services.effort_log(
         organisation=organisation,
         company=company,
         offering=offering,
         adviser=adviser,
-        given_on=timezone.localdate() - timedelta(days=rng.randint(1, 360)),
+        given_on=given_on,
+        follow_up_on=follow_up_on,
         kind=kind,
         hours=Decimal(rng.choice((1, 1.5, 2, 3, 4, 6, 8))).quantize(Decimal("0.1")),
         amount=amount,

@@ -391,6 +391,14 @@ class EffortQuerySet(models.QuerySet["Effort"]):
     def for_company(self, company: Company | int) -> EffortQuerySet:
         return self.filter(company=company)
 
+    def follow_up_due(self, on: date) -> EffortQuerySet:
+        """Efforts whose follow-up date has come, for clients that got no later effort from the
+        same organisation since (logging the next effort is the follow-up)."""
+        later = Effort.objects.filter(
+            organisation=models.OuterRef("organisation"), pk__gt=models.OuterRef("pk")
+        ).filter(Q(company_id=models.OuterRef("company_id")) | Q(person_id=models.OuterRef("person_id")))
+        return self.filter(follow_up_on__lte=on).exclude(models.Exists(later))
+
 
 class Effort(models.Model):
     """One support effort (insats) given by an organisation to a company or a person.
@@ -428,6 +436,12 @@ class Effort(models.Model):
     currency = models.CharField(_("currency"), max_length=3, choices=EffortCurrency.choices, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=EffortKind.choices)
     outcome = models.TextField(_("outcome"), blank=True, max_length=5000)
+    follow_up_on = models.DateField(
+        _("follow up on"),
+        null=True,
+        blank=True,
+        help_text=_("The client appears under “To follow up” from this day until you log their next effort."),
+    )
     internal_notes = models.TextField(_("internal notes"), blank=True, max_length=5000)
     referral = models.ForeignKey(
         "Referral",
@@ -436,6 +450,15 @@ class Effort(models.Model):
         blank=True,
         related_name="efforts",
         verbose_name=_("from referral"),
+    )
+    contact_request = models.OneToOneField(
+        "catalogue.ContactRequest",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="support_effort",
+        verbose_name=_("from contact request"),
+        help_text=_("The front-door request this first effort answered (one effort per request)."),
     )
     # The snapshot, as it was when the effort was given (never recomputed).
     snapshot_gender = models.CharField(_("gender then"), max_length=20, choices=Gender.choices, blank=True)
@@ -476,7 +499,10 @@ class Effort(models.Model):
         verbose_name = _("support effort")
         verbose_name_plural = _("support efforts")
         ordering = ["-given_on", "-pk"]
-        indexes = [models.Index(fields=["organisation", "-given_on"])]
+        indexes = [
+            models.Index(fields=["organisation", "-given_on"]),
+            models.Index(fields=["organisation", "follow_up_on"], name="support_effort_follow_up_idx"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(hours__gte=0), name="support_effort_hours_not_negative"),
         ]
@@ -492,6 +518,10 @@ class Effort(models.Model):
             errors["currency"] = ValidationError(_("Give the currency of the amount."), code="required")
         if self.given_on is not None and self.given_on > timezone.localdate():
             errors["given_on"] = ValidationError(_("The effort lies in the future."), code="future")
+        if self.follow_up_on is not None and self.given_on is not None and self.follow_up_on <= self.given_on:
+            errors["follow_up_on"] = ValidationError(
+                _("The follow-up comes after the effort's date."), code="before_effort"
+            )
         if errors:
             raise ValidationError(errors)
 

@@ -1,11 +1,13 @@
-"""The support log's menu entries (clients and referrals, per organisation) and workspace item
-(referrals to answer), shown to the roles the pages admit: the casework roles (adviser,
-coordinator, administrator). The count is one aggregate query for all the person's organisations."""
+"""The support log's menu entries (clients, to follow up and referrals, per organisation) and
+workspace items (referrals to answer, clients to follow up), shown to the roles the pages
+admit: the casework roles (adviser, coordinator, administrator). Each count is one aggregate
+query for all the person's organisations."""
 
 from __future__ import annotations
 
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from framja.accounts.models import CASEWORK_ROLES, Organisation
@@ -18,7 +20,7 @@ from framja.navigation import (
     per_organisation,
     register_group,
 )
-from framja.support.models import Referral
+from framja.support.models import Effort, Referral
 
 CASEWORKERS = tuple(str(role) for role in CASEWORK_ROLES)
 
@@ -31,6 +33,13 @@ MENU = [
         links=per_organisation("support-clients", roles=CASEWORKERS),
         group="support",
         weight=400,
+    ),
+    MenuEntry(
+        key="support-follow-up",
+        label=_("To follow up"),
+        links=per_organisation("support-follow-up", roles=CASEWORKERS),
+        group="support",
+        weight=405,
     ),
     MenuEntry(
         key="support-referrals",
@@ -59,6 +68,23 @@ def _to_answer(viewer: Viewer, organisations: list[OrganisationLike]) -> dict[in
     return dict(counted)
 
 
+def _to_follow_up(viewer: Viewer, organisations: list[OrganisationLike]) -> dict[int, int]:
+    due = (
+        Effort.objects.follow_up_due(timezone.localdate())
+        .filter(organisation=OuterRef("pk"))
+        .order_by()
+        .values("organisation")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    counted = (
+        Organisation.objects.filter(pk__in=[o.pk for o in organisations])
+        .annotate(n=Coalesce(Subquery(due[:1], output_field=IntegerField()), Value(0)))
+        .values_list("pk", "n")
+    )
+    return dict(counted)
+
+
 WORKSPACE = [
     WorkspaceItem(
         key="support-referrals-to-answer",
@@ -67,5 +93,13 @@ WORKSPACE = [
         counts=_to_answer,
         url=organisation_url("support-referrals"),
         weight=400,
+    ),
+    WorkspaceItem(
+        key="support-clients-to-follow-up",
+        label=_("Clients to follow up"),
+        roles=CASEWORKERS,
+        counts=_to_follow_up,
+        url=organisation_url("support-follow-up"),
+        weight=405,
     ),
 ]

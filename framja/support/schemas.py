@@ -76,6 +76,26 @@ class CompanyIn(Schema):
     legal_form: LegalForm | None = None
 
 
+class CompanyUpdateIn(Schema):
+    """The company's register data, replaced as a whole (it is shared: every organisation that
+    has it as a client sees the change)."""
+
+    country: Country = Country.SWEDEN
+    organisation_number: str = Field("", max_length=20, description="Swedish NNNNNN-NNNN or Norwegian 9 digits.")
+    name: str = Field(..., min_length=1, max_length=200)
+    sni_code: str = Field("", max_length=6, description="An SNI 2007 code, e.g. 62010.")
+    municipality: str = OptionalMunicipality
+    founding_year: int | None = Field(None, ge=1800, le=2100)
+    legal_form: LegalForm | None = None
+
+
+class CompanyMergeIn(Schema):
+    organisation: str = Organisation
+    duplicate: int = Field(
+        ..., ge=1, le=MAX_ID, description="The duplicate company: its efforts, referrals and people move here."
+    )
+
+
 class CompanyFilter(Schema):
     organisation: str | None = Field(None, max_length=80, description="Clients of this organisation.")
     q: str | None = Field(None, max_length=100, description="Part of the name or the organisation number.")
@@ -115,6 +135,34 @@ class PersonIn(Schema):
     plans_company: bool = False
 
 
+class PersonUpdateIn(Schema):
+    name: str = Field(..., min_length=1, max_length=200)
+    email: str = Field("", max_length=254)
+    phone: str = Field("", max_length=40)
+    municipality: str = OptionalMunicipality
+    plans_company: bool = False
+
+
+class ContactRegisterIn(Schema):
+    """Optional company facts; the person and the first effort come from the contact request."""
+
+    company_name: str = Field("", max_length=200)
+    country: Country = Country.SWEDEN
+    organisation_number: str = Field("", max_length=20)
+    role: CompanyRole | None = None
+
+
+class RegisteredOut(Schema):
+    person: Ref | None
+    company: Ref | None
+    effort: int
+    created: bool
+
+    @staticmethod
+    def resolve_effort(obj: Any) -> int:
+        return int(obj.effort.pk)
+
+
 class PersonFilter(Schema):
     organisation: str | None = Field(None, max_length=80)
 
@@ -150,6 +198,7 @@ class EffortOut(Schema):
     kind: EffortKind
     outcome: str
     internal_notes: str
+    follow_up_on: date | None
     updated_at: datetime
 
 
@@ -167,12 +216,16 @@ class EffortIn(Schema):
     kind: EffortKind
     outcome: str = Field("", max_length=5000)
     internal_notes: str = Field("", max_length=5000)
+    follow_up_on: date | None = Field(None, description="From this day the client is to be followed up.")
 
 
 class EffortFilter(Schema):
     organisation: str | None = Field(None, max_length=80)
     company: int | None = Field(None, ge=1, le=MAX_ID)
     person: int | None = Field(None, ge=1, le=MAX_ID)
+    follow_up_due: bool | None = Field(
+        None, description="Only efforts whose follow-up date has come and that no later effort answered."
+    )
 
 
 class ReferralOut(Schema):

@@ -14,14 +14,18 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from framja.accounts.models import CASEWORK_ROLES, Membership, Organisation, User
 from framja.accounts.validators import clean_organisation_number
 from framja.audit import registry as audit
+from framja.catalogue import services as catalogue_services
+from framja.catalogue.models import ContactRequest
 from framja.notifications.services import queue_templated_email
 from framja.support.models import (
     Company,
@@ -29,6 +33,7 @@ from framja.support.models import (
     Consent,
     Demographics,
     Effort,
+    EffortKind,
     Gender,
     LeadershipTeam,
     Person,
@@ -296,6 +301,8 @@ def effort_log(
     outcome: str = "",
     internal_notes: str = "",
     referral: Referral | None = None,
+    contact_request: ContactRequest | None = None,
+    follow_up_on: date | None = None,
 ) -> Effort:
     """Log an effort given by the organisation, with the snapshot of the client's demographics
     (only those the organisation itself recorded under consent) and the company's leadership
@@ -332,6 +339,8 @@ def effort_log(
         outcome=outcome.strip(),
         internal_notes=internal_notes.strip(),
         referral=referral,
+        contact_request=contact_request,
+        follow_up_on=follow_up_on,
     )
     _snapshot(effort)
     effort.full_clean()
@@ -481,3 +490,281 @@ def referral_complete(*, referral: Referral, by: User | None, answer: str = "") 
     locked.answered_by = locked.answered_by or by
     locked.save(update_fields=["status", "completed_at", "answer", "answered_by"])
     return locked
+
+
+# --------------------------------------------------------------------------- pages' composite writes
+
+
+@transaction.atomic
+def person_record(
+    *,
+    organisation: Organisation,
+    person: Person | None = None,
+    company: Company | None = None,
+    role: str = "",
+    **fields: Any,
+) -> Person:
+    """Create (person None) or change a client person of the organisation and, with a company
+    and a role, link them to it; all or nothing."""
+    if company is not None and not Company.objects.clients_of(organisation).filter(pk=company.pk).exists():
+        raise _client_error(_("The company is not a client of your organisation."))
+    if person is None:
+        person = person_create(organisation=organisation, **fields)
+    else:
+        person = person_update(person=person, **fields)
+    if company is not None and role:
+        if PersonCompany.objects.filter(person=person, company=company, role=role).exists():
+            return person  # already linked so: a repeated form is no error
+        person_link_company(person=person, company=company, role=role)
+    return person
+
+
+# --------------------------------------------------------------------------- contact requests
+
+
+@dataclass(frozen=True)
+class Registered:
+    """What a contact request became: the client person (and company) and the first effort."""
+
+    person: Person | None
+    company: Company | None
+    effort: Effort
+    created: bool
+
+
+def _works_for(user: User | None, organisation: Organisation) -> bool:
+    return (
+        user is not None
+        and Membership.objects.filter(user=user, organisation=organisation, role__in=CASEWORK_ROLES).exists()
+    )
+
+
+@transaction.atomic
+def contact_request_register(
+    *,
+    contact_request: ContactRequest,
+    by: User | None,
+    company_name: str = "",
+    country: str = "SE",
+    organisation_number: str = "",
+    role: str = "",
+) -> Registered:
+    """Turn a contact request from the front door into a client and a first effort in one step:
+    the person (found by e-mail among the organisation's clients, else recorded), optionally
+    their company (found by organisation number, else registered) with their role, and an
+    advice effort dated today by the acting adviser, for the offering the request named. The
+    request is marked answered. A second call returns what the first made (created False)."""
+    locked = (
+        ContactRequest.objects.select_for_update(of=("self",)).select_related("offering").get(pk=contact_request.pk)
+    )
+    done = Effort.objects.filter(contact_request=locked).select_related("person", "company").first()
+    if done is not None:
+        return Registered(person=done.person, company=done.company, effort=done, created=False)
+    organisation = Organisation.objects.get(pk=locked.organisation_id)
+    person = Person.objects.of_organisation(organisation).filter(email__iexact=locked.email).order_by("pk").first()
+    if person is None:
+        person = person_create(
+            organisation=organisation,
+            name=locked.name,
+            email=locked.email,
+            municipality=locked.municipality,
+            plans_company=locked.stage == "idea",
+        )
+    company = None
+    if company_name.strip() or organisation_number.strip():
+        municipality = locked.municipality
+        try:
+            company, _created = company_register(
+                organisation=organisation,
+                country=country,
+                organisation_number=organisation_number,
+                name=company_name.strip(),
+                municipality=municipality if municipality is not None and municipality.country == country else None,
+            )
+        except ValidationError as exc:
+            raise ValidationError(
+                {("company_name" if name == "name" else name): errors for name, errors in exc.message_dict.items()}
+            ) from exc
+        if role and not PersonCompany.objects.filter(person=person, company=company, role=role).exists():
+            person_link_company(person=person, company=company, role=role)
+    offering = locked.offering if locked.offering and locked.offering.organisation_id == organisation.pk else None
+    effort = effort_log(
+        organisation=organisation,
+        given_on=timezone.localdate(),
+        kind=EffortKind.ADVICE,
+        company=company,
+        person=person,
+        offering=offering,
+        adviser=by if _works_for(by, organisation) else None,
+        internal_notes=locked.need,
+        contact_request=locked,
+    )
+    catalogue_services.contact_request_answered(contact_request=locked)
+    return Registered(person=person, company=company, effort=effort, created=True)
+
+
+# --------------------------------------------------------------------------- privacy
+
+
+def _iso(value: Any) -> Any:
+    return value.isoformat() if value is not None else None
+
+
+def person_export(*, person: Person, by: Any) -> dict[str, Any]:
+    """The person's own data (GDPR art. 15 and 20) as JSON-ready data: the person, their
+    companies and roles, consents, their demographics (the one place they leave per person),
+    and the efforts and referrals about them that the recording organisation keeps or took part
+    in. For the recording organisation's administrators (the caller checks); the export is
+    written to the audit log as a read of sensitive data."""
+    organisation_id = person.organisation_id
+    demographics = Demographics.objects.filter(person=person).first()
+    efforts = (
+        Effort.objects.filter(person=person, organisation_id=organisation_id)
+        .select_related("organisation", "company", "offering")
+        .order_by("given_on", "pk")
+    )
+    referrals = (
+        Referral.objects.filter(person=person)
+        .filter(Q(from_organisation_id=organisation_id) | Q(to_organisation_id=organisation_id))
+        .select_related("from_organisation", "to_organisation")
+        .order_by("sent_at", "pk")
+    )
+    data = {
+        "exported_at": _iso(timezone.now()),
+        "person": {
+            "name": person.name,
+            "email": person.email,
+            "phone": person.phone,
+            "municipality": person.municipality.name if person.municipality_id and person.municipality else "",
+            "plans_company": person.plans_company,
+            "recorded_by": person.organisation.name,
+            "created_at": _iso(person.created_at),
+            "updated_at": _iso(person.updated_at),
+        },
+        "companies": [
+            {
+                "name": link.company.name,
+                "country": link.company.country,
+                "organisation_number": link.company.organisation_number,
+                "role": link.role,
+            }
+            for link in person.roles.select_related("company").order_by("company__name", "role")
+        ],
+        "consents": [
+            {
+                "purpose": consent.purpose,
+                "given_on": _iso(consent.given_on),
+                "recorded_at": _iso(consent.recorded_at),
+                "withdrawn_at": _iso(consent.withdrawn_at),
+            }
+            for consent in person.consents.order_by("given_on", "pk")
+        ],
+        "demographics": {
+            "gender": demographics.gender,
+            "birth_year": demographics.birth_year,
+            "foreign_background": demographics.foreign_background,
+        }
+        if demographics is not None
+        else None,
+        "efforts": [
+            {
+                "organisation": effort.organisation.name,
+                "given_on": _iso(effort.given_on),
+                "kind": effort.kind,
+                "company": effort.company.name if effort.company else None,
+                "offering": effort.offering.name if effort.offering else None,
+                "hours": str(effort.hours),
+                "amount": str(effort.amount) if effort.amount is not None else None,
+                "currency": effort.currency,
+                "outcome": effort.outcome,
+                "internal_notes": effort.internal_notes,
+            }
+            for effort in efforts
+        ],
+        "referrals": [
+            {
+                "from": referral.from_organisation.name,
+                "to": referral.to_organisation.name,
+                "sent_at": _iso(referral.sent_at),
+                "status": referral.status,
+                "reason": referral.reason,
+                "answer": referral.answer,
+            }
+            for referral in referrals
+        ],
+    }
+    with transaction.atomic():
+        audit.record(person, READ, {"export": [None, "json"]}, organisation_id=organisation_id)
+    return data
+
+
+@transaction.atomic
+def person_erase(*, person: Person) -> None:
+    """Erase the person (GDPR art. 17): they, their roles, consents and demographics are
+    deleted; their efforts and referrals stay without the link to them, so the efforts'
+    snapshots (aggregate data: gender, age band, background, no name) keep published statistics
+    as they were. The audit log keeps who did what when but no longer the person's name."""
+    locked = Person.objects.select_for_update().filter(pk=person.pk).first()
+    if locked is None:  # erased meanwhile
+        return
+    effort_ids = list(Effort.objects.filter(person=locked).values_list("pk", flat=True))
+    referral_ids = list(Referral.objects.filter(person=locked).values_list("pk", flat=True))
+    link_ids = list(PersonCompany.objects.filter(person=locked).values_list("pk", flat=True))
+    consent_ids = list(Consent.objects.filter(person=locked).values_list("pk", flat=True))
+    demographics_ids = list(Demographics.objects.filter(person=locked).values_list("pk", flat=True))
+    person_id = locked.pk
+    Effort.objects.filter(pk__in=effort_ids).update(person=None)
+    Referral.objects.filter(pk__in=referral_ids).update(person=None)
+    locked.delete()  # roles, consents and demographics go with the person (audited)
+    audit.redact_entries(Person, [person_id], fields=("name", "email", "phone"))
+    audit.redact_entries(PersonCompany, link_ids, fields=("person",))
+    audit.redact_entries(Consent, consent_ids, fields=("person", "purpose"))
+    audit.redact_entries(Demographics, demographics_ids, fields=("person", "consent"))
+    audit.redact_entries(Effort, effort_ids, fields=("person",), name=False)
+    audit.redact_entries(Referral, referral_ids, fields=("person",))
+
+
+def _months_before(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(index, 12)
+    month += 1
+    for candidate in (31, 30, 29, 28):
+        try:
+            return day.replace(year=year, month=month, day=min(day.day, candidate))
+        except ValueError:
+            continue
+    raise ValueError(day)  # pragma: no cover
+
+
+def people_past_retention(*, now: datetime | None = None) -> Any:
+    """Client people with no effort, referral or change of their own within the retention
+    period (FRAMJA_SUPPORT_RETENTION_MONTHS)."""
+    now = now or timezone.now()
+    cutoff_day = _months_before(timezone.localdate(now), settings.FRAMJA_SUPPORT_RETENTION_MONTHS)
+    cutoff = now - (timezone.localdate(now) - cutoff_day)
+    recent_effort = Effort.objects.filter(person=OuterRef("pk")).filter(
+        Q(given_on__gte=cutoff_day) | Q(updated_at__gte=cutoff)
+    )
+    recent_referral = Referral.objects.filter(person=OuterRef("pk")).filter(
+        Q(sent_at__gte=cutoff) | Q(accepted_at__gte=cutoff) | Q(declined_at__gte=cutoff) | Q(completed_at__gte=cutoff)
+    )
+    return (
+        Person.objects.filter(updated_at__lt=cutoff, created_at__lt=cutoff)
+        .exclude(Exists(recent_effort))
+        .exclude(Exists(recent_referral))
+        .exclude(Exists(Demographics.objects.filter(person=OuterRef("pk"), updated_at__gte=cutoff)))
+    )
+
+
+def retention_anonymise(*, now: datetime | None = None) -> int:
+    """Erase every client person past the retention period, each in its own transaction (a
+    failure leaves the others done); safe to run again: an erased person is gone."""
+    erased = 0
+    for pk in list(people_past_retention(now=now).values_list("pk", flat=True)):
+        with transaction.atomic():
+            person = people_past_retention(now=now).select_for_update().filter(pk=pk).first()
+            if person is None:  # used again, or erased, meanwhile
+                continue
+            person_erase(person=person)
+            erased += 1
+    return erased

@@ -279,6 +279,7 @@ def build_world(capture_on_commit: Any) -> World:
         organisation=owning, name="Linnea Klient", email="linnea.klient@example.org"
     )
     support_services.person_link_company(person=client_person, company=client_company, role="owner")
+    duplicate_company, _created = support_services.company_register(organisation=owning, name="Fjällbageriet")
     support_services.demographics_record(
         person=client_person,
         by=admin,
@@ -341,11 +342,25 @@ def build_world(capture_on_commit: Any) -> World:
             **{name: {"pk": offering.pk} for name in OFFERING_PAGES},
             **{name: {"pk": event.pk} for name in EVENT_PAGES},
             "catalogue-registration-cancel": {"token": cancel_token},
-            "support-company-detail": {"pk": client_company.pk},
-            "support-person-detail": {"pk": client_person.pk},
+            **{
+                name: {"pk": client_company.pk}
+                for name in ("support-company-detail", "support-company-edit", "support-company-merge")
+            },
+            **{
+                name: {"pk": client_person.pk}
+                for name in (
+                    "support-person-detail",
+                    "support-person-edit",
+                    "support-person-demographics",
+                    "support-person-consent-withdraw",
+                    "support-person-export",
+                    "support-person-erase",
+                )
+            },
             "support-referral-detail": {"pk": support_referral.pk},
             # Its own id: on PostgreSQL ids are not the same across tables as they happen to be on SQLite.
             "catalogue-contact-request-answered": {"pk": contact_request.pk},
+            "support-contact-request-register": {"pk": contact_request.pk},
             "accounts-invitation-revoke": {"pk": invitation.pk},
             "accounts-invitation-accept": {"token": found.group(1)},
             "accounts-password-reset-confirm": {
@@ -358,6 +373,7 @@ def build_world(capture_on_commit: Any) -> World:
                 ("ideas-inbox", "ideas-inbox-export", "ideas-dashboard", "ideas-dashboard-export"),
                 f"organisation={owning.slug}",
             ),
+            "support-referral-create": f"company={client_company.pk}",
         },
     )
     return World(
@@ -385,6 +401,7 @@ def build_world(capture_on_commit: Any) -> World:
             "referral_id": support_referral.pk,
             "slug": sluice.slug,
             "membership_id": sluice_invitation.pk,
+            "contact_request_id": contact_request.pk,
         },
         api_routes={
             "/api/v1/places/sni/{code}": {"code": sni.code},
@@ -437,6 +454,16 @@ def build_world(capture_on_commit: Any) -> World:
                 "reason": "Matrisprov",
             },
             "POST /api/v1/support/referrals/{referral_id}/answer": {"accept": True},
+            "PUT /api/v1/support/companies/{company_id}": {
+                "name": "Fjällbageriet AB",
+                "organisation_number": "556036-0793",
+            },
+            "POST /api/v1/support/companies/{company_id}/merge": {
+                "organisation": owning.slug,
+                "duplicate": duplicate_company.pk,
+            },
+            "PUT /api/v1/support/people/{person_id}": {"name": "Linnea Klient"},
+            "POST /api/v1/support/contact-requests/{contact_request_id}/register": {},
         },
         secrets={
             # The submitter, supporters and internal notes: the idea's caseworkers only.
