@@ -30,6 +30,7 @@ from framja.catalogue.api import hsds_router
 from framja.catalogue.api import router as catalogue_router
 from framja.ideas.api import router as ideas_router
 from framja.places.api import router as places_router
+from framja.equality.api import router as equality_router
 from framja.support.api import router as support_router
 
 #: The error answers every operation may give, documented once for all (with the Error schema):
@@ -204,3 +205,4 @@ api.add_router("/ideas", ideas_router)
 api.add_router("/catalogue", catalogue_router)
 api.add_router("/hsds", hsds_router)
 api.add_router("/support", support_router)
+api.add_router("/equality", equality_router)
