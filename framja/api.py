@@ -28,9 +28,9 @@ from framja.accounts.api import router as accounts_router
 from framja.accounts.auth import bearer_auth, session_auth
 from framja.catalogue.api import hsds_router
 from framja.catalogue.api import router as catalogue_router
+from framja.equality.api import router as equality_router
 from framja.ideas.api import router as ideas_router
 from framja.places.api import router as places_router
-from framja.equality.api import router as equality_router
 from framja.support.api import router as support_router
 
 #: The error answers every operation may give, documented once for all (with the Error schema):

@@ -38,7 +38,7 @@ POST_ONLY = {
     "ideas-casework-note", "ideas-casework-answer", "ideas-casework-decide", "ideas-casework-duplicate-link",
     "ideas-casework-duplicate-unlink", "ideas-casework-invite", "ideas-regional-judge", "accounts-claim-verify",
     "accounts-claim-reject", "catalogue-event-register", "catalogue-event-cancel",
-    "catalogue-contact-request-answered",
+    "catalogue-contact-request-answered", "equality-reference-share-delete",
 }  # fmt: skip
 ADMIN_STATUSES: dict[str, int] = {
     **dict.fromkeys(POST_ONLY, 405),
