@@ -171,19 +171,29 @@ def _client() -> Any:
     return Coalesce(F("person_id") * 2 + 1, F("company_id") * 2, -F("id"), Value(0), output_field=BigIntegerField())
 
 
-def _aggregates() -> dict[str, Any]:
-    client = _client()
-    found: dict[str, Any] = {"people": Count(client, distinct=True)}
-    for dimension, field_name in SNAPSHOT_FIELD.items():
-        for category in (*CATEGORIES[dimension].values, UNKNOWN):
-            match = Q(**{field_name: "" if category == UNKNOWN else category})
-            key = f"{dimension}.{category}"
-            found[f"{key}.people"] = Count(client, filter=match, distinct=True)
-            found[f"{key}.efforts"] = Count("id", filter=match)
-            found[f"{key}.hours"] = Sum("hours", filter=match)
-            for currency in CURRENCIES:
-                found[f"{key}.money_{currency}"] = Sum("amount", filter=match & Q(currency=currency))
+def _measures() -> dict[str, Any]:
+    found: dict[str, Any] = {
+        "people": Count(_client(), distinct=True),
+        "efforts": Count("id"),
+        "hours": Sum("hours"),
+    }
+    for currency in CURRENCIES:
+        found[f"money_{currency}"] = Sum("amount", filter=Q(currency=currency))
     return found
+
+
+def aggregate_rows(efforts: QuerySet[Effort], grouping: str | None) -> list[dict[str, Any]]:
+    """One query: for each dimension, its categories' distinct clients and measures, and the
+    filter's distinct clients (dimension ""), each per `grouping` value if given. A UNION ALL of
+    five grouped aggregates, each with a single distinct count (one sort or hash each)."""
+    keys = ["column", "dim", "cat"] if grouping else ["dim", "cat"]
+    parts = []
+    for dimension, field_name in [*SNAPSHOT_FIELD.items(), ("", None)]:
+        part = efforts.annotate(dim=Value(str(dimension)), cat=F(field_name) if field_name else Value(""))
+        if grouping:
+            part = part.annotate(column=_GROUPINGS[grouping])
+        parts.append(part.values(*keys).annotate(**_measures()).order_by())
+    return list(parts[0].union(*parts[1:], all=True))
 
 
 @dataclass(frozen=True)
@@ -194,26 +204,30 @@ class Counts:
     cells: dict[str, dict[str, Cell]]  # dimension -> category -> cell
 
     @classmethod
-    def from_row(cls, row: Mapping[str, Any]) -> Counts:
-        cells: dict[str, dict[str, Cell]] = {}
-        for dimension in SNAPSHOT_FIELD:
-            cells[dimension] = {}
-            for category in (*CATEGORIES[dimension].values, UNKNOWN):
-                key = f"{dimension}.{category}"
-                measures: dict[str, int | Decimal] = {"efforts": row[f"{key}.efforts"] or 0}
-                measures["hours"] = Decimal(row[f"{key}.hours"] or 0)
-                for currency in CURRENCIES:
-                    measures[f"money_{currency}"] = Decimal(row[f"{key}.money_{currency}"] or 0)
-                cells[dimension][category] = Cell(row[f"{key}.people"] or 0, measures)
-        return cls(row["people"] or 0, cells)
+    def from_rows(cls, rows: Iterable[Mapping[str, Any]]) -> Counts:
+        cells: dict[str, dict[str, Cell]] = {str(d): {} for d in SNAPSHOT_FIELD}
+        people = 0
+        for row in rows:
+            if not row["dim"]:
+                people = row["people"] or 0
+                continue
+            measures: dict[str, int | Decimal] = {"efforts": row["efforts"] or 0}
+            measures["hours"] = Decimal(row["hours"] or 0)
+            for currency in CURRENCIES:
+                measures[f"money_{currency}"] = Decimal(row[f"money_{currency}"] or 0)
+            cells[row["dim"]][row["cat"] or UNKNOWN] = Cell(row["people"] or 0, measures)
+        return cls(people, cells)
 
     @classmethod
     def empty(cls) -> Counts:
-        return cls.from_row(dict.fromkeys(_aggregates(), 0))
+        return cls.from_rows([])
+
+    def cell(self, dimension: str, category: str) -> Cell:
+        return self.cells[dimension].get(category) or Cell(0, dict.fromkeys(MEASURES, 0))
 
     def table(self, dimension: str) -> Table:
         rows = [*CATEGORIES[dimension].values, UNKNOWN]
-        return Table(rows, [COLUMN], {(row, COLUMN): self.cells[dimension][row] for row in rows})
+        return Table(rows, [COLUMN], {(row, COLUMN): self.cell(dimension, row) for row in rows})
 
 
 _GROUPINGS = {
@@ -241,12 +255,14 @@ class Aggregator:
             efforts = efforts.filter(criterion_q(name, value))
         return efforts.order_by()
 
+    def counted(self) -> list[tuple[Filter, str | None]]:
+        return list(self._memo)
+
     def counts(self, criteria: Filter) -> Counts:
         key = (criteria, None)
         if key not in self._memo:
             self.queries += 1
-            row = self._queryset(criteria).aggregate(**_aggregates())
-            self._memo[key] = {None: Counts.from_row(row)}
+            self._memo[key] = {None: Counts.from_rows(aggregate_rows(self._queryset(criteria), None))}
         return self._memo[key][None]
 
     def grouped(self, criteria: Filter, grouping: str) -> dict[Any, Counts]:
@@ -254,21 +270,16 @@ class Aggregator:
         key = (criteria, grouping)
         if key not in self._memo:
             self.queries += 1
-            rows = (
-                self._queryset(criteria)
-                .annotate(column=_GROUPINGS[grouping])
-                .values("column")
-                .annotate(**_aggregates())
-            )
-            found: dict[Any, Counts] = {}
-            for row in rows:
+            by_column: dict[Any, list[dict[str, Any]]] = {}
+            for row in aggregate_rows(self._queryset(criteria), grouping):
                 column = row["column"]
                 if column is None:
                     continue  # no municipality or offering: not a column (still in the totals)
                 if grouping in ("year", "quarter", "month"):
-                    column = period_label(column if isinstance(column, date) else column.date(), grouping)
-                found[column] = Counts.from_row(row)
-            self._memo[key] = found
+                    day = column if type(column) is date else column.date()
+                    column = period_label(day, grouping)
+                by_column.setdefault(column, []).append(row)
+            self._memo[key] = {column: Counts.from_rows(rows) for column, rows in by_column.items()}
         return self._memo[key]
 
     def counts_with(self, criteria: Mapping[str, Any], column: tuple[str, Any] | None = None) -> Counts:
@@ -406,6 +417,8 @@ class Result:
     tables: list[DimensionTable] = field(default_factory=list)
     breakdown: Breakdown | None = None
     queries: int = 0
+    #: The (filter, grouping) pairs counted, for the benchmark's baseline to count the same.
+    counted: list[tuple[Filter, str | None]] = field(default_factory=list, repr=False)
 
 
 def dashboard(
@@ -424,7 +437,7 @@ def dashboard(
     try:
         wider = check(aggregator, criteria)
     except DisclosureRefusedError as refusal:
-        return Result(refused=refusal.reason, queries=aggregator.queries)
+        return Result(refused=refusal.reason, queries=aggregator.queries, counted=aggregator.counted())
     selected = aggregator.counts(as_filter(criteria))
     tables = [
         publish(dimension, selected.table(dimension), [w.table(dimension) for w in wider], references, total_label)
@@ -436,6 +449,7 @@ def dashboard(
             aggregator, criteria, breakdown, breakdown_dimension, references, column_labels or {}, total_label
         )
     result.queries = aggregator.queries
+    result.counted = aggregator.counted()
     return result
 
 
