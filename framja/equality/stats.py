@@ -123,8 +123,8 @@ def period_label(day: date, level: str) -> str:
 @dataclass(frozen=True)
 class Scope:
     """Whose figures: an organisation's own efforts, or, for a region's coordinators, every
-    effort in the municipalities a verified region serves (both sides of the border) with the
-    region itself as a criterion (`area="region"`) or not (`area="border"`)."""
+    effort for clients in the municipalities the verified regions serve (both sides of the
+    border), with the region itself as a criterion (`area="region"`) or not (`area="border"`)."""
 
     organisation: Organisation
     regional: bool = False
@@ -134,12 +134,14 @@ class Scope:
             return Effort.objects.filter(organisation=self.organisation)
         regions = Organisation.objects.filter(verified_kind=Organisation.Kind.REGION)
         served = Organisation.verified_serves.through.objects.filter(organisation__in=regions).values("municipality_id")
-        return Effort.objects.filter(Q(snapshot_municipality__in=served) | Q(organisation__in=regions))
+        return Effort.objects.filter(snapshot_municipality__in=served)
 
 
 def _region_q(region_id: int) -> Q:
+    """The efforts for clients in the municipalities the region is verified to serve (by the
+    client's municipality at the time, whoever gave the effort)."""
     served = Organisation.verified_serves.through.objects.filter(organisation_id=region_id).values("municipality_id")
-    return Q(snapshot_municipality__in=served) | Q(organisation_id=region_id)
+    return Q(snapshot_municipality__in=served)
 
 
 def criterion_q(name: str, value: Any) -> Q:
