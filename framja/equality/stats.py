@@ -32,6 +32,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from django.db import connections
 from django.db.models import BigIntegerField, Count, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth, TruncQuarter, TruncYear
 
@@ -186,8 +187,13 @@ def _measures() -> dict[str, Any]:
 
 def aggregate_rows(efforts: QuerySet[Effort], grouping: str | None) -> list[dict[str, Any]]:
     """One query: for each dimension, its categories' distinct clients and measures, and the
-    filter's distinct clients (dimension ""), each per `grouping` value if given. A UNION ALL of
-    five grouped aggregates, each with a single distinct count (one sort or hash each)."""
+    filter's distinct clients (dimension ""), each per `grouping` value if given.
+
+    PostgreSQL reads the efforts once (`GROUPING SETS`, one set per dimension and the empty set
+    for the total); other databases run a UNION ALL of five grouped aggregates, each with a
+    single distinct count."""
+    if connections[efforts.db].vendor == "postgresql":
+        return _grouping_sets(efforts, grouping)
     keys = ["column", "dim", "cat"] if grouping else ["dim", "cat"]
     parts = []
     for dimension, field_name in [*SNAPSHOT_FIELD.items(), ("", None)]:
@@ -196,6 +202,37 @@ def aggregate_rows(efforts: QuerySet[Effort], grouping: str | None) -> list[dict
             part = part.annotate(column=_GROUPINGS[grouping])
         parts.append(part.values(*keys).annotate(**_measures()).order_by())
     return list(parts[0].union(*parts[1:], all=True))
+
+
+def _grouping_sets(efforts: QuerySet[Effort], grouping: str | None) -> list[dict[str, Any]]:
+    fields = list(SNAPSHOT_FIELD.values())
+    inner = efforts.annotate(client=_client())
+    if grouping:
+        inner = inner.annotate(column=_GROUPINGS[grouping])
+    keys = (["column"] if grouping else []) + ["client", "hours", "amount", "currency", *fields]
+    sql, params = inner.values(*keys).order_by().query.sql_with_params()
+    quoted = ", ".join(f'"{name}"' for name in fields)
+    sets = ", ".join(f'("{name}")' for name in fields) + ", ()"
+    money = ", ".join(f'SUM("amount") FILTER (WHERE "currency" = %s) AS "money_{currency}"' for currency in CURRENCIES)
+    column = '"column", ' if grouping else ""
+    # Only the code's own field names are interpolated; values travel as parameters.
+    statement = (
+        f'SELECT {column}{quoted}, COUNT(DISTINCT "client") AS "people", COUNT(*) AS "efforts", '  # noqa: S608
+        f'SUM("hours") AS "hours", {money} FROM ({sql}) AS "efforts" '
+        f"GROUP BY {column}GROUPING SETS ({sets})"
+    )
+    rows = []
+    with connections[efforts.db].cursor() as cursor:
+        cursor.execute(statement, [*CURRENCIES, *params])
+        names = [description[0] for description in cursor.description]
+        for values in cursor.fetchall():
+            row = dict(zip(names, values, strict=True))
+            dimension, category = "", ""
+            for name, field_name in SNAPSHOT_FIELD.items():
+                if row[field_name] is not None:
+                    dimension, category = str(name), row[field_name]
+            rows.append({**row, "dim": dimension, "cat": category})
+    return rows
 
 
 @dataclass(frozen=True)
