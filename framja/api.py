@@ -28,6 +28,7 @@ from framja.accounts.api import router as accounts_router
 from framja.accounts.auth import bearer_auth, session_auth
 from framja.catalogue.api import hsds_router
 from framja.catalogue.api import router as catalogue_router
+from framja.equality.api import router as equality_router
 from framja.ideas.api import router as ideas_router
 from framja.places.api import router as places_router
 from framja.support.api import router as support_router
@@ -204,3 +205,4 @@ api.add_router("/ideas", ideas_router)
 api.add_router("/catalogue", catalogue_router)
 api.add_router("/hsds", hsds_router)
 api.add_router("/support", support_router)
+api.add_router("/equality", equality_router)

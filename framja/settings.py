@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "framja.ideas",
     "framja.catalogue",
     "framja.support",
+    "framja.equality",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

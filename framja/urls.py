@@ -28,6 +28,7 @@ urlpatterns += i18n_patterns(
     path("ideas/", include("framja.ideas.urls")),
     path("catalogue/", include("framja.catalogue.urls")),
     path("support/", include("framja.support.urls")),
+    path("equality/", include("framja.equality.urls")),
     path("start/", catalogue_views.start, name="catalogue-start"),
     path("admin/", admin.site.urls),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

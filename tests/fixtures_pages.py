@@ -33,6 +33,7 @@ from django.utils.http import urlsafe_base64_encode
 from framja.accounts import services as account_services
 from framja.accounts.models import ApiToken, Organisation, Role, User
 from framja.catalogue import services as catalogue_services
+from framja.equality.models import ReferenceShare
 from framja.ideas.models import Attachment, DuplicateCandidate, GateDecision, Participant, Sluice
 from framja.ideas.services import casework, public, sluices
 from framja.support import services as support_services
@@ -266,6 +267,10 @@ def build_page_parameters(
         from_organisation=other_organisation, to_organisation=organisation, company=other_client, reason="Trenger lån"
     )
 
+    reference_share = ReferenceShare.objects.create(
+        organisation=organisation, dimension="gender", category="woman", share=33
+    )
+
     return PageParameters(
         values={"slug": organisation.slug, "user_id": member.pk, "fmt": "csv", "pk": idea.pk},
         routes={
@@ -318,6 +323,7 @@ def build_page_parameters(
             },
             "support-referral-detail": {"pk": received.pk},
             "support-contact-request-register": {"pk": contact_request.pk},
+            "equality-reference-share-delete": {"pk": reference_share.pk},
             "accounts-token-revoke": {"pk": api_token.pk},
             "accounts-invitation-revoke": {"pk": invitation.pk},
             "accounts-invitation-accept": {"token": found.group(1)},

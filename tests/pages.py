@@ -39,7 +39,7 @@ POST_ONLY = {
     "ideas-casework-duplicate-unlink", "ideas-casework-invite", "ideas-regional-judge", "accounts-claim-verify",
     "accounts-claim-reject", "catalogue-event-register", "catalogue-event-cancel",
     "catalogue-contact-request-answered", "ideas-casework-share", "ideas-sluice-membership-respond",
-    "ideas-sluice-membership-leave", "support-person-consent-withdraw",
+    "ideas-sluice-membership-leave", "support-person-consent-withdraw", "equality-reference-share-delete",
 }  # fmt: skip
 ADMIN_STATUSES: dict[str, int] = {
     **dict.fromkeys(POST_ONLY, 405),

@@ -33,6 +33,7 @@ from framja.accounts import services as account_services
 from framja.accounts.models import ApiToken, ClaimStatus, Organisation, Role
 from framja.audit.context import acting_as
 from framja.catalogue import services as catalogue_services
+from framja.equality.models import ReferenceShare
 from framja.ideas.models import DuplicateCandidate, GateDecision, Idea, Sluice, StageVisit, Support, Tag
 from framja.ideas.services import casework, sluices
 from framja.ideas.services.public import hash_token
@@ -404,6 +405,18 @@ def add_company_effort(w: SimpleNamespace, n: int) -> str:
     return effort.outcome
 
 
+REFERENCE_CATEGORIES = [("gender", "woman"), ("gender", "man"), ("leadership", "women"), ("age_band", "under_30")]
+REFERENCE_CATEGORIES += [("background", "yes"), ("background", "no")]
+
+
+def add_reference_share(w: SimpleNamespace, n: int) -> str:
+    dimension, category = REFERENCE_CATEGORIES[n % len(REFERENCE_CATEGORIES)]
+    ReferenceShare.objects.create(
+        organisation=w.organisation, dimension=dimension, category=category, share=10 + n, source=f"Källa {n}"
+    )
+    return f"Källa {n}"
+
+
 def add_support_referral(w: SimpleNamespace, n: int) -> str:
     referral = support_services.referral_send(
         from_organisation=w.organisation,
@@ -516,6 +529,15 @@ PAGE_CASES = [
         add_company_effort,
         kwargs={"slug": SLUG["slug"], "pk": lambda w: w.company.pk},
     ),
+    page("equality-dashboard", "owner", add_support_effort, kwargs=SLUG, shows_rows=False),
+    page(
+        "equality-dashboard-export",
+        "owner",
+        add_support_effort,
+        kwargs={"slug": SLUG["slug"], "fmt": lambda w: "csv"},
+        shows_rows=False,
+    ),
+    page("equality-reference-shares", "owner", add_reference_share, kwargs=SLUG),
 ]
 
 API_CASES = [
@@ -559,6 +581,8 @@ API_CASES = [
     api("/support/people", "owner", add_support_person),
     api("/support/efforts", "owner", add_support_effort),
     api("/support/referrals", "owner", add_support_referral),
+    api("/equality/representation?organisation={w.organisation.slug}", "owner", add_support_effort, shows_rows=False),
+    api("/equality/resources?organisation={w.organisation.slug}", "owner", add_support_effort, shows_rows=False),
 ]
 
 # GET operations without path parameters that are not lists, or whose list is not the database's.
@@ -649,6 +673,7 @@ NOT_LIST_PAGES = {
     "catalogue-event-create", "catalogue-event-edit", "catalogue-event-cancel",
     "places-municipality-options", "places-sni-options",
     "support-effort-create", "support-referral-detail", "support-person-detail",
+    "equality-reference-share-delete",
 }  # fmt: skip
 
 

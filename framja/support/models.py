@@ -376,6 +376,21 @@ class EffortCurrency(models.TextChoices):
     EUR = "EUR", _("Euro")
 
 
+#: The columns the equality statistics aggregate (covered by the statistics indexes).
+EQUALITY_COLUMNS = (
+    "id",
+    "company",
+    "person",
+    "hours",
+    "amount",
+    "currency",
+    "snapshot_gender",
+    "snapshot_age_band",
+    "snapshot_foreign_background",
+    "snapshot_leadership_team",
+)
+
+
 class EffortQuerySet(models.QuerySet["Effort"]):
     def visible_to(self, user: Any) -> EffortQuerySet:
         """Staff: all; otherwise efforts of the person's organisations (casework roles)."""
@@ -502,6 +517,18 @@ class Effort(models.Model):
         indexes = [
             models.Index(fields=["organisation", "-given_on"]),
             models.Index(fields=["organisation", "follow_up_on"], name="support_effort_follow_up_idx"),
+            # The equal-terms statistics (framja/equality/stats.py) read an organisation's or an
+            # area's efforts by date and only these columns: on PostgreSQL an index-only scan.
+            models.Index(
+                fields=["organisation", "given_on"],
+                include=[*EQUALITY_COLUMNS],
+                name="support_effort_stats_org",
+            ),
+            models.Index(
+                fields=["snapshot_municipality", "given_on"],
+                include=[*EQUALITY_COLUMNS],
+                name="support_effort_stats_place",
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(hours__gte=0), name="support_effort_hours_not_negative"),

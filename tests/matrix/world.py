@@ -33,6 +33,7 @@ from framja.accounts.models import ApiToken, Organisation, Role, User
 from framja.catalogue import hsds
 from framja.catalogue import services as catalogue_services
 from framja.catalogue.models import Event, Offering, OfferingType, RegistrationMode
+from framja.equality.models import ReferenceShare
 from framja.ideas.models import Attachment, DuplicateCandidate, GateDecision, Idea, Participant, Sluice
 from framja.ideas.services import casework, public, sluices
 from framja.places.models import SniCode, SniDivision, SniSection
@@ -304,6 +305,7 @@ def build_world(capture_on_commit: Any) -> World:
         reason="Behöver ett mikrolån",
         by=admin,
     )
+    reference_share = ReferenceShare.objects.create(organisation=owning, dimension="gender", category="woman", share=33)
 
     offering_body = {"organisation": owning.slug, "name_sv": "Matrisprov", "offering_type": OfferingType.ADVICE}
     later = start + timedelta(days=1)
@@ -358,6 +360,7 @@ def build_world(capture_on_commit: Any) -> World:
                 )
             },
             "support-referral-detail": {"pk": support_referral.pk},
+            "equality-reference-share-delete": {"pk": reference_share.pk},
             # Its own id: on PostgreSQL ids are not the same across tables as they happen to be on SQLite.
             "catalogue-contact-request-answered": {"pk": contact_request.pk},
             "support-contact-request-register": {"pk": contact_request.pk},
@@ -413,6 +416,8 @@ def build_world(capture_on_commit: Any) -> World:
         api_queries={
             "/api/v1/ideas/stages": f"sluice={sluice.slug}",
             "/api/v1/ideas/dashboard": f"organisation={owning.slug}",
+            "/api/v1/equality/representation": f"organisation={owning.slug}",
+            "/api/v1/equality/resources": f"organisation={owning.slug}",
             "/api/v1/ideas/similar": "q=sn%C3%B6skotrar",
             "/api/v1/ideas/candidates": f"region={region.slug}",
             "/api/v1/catalogue/match": f"text=finansiering&municipality={ostersund.code}",
