@@ -52,8 +52,9 @@ QUERY_BUDGET = {
     # insert and its release) on every view.
     "support-person-detail": 14,
     # One count per workspace item (ideas to triage, assigned, co-development and shared-sluice
-    # invitations, duplicates), each one aggregate query over all the person's organisations.
-    "workspace": 13,
+    # invitations, duplicates, clients to follow up), each one aggregate query over all the
+    # person's organisations.
+    "workspace": 14,
     # The first visit after a change of the code lists or categories writes the cached municipality
     # options and category checkboxes (with the database cache each write is a savepoint, a count
     # for culling, a read and an insert); later visits read them instead of the lists

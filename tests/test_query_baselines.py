@@ -674,6 +674,9 @@ NOT_LIST_PAGES = {
     "places-municipality-options", "places-sni-options",
     "support-effort-create", "support-referral-detail", "support-person-detail",
     "equality-reference-share-delete",
+    "support-company-create", "support-company-edit", "support-company-merge", "support-contact-request-register",
+    "support-person-consent-withdraw", "support-person-create", "support-person-demographics", "support-person-edit",
+    "support-person-erase", "support-person-export", "support-referral-create",
 }  # fmt: skip
 
 

@@ -97,5 +97,6 @@ def test_the_list_query_count_does_not_grow(adviser_client, organisation, advise
     assert response.content.decode().count("Företag ") == rows
 
 
-#: The session, the user, the memberships, the organisation and the due efforts with their clients.
-QUERIES_FOLLOW_UP = 5
+#: The session, the user, the memberships, the organisation, the menu's sluices (settings and
+#: shared inbox) and the due efforts with their clients.
+QUERIES_FOLLOW_UP = 6
