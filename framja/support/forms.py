@@ -108,6 +108,18 @@ def _sni_code(raw: str) -> SniCode | None:
     return found
 
 
+def _with_organisation_number(form: forms.Form, data: dict[str, Any]) -> dict[str, Any]:
+    """The form's organisation number in its canonical form, checked for the chosen country."""
+    number = clean_organisation_number(data.get("organisation_number") or "")
+    if number and data.get("country"):
+        try:
+            validate_organisation_number(number, data["country"])
+        except forms.ValidationError as exc:
+            form.add_error("organisation_number", exc)
+    data["organisation_number"] = number
+    return data
+
+
 class CompanyForm(forms.Form):
     """A client company's register data. An organisation number that is already registered
     leads to the existing company (the service's rule), so the number is only checked here."""
@@ -147,15 +159,7 @@ class CompanyForm(forms.Form):
         return _sni_code(self.cleaned_data.get("sni_code") or "")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        number = clean_organisation_number(data.get("organisation_number") or "")
-        if number and data.get("country"):
-            try:
-                validate_organisation_number(number, data["country"])
-            except forms.ValidationError as exc:
-                self.add_error("organisation_number", exc)
-        data["organisation_number"] = number
-        return data
+        return _with_organisation_number(self, super().clean() or {})
 
     def service_fields(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
@@ -284,12 +288,4 @@ class ContactRegisterForm(forms.Form):
     role = forms.ChoiceField(label=_("Role in the company"), choices=[("", "—"), *CompanyRole.choices], required=False)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        number = clean_organisation_number(data.get("organisation_number") or "")
-        if number and data.get("country"):
-            try:
-                validate_organisation_number(number, data["country"])
-            except forms.ValidationError as exc:
-                self.add_error("organisation_number", exc)
-        data["organisation_number"] = number
-        return data
+        return _with_organisation_number(self, super().clean() or {})
