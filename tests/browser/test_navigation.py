@@ -44,4 +44,6 @@ def test_coordinator_finds_the_inbox_from_the_workspace_at_320px(page, login, as
     assert_accessible(page)
     assert urlsplit(page.url).path == reverse("ideas-inbox")
     tabs = page.locator(".casework-nav a")
-    assert tabs.count() == 3  # inbox, dashboard, sluice settings: no regional view for a municipality
+    # inbox, dashboard, shared sluices (where a coordinator starts one), sluice settings: no
+    # regional view for a municipality
+    assert tabs.count() == 4

@@ -41,6 +41,8 @@ NOT_PAGES = {
     "places-municipality-options",
     "places-sni-options",
     "ideas-similar",
+    "support-person-export",
+    "equality-dashboard-export",
 }
 # What the administrator gets elsewhere (405 from form targets, redirects) is not a page either.
 SIGNED_IN_PAGES = [r for r in ROUTES if r.name not in NOT_PAGES and ADMIN_STATUSES.get(r.name, 200) == 200]
