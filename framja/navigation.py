@@ -22,6 +22,7 @@ from importlib.util import find_spec
 from typing import Any, Protocol
 
 from django.apps import apps
+from django.db.models import Count, QuerySet
 from django.urls import reverse
 
 
@@ -169,6 +170,16 @@ def per_organisation(
         ]
 
     return links
+
+
+def count_per_organisation(
+    organisations: Iterable[OrganisationLike], rows: QuerySet[Any], column: str
+) -> dict[int, int]:
+    """{organisation id: how many of `rows` have that organisation in `column`}, 0 for none: one
+    grouped query, for a workspace item's `counts`."""
+    ids = [o.pk for o in organisations]
+    found = dict(rows.filter(**{f"{column}__in": ids}).order_by().values_list(column).annotate(n=Count("pk")))
+    return {pk: found.get(pk, 0) for pk in ids}
 
 
 def organisation_url(url_name: str, *, in_query: bool = False, **query: str) -> Callable[[OrganisationLike], str]:

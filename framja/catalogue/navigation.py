@@ -6,11 +6,9 @@ aggregate query for all the person's organisations."""
 
 from __future__ import annotations
 
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from framja.accounts.models import Organisation, Role
+from framja.accounts.models import Role
 from framja.catalogue.models import ContactRequest, Offering, Registration
 from framja.navigation import (
     MenuEntry,
@@ -18,6 +16,7 @@ from framja.navigation import (
     Viewer,
     WorkspaceItem,
     always,
+    count_per_organisation,
     organisation_url,
     per_organisation,
     register_group,
@@ -56,27 +55,16 @@ MENU = [
 ]
 
 
-def _counted(organisations: list[OrganisationLike], rows: QuerySet, column: str) -> dict[int, int]:
-    """{organisation id: number of `rows` whose `column` is that organisation}: one query."""
-    per_row = rows.filter(**{column: OuterRef("pk")}).order_by().values(column).annotate(n=Count("pk")).values("n")
-    counted = (
-        Organisation.objects.filter(pk__in=[o.pk for o in organisations])
-        .annotate(n=Coalesce(Subquery(per_row[:1], output_field=IntegerField()), Value(0)))
-        .values_list("pk", "n")
-    )
-    return dict(counted)
-
-
 def _due_for_review(viewer: Viewer, organisations: list[OrganisationLike]) -> dict[int, int]:
-    return _counted(organisations, Offering.objects.due_for_review(), "organisation")
+    return count_per_organisation(organisations, Offering.objects.due_for_review(), "organisation")
 
 
 def _to_answer(viewer: Viewer, organisations: list[OrganisationLike]) -> dict[int, int]:
-    return _counted(organisations, ContactRequest.objects.unanswered(), "organisation")
+    return count_per_organisation(organisations, ContactRequest.objects.unanswered(), "organisation")
 
 
 def _new_registrations(viewer: Viewer, organisations: list[OrganisationLike]) -> dict[int, int]:
-    return _counted(organisations, Registration.objects.new(), "event__organiser")
+    return count_per_organisation(organisations, Registration.objects.new(), "event__organiser")
 
 
 WORKSPACE = [

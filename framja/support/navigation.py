@@ -5,17 +5,16 @@ query for all the person's organisations."""
 
 from __future__ import annotations
 
-from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from framja.accounts.models import CASEWORK_ROLES, Organisation
+from framja.accounts.models import CASEWORK_ROLES
 from framja.navigation import (
     MenuEntry,
     OrganisationLike,
     Viewer,
     WorkspaceItem,
+    count_per_organisation,
     organisation_url,
     per_organisation,
     register_group,
@@ -52,37 +51,11 @@ MENU = [
 
 
 def _to_answer(viewer: Viewer, organisations: list[OrganisationLike]) -> dict[int, int]:
-    waiting = (
-        Referral.objects.to_answer()
-        .filter(to_organisation=OuterRef("pk"))
-        .order_by()
-        .values("to_organisation")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    counted = (
-        Organisation.objects.filter(pk__in=[o.pk for o in organisations])
-        .annotate(n=Coalesce(Subquery(waiting[:1], output_field=IntegerField()), Value(0)))
-        .values_list("pk", "n")
-    )
-    return dict(counted)
+    return count_per_organisation(organisations, Referral.objects.to_answer(), "to_organisation")
 
 
 def _to_follow_up(viewer: Viewer, organisations: list[OrganisationLike]) -> dict[int, int]:
-    due = (
-        Effort.objects.follow_up_due(timezone.localdate())
-        .filter(organisation=OuterRef("pk"))
-        .order_by()
-        .values("organisation")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    counted = (
-        Organisation.objects.filter(pk__in=[o.pk for o in organisations])
-        .annotate(n=Coalesce(Subquery(due[:1], output_field=IntegerField()), Value(0)))
-        .values_list("pk", "n")
-    )
-    return dict(counted)
+    return count_per_organisation(organisations, Effort.objects.follow_up_due(timezone.localdate()), "organisation")
 
 
 WORKSPACE = [
