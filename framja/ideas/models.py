@@ -506,14 +506,6 @@ class IdeaQuerySet(models.QuerySet["Idea"]):
             | Q(shared_at__isnull=False, sluice_id__in=_shared_sluices_of(casework))
         )
 
-    def in_shared_process(self) -> IdeaQuerySet:
-        """Ideas past local triage in a shared sluice (the shared process)."""
-        return self.filter(sluice__shared=True, shared_at__isnull=False)
-
-    def awaiting_local_triage(self) -> IdeaQuerySet:
-        """Ideas in a shared sluice that their own municipality's receivers have not passed on yet."""
-        return self.filter(sluice__shared=True, shared_at=None, withdrawn_at=None)
-
     def shared_inbox(self, sluice: Sluice | int, organisation: Organisation | int) -> IdeaQuerySet:
         """What a member organisation sees in its shared sluice's inbox: every idea in the shared
         process, and its own ideas still in local triage."""
