@@ -107,6 +107,9 @@ class WorkspaceItem:
     url: Callable[[OrganisationLike], str] | None = None
     global_count: Callable[[Viewer], tuple[int, str] | None] | None = None
     weight: int = 100
+    #: Show the item only for the organisations `counts` answers for (it concerns only some,
+    #: e.g. members of a shared sluice); otherwise a missing organisation counts 0.
+    only_counted: bool = False
 
 
 #: The drop-downs of the main menu, in order: key -> label. Apps add entries to them.
@@ -296,6 +299,8 @@ def build_workspace(viewer: Viewer) -> tuple[list[WorkspaceOrganisation], list[W
             continue
         counts = item.counts(viewer, organisations)
         for organisation in organisations:
+            if item.only_counted and organisation.pk not in counts:
+                continue
             row = WorkspaceRow(str(item.label), counts.get(organisation.pk, 0), item.url(organisation))
             by_organisation[organisation.pk].rows.append(row)
     for section in build_menu(viewer):

@@ -80,8 +80,9 @@ def _walk(client: Client, persona: str) -> dict[str, str]:
         url = to_visit.pop()
         if url in pages or not url.startswith("/") or url.startswith("/static/"):
             continue
-        response = client.get(url)
+        response = client.get(url, follow=True)  # a workspace link may lead on to where the work is
         assert response.status_code == 200, f"{persona}: {url} answered {response.status_code}"
+        assert all(hop.startswith("/") for hop, _status in response.redirect_chain), f"{persona}: {url} left the site"
         pages[url] = response.content.decode() if "text/html" in response["Content-Type"] else ""
         to_visit |= set(_tab_links(pages[url])) - set(pages)
     return pages

@@ -146,6 +146,8 @@ class SluiceMembershipStatus(models.TextChoices):
     ACTIVE = "active", _("Member")
     DECLINED = "declined", _("Declined")
     LEFT = "left", _("Left")
+    REMOVED = "removed", _("Removed by the lead")
+    WITHDRAWN = "withdrawn", _("Invitation withdrawn")
 
 
 class SluiceMembershipQuerySet(models.QuerySet["SluiceMembership"]):
@@ -156,17 +158,23 @@ class SluiceMembershipQuerySet(models.QuerySet["SluiceMembership"]):
         """Invited or active: the rows an organisation cannot hold twice in one sluice."""
         return self.filter(status__in=SluiceMembership.OPEN)
 
+    def current_or_former(self) -> SluiceMembershipQuerySet:
+        """Active members and those that left or were removed: whose ideas are in the sluice."""
+        return self.filter(status__in=SluiceMembership.JOINED)
+
 
 class SluiceMembership(models.Model):
     """An organisation's membership of a shared sluice: invited by the lead, accepted (active)
     or declined by the organisation's administrators, and ended when it leaves. A row is never
-    deleted, so who was a member when stays; a new invitation after leaving is a new row.
+    deleted, so who was a member when stays; a new invitation after leaving is a new row. The
+    lead may withdraw an invitation or remove a member (`ended_by` says who).
 
     An organisation is an active member of at most one shared sluice, so an idea's sluice is
     never in doubt. The lead organisation is an active member of its own shared sluice."""
 
     Status = SluiceMembershipStatus
     OPEN = (SluiceMembershipStatus.INVITED, SluiceMembershipStatus.ACTIVE)
+    JOINED = (SluiceMembershipStatus.ACTIVE, SluiceMembershipStatus.LEFT, SluiceMembershipStatus.REMOVED)
 
     sluice = models.ForeignKey(Sluice, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("sluice"))
     organisation = models.ForeignKey(
@@ -187,6 +195,14 @@ class SluiceMembership(models.Model):
     )
     joined_at = models.DateTimeField(_("joined"), null=True, blank=True)
     left_at = models.DateTimeField(_("left"), null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ended by"),
+    )
 
     objects = SluiceMembershipQuerySet.as_manager()
 
@@ -207,7 +223,7 @@ class SluiceMembership(models.Model):
                 condition=~Q(status="active") | Q(joined_at__isnull=False), name="ideas_sluice_membership_joined"
             ),
             models.CheckConstraint(
-                condition=~Q(status="left") | Q(left_at__isnull=False, joined_at__isnull=False),
+                condition=~Q(status__in=["left", "removed"]) | Q(left_at__isnull=False, joined_at__isnull=False),
                 name="ideas_sluice_membership_left",
             ),
         ]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from django.db.models import Func, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Exists, Func, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -205,6 +205,22 @@ def _to_triage(viewer: Viewer, organisations: list[OrganisationLike]) -> dict[in
     return _per_organisation(organisations, received.filter(assignee=None))
 
 
+def _local_triage(viewer: Viewer, organisations: list[OrganisationLike]) -> dict[int, int]:
+    """Ideas the organisation received in a shared sluice that its staff have not passed on yet:
+    only they see them until then (docs/shared-sluices.md)."""
+    received = Idea.objects.filter(
+        withdrawn_at=None, receiving_organisation=OuterRef("pk"), sluice__shared=True, shared_at=None
+    )
+    member = SluiceMembership.objects.active().filter(organisation=OuterRef("pk"))
+    counted = (
+        Organisation.objects.filter(pk__in=[o.pk for o in organisations])
+        .annotate(n=Coalesce(Subquery(received.order_by().annotate(n=_Count()).values("n")[:1]), Value(0)))
+        .filter(Q(n__gt=0) | Exists(member))
+        .values_list("pk", "n")
+    )
+    return dict(counted)  # only organisations in a shared sluice or with ideas still in one
+
+
 def _assigned_to_me(viewer: Viewer, organisations: list[OrganisationLike]) -> dict[int, int]:
     return _per_organisation(organisations, _inbox_ideas().filter(assignee=viewer.user))
 
@@ -238,6 +254,15 @@ WORKSPACE = [
         counts=_to_triage,
         url=organisation_url("ideas-inbox", in_query=True, assignee="none"),
         weight=100,
+    ),
+    WorkspaceItem(
+        key="local-triage",
+        label=_("Ideas in local triage, not yet passed on to the shared sluice"),
+        roles=CASEWORK,
+        counts=_local_triage,
+        url=organisation_url("ideas-sluice-local-triage", in_query=True),
+        weight=105,
+        only_counted=True,
     ),
     WorkspaceItem(
         key="assigned",

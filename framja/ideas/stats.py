@@ -314,10 +314,14 @@ class MemberSplit:
         return max((row.total for row in self.rows), default=0)
 
 
-def per_member(ideas: QuerySet[Idea], members: list[str]) -> MemberSplit:
+def per_member(ideas: QuerySet[Idea], members: list[str], period: Period | None = None) -> MemberSplit:
     """Two grouped counts over the sluice's ideas (member × stage, member × decision outcome);
-    `members` names every member to show, also those without ideas yet, in order."""
+    `members` names every member to show, also those without ideas yet, in order. `period`
+    keeps the ideas received in it (where they stand today) and the decisions taken in it."""
+    period = period or Period()
     ideas = ideas.filter(withdrawn_at=None)
+    all_ideas = ideas
+    ideas = _in_period(ideas, "created_at", period)
     rows = (
         ideas.order_by()
         .values("receiving_organisation__name", "stage__kind", "stage__name", "stage__position", "shared_at")
@@ -339,7 +343,7 @@ def per_member(ideas: QuerySet[Idea], members: list[str]) -> MemberSplit:
             triage[member] = triage.get(member, 0) + row["n"]
     stages = sorted(stage_order, key=lambda s: (stage_order[s], s))
     decided = (
-        GateDecision.objects.filter(idea__in=ideas.values("pk"))
+        _in_period(GateDecision.objects.filter(idea__in=all_ideas.values("pk")), "decided_at", period)
         .order_by()
         .values("idea__receiving_organisation__name", "outcome")
         .annotate(n=Count("id"))

@@ -55,9 +55,16 @@ urlpatterns = [
     path("casework/<dbid:pk>/share/", sluices.share_idea, name="ideas-casework-share"),
     path("shared/", sluices.memberships, name="ideas-sluice-memberships"),
     path("shared/new/", sluices.create, name="ideas-sluice-create"),
+    path("shared/triage/", sluices.local_triage, name="ideas-sluice-local-triage"),
     path("shared/memberships/<dbid:pk>/answer/", sluices.respond, name="ideas-sluice-membership-respond"),
     path("shared/memberships/<dbid:pk>/leave/", sluices.leave, name="ideas-sluice-membership-leave"),
     path("sluices/<slug:slug>/members/", sluices.members, name="ideas-sluice-members"),
+    path("sluices/<slug:slug>/members/<dbid:pk>/end/", sluices.end_membership, name="ideas-sluice-membership-end"),
     path("sluices/<slug:slug>/inbox/", sluices.inbox, name="ideas-sluice-inbox"),
     path("sluices/<slug:slug>/dashboard/", sluices.dashboard, name="ideas-sluice-dashboard"),
+    re_path(
+        rf"^sluices/(?P<slug>[-a-zA-Z0-9_]+)/dashboard/export\.(?P<fmt>{exports.URL_FORMATS})$",
+        sluices.dashboard_export,
+        name="ideas-sluice-dashboard-export",
+    ),
 ]

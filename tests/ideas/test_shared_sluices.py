@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
@@ -11,7 +12,7 @@ from django.db import IntegrityError, connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from framja.accounts.models import Organisation, Role, User
 from framja.audit.models import AuditEntry
@@ -452,3 +453,197 @@ def test_the_api_creates_a_shared_sluice_only_for_its_coordinators(region, outsi
     assert created.status_code == 201
     assert created.json()["shared"] is True
     assert created.json()["lead_organisation"]["slug"] == region.stromsund_kommun.slug
+
+
+# --------------------------------------------------------------------------- the lead ends memberships
+
+
+def test_the_lead_removes_a_member_whose_ideas_stay_and_whose_new_ideas_go_home(region):
+    membership = join(region, region.krokom_kommun, region.krokom_admin)
+    idea = submit(region.krokom)
+    sluices.share_idea(idea=idea, by=region.krokom_admin)
+    OutboundEmail.objects.all().delete()
+    sluices.end_membership(membership=membership, by=region.lead_coordinator)
+    membership.refresh_from_db()
+    assert membership.status == SluiceMembership.Status.REMOVED
+    assert membership.left_at is not None
+    assert membership.ended_by == region.lead_coordinator
+    idea.refresh_from_db()
+    assert idea.sluice == region.sluice  # history stays
+    later = submit(region.krokom, "Idé efter att medlemskapet upphört")
+    assert later.sluice is not None
+    assert not later.sluice.shared
+    assert "Krokoms kommun" in sluices.member_names(region.sluice)  # former members stay on the dashboard
+    mail = OutboundEmail.objects.filter(to=region.krokom_admin.email, body__contains="Jämtlands kommunförbund")
+    assert mail.count() == 1
+    assert "Gemensam idésluss Jämtland" in mail.get().body
+    audited = AuditEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(SluiceMembership),
+        object_id=str(membership.pk),
+        organisation=region.krokom_kommun,
+    )
+    assert audited.filter(changes__status=["active", "removed"]).exists()
+    # Removed, the member can be invited again and join again.
+    assert join(region, region.krokom_kommun, region.krokom_admin).status == SluiceMembership.Status.ACTIVE
+
+
+def test_the_lead_withdraws_an_invitation_and_cannot_end_its_own_or_an_ended_membership(region):
+    invited = sluices.invite_member(sluice=region.sluice, organisation=region.krokom_kommun, by=None)
+    sluices.end_membership(membership=invited, by=region.lead_coordinator)
+    invited.refresh_from_db()
+    assert invited.status == SluiceMembership.Status.WITHDRAWN
+    assert invited.left_at is None
+    with pytest.raises(ValidationError):
+        sluices.respond(membership=invited, accept=True, by=region.krokom_admin)
+    with pytest.raises(ValidationError):
+        sluices.end_membership(membership=invited, by=region.lead_coordinator)
+    lead = SluiceMembership.objects.get(sluice=region.sluice, organisation=region.lead)
+    with pytest.raises(ValidationError):
+        sluices.end_membership(membership=lead, by=region.lead_coordinator)
+    lead.refresh_from_db()
+    assert lead.status == SluiceMembership.Status.ACTIVE
+
+
+def test_removing_a_member_through_the_members_page_is_for_the_lead_only(region):
+    membership = join(region, region.krokom_kommun, region.krokom_admin)
+    members_url = reverse("ideas-sluice-members", args=[region.sluice.slug])
+    url = reverse("ideas-sluice-membership-end", args=[region.sluice.slug, membership.pk])
+    page = client_for(region.lead_coordinator).get(members_url).content.decode()
+    assert url in page
+    assert url not in client_for(region.krokom_admin).get(members_url).content.decode()
+    assert client_for(region.krokom_admin).post(url).status_code == 404  # a member cannot remove itself this way
+    assert client_for(region.stromsund_admin).post(url).status_code == 404
+    wrong_sluice = reverse("ideas-sluice-membership-end", args=["another-sluice", membership.pk])
+    assert client_for(region.lead_coordinator).post(wrong_sluice).status_code == 404
+    response = client_for(region.lead_coordinator).post(url, follow=True)
+    assert response.status_code == 200
+    membership.refresh_from_db()
+    assert membership.status == "removed"
+    assert "Krokoms kommun" in response.content.decode()
+    assert url not in response.content.decode()  # nothing left to end
+    assert (
+        client_for(region.krokom_adviser).get(reverse("ideas-sluice-inbox", args=[region.sluice.slug])).status_code
+        == 404
+    )
+
+
+def test_the_api_ends_memberships_for_the_lead_only(region, outsider):
+    from tests.ideas.test_casework_api import API, Api
+
+    membership = join(region, region.krokom_kommun, region.krokom_admin)
+    path = f"{API}/sluice-memberships/{membership.pk}/end"
+    assert Api(region.krokom_admin).post(path).status_code == 404
+    assert Api(outsider).post(path).status_code == 404
+    assert Api().post(path).status_code == 401
+    ended = Api(region.lead_coordinator).post(path)
+    assert ended.status_code == 200
+    assert ended.json()["status"] == "removed"
+    again = Api(region.lead_coordinator).post(path)
+    assert again.status_code == 422
+    assert "membership" in again.content.decode()
+    lead = SluiceMembership.objects.get(sluice=region.sluice, organisation=region.lead)
+    assert Api(region.lead_coordinator).post(f"{API}/sluice-memberships/{lead.pk}/end").status_code == 422
+
+
+# --------------------------------------------------------------------------- dashboard period and downloads
+
+
+def _age(idea: Idea, when: str) -> None:
+    moment = timezone.make_aware(datetime.fromisoformat(when))
+    Idea.objects.filter(pk=idea.pk).update(created_at=moment)
+
+
+def test_the_member_dashboard_keeps_the_ideas_and_decisions_of_a_period(region):
+    join(region, region.krokom_kommun, region.krokom_admin)
+    old = submit(region.krokom, "Gammal idé")
+    _age(old, "2025-03-10T12:00:00")
+    recent = submit(region.krokom, "Ny idé")
+    _age(recent, "2026-05-10T12:00:00")
+    sluices.share_idea(idea=recent, by=region.krokom_admin)
+    casework.gate_decide(idea=recent, outcome="go", rationale="Bra", by=region.lead_coordinator)
+    GateDecision.objects.filter(idea=recent).update(decided_at=timezone.make_aware(datetime(2026, 5, 20)))
+    url = reverse("ideas-sluice-dashboard", args=[region.sluice.slug])
+    client = client_for(region.krokom_adviser)
+    rows = {r.member: r for r in client.get(url).context["split"].rows}
+    assert rows["Krokoms kommun"].total == 2
+    rows = {r.member: r for r in client.get(url, {"from": "2026-01", "to": "2026-12"}).context["split"].rows}
+    assert rows["Krokoms kommun"].total == 1
+    go = GateDecision.Outcome.values.index("go")
+    assert rows["Krokoms kommun"].outcomes[go] == 1
+    rows = {r.member: r for r in client.get(url, {"from": "2025-01", "to": "2025-12"}).context["split"].rows}
+    assert rows["Krokoms kommun"].total == 1
+    assert rows["Krokoms kommun"].outcomes[go] == 0  # the decision was taken in 2026
+    bad = client.get(url, {"from": "2026-06", "to": "2026-01"})
+    assert bad.status_code == 200
+    assert bad.context["period_form"].errors
+
+
+def test_the_member_dashboard_downloads_its_tables_for_members_only(region, outsider):
+    import csv
+    import io
+
+    join(region, region.krokom_kommun, region.krokom_admin)
+    submit(region.krokom)
+    page = client_for(region.krokom_adviser).get(
+        reverse("ideas-sluice-dashboard", args=[region.sluice.slug]), {"from": "2026-01"}
+    )
+    export = reverse("ideas-sluice-dashboard-export", args=[region.sluice.slug, "csv"])
+    assert f"{export}?from=2026-01" in page.content.decode()
+    response = client_for(region.krokom_adviser).get(export)
+    assert response.status_code == 200
+    assert "attachment" in response["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert any(row and row[0] == "Krokoms kommun" for row in rows)
+    xlsx = client_for(region.krokom_adviser).get(
+        reverse("ideas-sluice-dashboard-export", args=[region.sluice.slug, "xlsx"])
+    )
+    assert xlsx.status_code == 200
+    assert client_for(outsider).get(export).status_code == 404
+    assert client_for(region.krokom_adviser).get(export, {"from": "2026-13"}).status_code == 400
+
+
+def test_the_api_dashboard_takes_a_period_and_refuses_a_bad_one(region):
+    from tests.ideas.test_casework_api import API, Api
+
+    join(region, region.krokom_kommun, region.krokom_admin)
+    idea = submit(region.krokom)
+    _age(idea, "2025-03-10T12:00:00")
+    api = Api(region.krokom_adviser)
+    path = f"{API}/sluices/{region.sluice.slug}/dashboard"
+    assert {r["member"]: r["total"] for r in api.get(path).json()["rows"]}["Krokoms kommun"] == 1
+    later = api.get(path + "?from=2026-01").json()
+    assert {r["member"]: r["total"] for r in later["rows"]}["Krokoms kommun"] == 0
+    bad = api.get(path + "?from=2026-06&to=2026-01")
+    assert bad.status_code == 422
+    assert "to" in bad.content.decode()
+
+
+# --------------------------------------------------------------------------- workspace
+
+
+def test_the_workspace_counts_ideas_in_local_triage_and_links_to_them(region):
+    membership = join(region, region.krokom_kommun, region.krokom_admin)
+    first = submit(region.krokom)
+    submit(region.krokom, "Andra idén")
+    sluices.share_idea(idea=first, by=region.krokom_admin)
+
+    def triage_row(user: User):
+        with translation.override("en"):
+            response = client_for(user).get(reverse("workspace"), HTTP_ACCEPT_LANGUAGE="en")
+        section = next(s for s in response.context["organisations"] if s.organisation.pk == region.krokom_kommun.pk)
+        return next(r for r in section.rows if "local triage" in r.label)
+
+    row = triage_row(region.krokom_adviser)
+    assert row.count == 1
+    with translation.override("en"):
+        stromsund = client_for(region.stromsund_admin).get(reverse("workspace"), HTTP_ACCEPT_LANGUAGE="en")
+    assert "local triage" not in stromsund.content.decode()  # not in a shared sluice: no such row
+    landing = client_for(region.krokom_adviser).get(row.url)
+    assert landing.status_code == 302
+    assert landing["Location"] == reverse("ideas-sluice-inbox", args=[region.sluice.slug]) + "?triage=1"
+    inbox = client_for(region.krokom_adviser).get(landing["Location"]).content.decode()
+    assert "Andra idén" in inbox
+    assert first.title not in inbox
+    assert client_for(region.stromsund_admin).get(row.url).status_code == 404  # not its organisation
+    sluices.leave(membership=membership, by=region.krokom_admin)
+    assert client_for(region.krokom_adviser).get(row.url)["Location"].startswith(reverse("ideas-inbox"))

@@ -66,7 +66,12 @@ EVENT_PAGES = (
     "catalogue-event-ics",
 )
 #: Pages of the owning organisation's (shared) sluice.
-SLUICE_PAGES = ("ideas-sluice-members", "ideas-sluice-inbox", "ideas-sluice-dashboard")
+SLUICE_PAGES = (
+    "ideas-sluice-members",
+    "ideas-sluice-inbox",
+    "ideas-sluice-dashboard",
+    "ideas-sluice-dashboard-export",
+)
 OFFERING_PATH = "/api/v1/catalogue/offerings/{offering_id}"
 EVENT_PATH = "/api/v1/catalogue/events/{event_id}"
 
@@ -328,6 +333,7 @@ def build_world(capture_on_commit: Any) -> World:
             **{name: {"slug": sluice.slug} for name in SLUICE_PAGES},
             "ideas-sluice-membership-respond": {"pk": sluice_invitation.pk},
             "ideas-sluice-membership-leave": {"pk": sluice_invitation.pk},
+            "ideas-sluice-membership-end": {"slug": sluice.slug, "pk": sluice_invitation.pk},
             "ideas-municipality": {"code": ostersund.qualified_code},
             "ideas-casework-attachment": {"pk": idea.pk, "attachment_pk": attachment.pk},
             "ideas-casework-duplicate-unlink": {"pk": duplicate.pk},

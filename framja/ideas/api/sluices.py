@@ -11,12 +11,13 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Router, Status
+from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from framja.accounts.models import Organisation, Role, User
 from framja.accounts.permissions import DECIDING_ROLES, has_any_role, require
 from framja.ideas import stats
+from framja.ideas.forms.casework import DashboardPeriodForm
 from framja.ideas.models import Idea, IdeaQuerySet, Sluice, SluiceMembership
 from framja.ideas.schemas import (
     MemberSplitOut,
@@ -115,6 +116,21 @@ def leave(request: HttpRequest, membership_id: int) -> SluiceMembership:
     return _membership(membership_id)
 
 
+@router.post(
+    "sluice-memberships/{int:membership_id}/end",
+    response=SluiceMembershipOut,
+    summary="Withdraw an invitation or remove a member",
+)
+def end_membership(request: HttpRequest, membership_id: int) -> SluiceMembership:
+    """The lead's administrators and coordinators: an invitation is withdrawn, an active member
+    removed (its ideas stay in the sluice with their history). The lead's own membership cannot
+    be ended (422)."""
+    membership = get_object_or_404(SluiceMembership.objects.select_related("sluice"), pk=membership_id)
+    require(has_any_role(_user(request), membership.sluice.lead_organisation_id, DECIDING_ROLES))
+    services.end_membership(membership=membership, by=_user(request))
+    return _membership(membership_id)
+
+
 @router.get("sluices/{slug}/ideas", response=list[SharedIdeaOut], summary="The shared inbox")
 @paginate(BoundedPagination)
 def shared_inbox(request: HttpRequest, slug: str) -> IdeaQuerySet:
@@ -133,9 +149,20 @@ def shared_inbox(request: HttpRequest, slug: str) -> IdeaQuerySet:
 
 
 @router.get("sluices/{slug}/dashboard", response=MemberSplitOut, summary="Figures split by member")
-def dashboard(request: HttpRequest, slug: str) -> dict[str, Any]:
+def dashboard(
+    request: HttpRequest,
+    slug: str,
+    from_month: str | None = Query(None, alias="from", description="First month, YYYY-MM", max_length=20),
+    to_month: str | None = Query(None, alias="to", description="Last month, YYYY-MM", max_length=20),
+) -> dict[str, Any]:
+    """`from`/`to` keep the ideas received in those months (at the stage where they are today)
+    and the gate decisions taken in them."""
     sluice, _member = _member_view(request, slug)
-    split = stats.per_member(Idea.objects.filter(sluice=sluice), services.member_names(sluice))
+    period_form = DashboardPeriodForm({"from": from_month or "", "to": to_month or ""})
+    if not period_form.is_valid():
+        raise ValidationError({name: list(errors) for name, errors in period_form.errors.items()})
+    period = stats.Period(period_form.cleaned_data["from"], period_form.cleaned_data["to"])
+    split = stats.per_member(Idea.objects.filter(sluice=sluice), services.member_names(sluice), period)
     return {
         "sluice": sluice.slug,
         "total": split.total,

@@ -228,6 +228,49 @@ def leave(*, membership: SluiceMembership, by: User | None) -> SluiceMembership:
     return membership
 
 
+def end_membership(*, membership: SluiceMembership, by: User | None) -> SluiceMembership:
+    """The lead ends a membership: an open invitation is withdrawn, an active member is removed.
+    A removed member's ideas stay in the sluice with their history, as when it leaves, and its
+    new ideas go to its own sluice again; its administrators are told by e-mail. The lead's own
+    membership cannot be ended (a shared sluice always has its lead)."""
+    with transaction.atomic():
+        membership = _locked(membership)
+        if membership.is_lead:
+            raise ValidationError({"membership": [gettext("The lead organisation cannot leave its own sluice.")]})
+        before = membership.status
+        if before == Status.INVITED:
+            membership.status = Status.WITHDRAWN
+            subject = _("Invitation to a shared idea sluice withdrawn")
+            body = _(
+                "%(lead)s withdrew its invitation to %(organisation)s to join the shared idea sluice “%(sluice)s”."
+            )
+        elif before == Status.ACTIVE:
+            membership.status = Status.REMOVED
+            membership.left_at = timezone.now()
+            subject = _("Your organisation was removed from a shared idea sluice")
+            body = _(
+                "%(lead)s removed %(organisation)s from the shared idea sluice “%(sluice)s”. Its ideas stay in "
+                "the sluice with their history; new ideas to %(organisation)s go to its own sluice again."
+            )
+        else:
+            raise ValidationError({"membership": [gettext("Only an invitation or an active membership can be ended.")]})
+        membership.ended_by = by
+        membership.save(update_fields=["status", "left_at", "ended_by"])
+        _record(membership, "update", {"status": [before, membership.status]})
+        _mail_memberships_page(
+            _people(membership.organisation_id, [Role.ADMIN]),
+            membership.organisation,
+            subject,
+            body,
+            {
+                "lead": membership.sluice.lead_organisation.name,
+                "organisation": membership.organisation.name,
+                "sluice": membership.sluice.name,
+            },
+        )
+    return membership
+
+
 # --------------------------------------------------------------------------- local triage
 
 
@@ -279,7 +322,8 @@ def viewing_member(user: Any, sluice: Sluice) -> Organisation | None:
 def member_names(sluice: Sluice) -> list[str]:
     """The members the dashboard shows: active and former ones, by name."""
     names = (
-        SluiceMembership.objects.filter(sluice=sluice, status__in=[Status.ACTIVE, Status.LEFT])
+        SluiceMembership.objects.filter(sluice=sluice)
+        .current_or_former()
         .order_by("organisation__name")
         .values_list("organisation__name", flat=True)
     )

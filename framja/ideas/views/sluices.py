@@ -5,24 +5,25 @@ and passing an idea on from local triage. Who may do what is in docs/shared-slui
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from framja.accounts.models import Organisation, Role, User
-from framja.accounts.permissions import DECIDING_ROLES, has_any_role, memberships_of, require
-from framja.ideas import stats
+from framja.accounts.permissions import CASEWORK_ROLES, DECIDING_ROLES, has_any_role, memberships_of, require
+from framja.ideas import exports, stats
 from framja.ideas.forms import casework as forms
 from framja.ideas.models import Idea, Sluice, SluiceMembership, Stage
 from framja.ideas.services import sluices as services
-from framja.ideas.views.casework import INBOX_PAGE_SIZE, _chosen, _get_idea_for_casework, _inbox_rows
+from framja.ideas.views.casework import INBOX_PAGE_SIZE, _chosen, _get_idea_for_casework, _inbox_rows, _period
 
 
 def _acting(request: HttpRequest) -> User:
@@ -199,6 +200,31 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@login_required
+@require_POST
+def end_membership(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The lead's administrators and coordinators withdraw an invitation or remove a member."""
+    membership = get_object_or_404(
+        SluiceMembership.objects.select_related("sluice", "organisation"), pk=pk, sluice__slug=slug
+    )
+    require(has_any_role(request.user, membership.sluice.lead_organisation_id, DECIDING_ROLES))
+    was_invited = membership.status == SluiceMembership.Status.INVITED
+    try:
+        services.end_membership(membership=membership, by=_acting(request))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        name = {"organisation": membership.organisation.name}
+        if was_invited:
+            messages.success(request, _("The invitation to %(organisation)s was withdrawn.") % name)
+        else:
+            messages.success(
+                request,
+                _("%(organisation)s was removed from the shared sluice; its ideas stay with their history.") % name,
+            )
+    return redirect("ideas-sluice-members", membership.sluice.slug)
+
+
 # --------------------------------------------------------------------------- shared inbox and dashboard
 
 
@@ -232,7 +258,7 @@ def inbox(request: HttpRequest, slug: str) -> HttpResponse:
             "page": page,
             "query": query.urlencode(),
             "member_options": list(
-                dict.fromkeys(m.organisation for m in _members(sluice) if m.status in ("active", "left"))
+                dict.fromkeys(m.organisation for m in _members(sluice) if m.status in SluiceMembership.JOINED)
             ),
             "stages": list(Stage.objects.filter(sluice=sluice).order_by("position")),
             "chosen_member": received_by,
@@ -245,12 +271,57 @@ def inbox(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_GET
 def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
+    """Figures split by member, for a period of months (ideas received in it, decisions taken in
+    it), with the same tables as downloads."""
     sluice, member = _sluice_for_member(request, slug)
-    split = stats.per_member(Idea.objects.filter(sluice=sluice), services.member_names(sluice))
-    return render(request, "ideas/sluices/dashboard.html", {"sluice": sluice, "member": member, "split": split})
+    period_form = forms.DashboardPeriodForm(request.GET)
+    split = stats.per_member(Idea.objects.filter(sluice=sluice), services.member_names(sluice), _period(period_form))
+    query = {k: request.GET[k] for k in ("from", "to") if period_form.is_valid() and request.GET.get(k)}
+    return render(
+        request,
+        "ideas/sluices/dashboard.html",
+        {
+            "sluice": sluice,
+            "member": member,
+            "split": split,
+            "period_form": period_form,
+            "export_query": urlencode(query),
+        },
+    )
+
+
+@login_required
+@require_GET
+def dashboard_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse | StreamingHttpResponse:
+    sluice, _member = _sluice_for_member(request, slug)
+    period_form = forms.DashboardPeriodForm(request.GET)
+    if not period_form.is_valid():
+        errors = " ".join(str(e) for errors in period_form.errors.values() for e in errors)
+        return HttpResponse(errors, status=400, content_type="text/plain; charset=utf-8")
+    split = stats.per_member(Idea.objects.filter(sluice=sluice), services.member_names(sluice), _period(period_form))
+    return exports.export_response(fmt, f"idea-sluice-{sluice.slug}-members", stats.per_member_tables(split))
 
 
 # --------------------------------------------------------------------------- local triage
+
+
+@login_required
+@require_GET
+def local_triage(request: HttpRequest) -> HttpResponse:
+    """Where an organisation's ideas in local triage are (the workspace links here): the shared
+    inbox filtered to them while it is an active member, else its own inbox."""
+    organisations = _organisations(request.user, CASEWORK_ROLES)
+    organisation = _chosen(request, organisations)
+    if organisation is None:
+        return render(
+            request,
+            "ideas/casework/choose_organisation.html",
+            {"organisations": organisations, "target": "ideas-sluice-local-triage"},
+        )
+    membership = SluiceMembership.objects.active().filter(organisation=organisation).select_related("sluice").first()
+    if membership is None:
+        return redirect(reverse("ideas-inbox") + "?" + urlencode({"organisation": organisation.slug}))
+    return redirect(reverse("ideas-sluice-inbox", args=[membership.sluice.slug]) + "?triage=1")
 
 
 @login_required
