@@ -5,6 +5,8 @@ page is checked with axe-core, and at 320 px (WCAG 1.4.10 Reflow) nothing scroll
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -91,3 +93,15 @@ def test_lead_invites_member_accepts_and_the_idea_reaches_the_shared_inbox(page,
     assert no_sideways_scroll(page)
     visit(page, reverse("ideas-sluice-create"))
     assert no_sideways_scroll(page)
+
+    # The lead removes Krokom from the member list (by keyboard); its idea stays in the sluice.
+    visit(page, reverse("ideas-sluice-members", args=[sluice.slug]))
+    button = page.get_by_role("button", name=re.compile(r"^Ta bort ur slussen\W*Krokoms kommun$"))
+    button.focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "Krokoms kommun har tagits bort ur den gemensamma slussen" in page.content()
+    visit(page, page.url)
+    assert page.get_by_role("button", name=re.compile(r"^Ta bort ur slussen\W*Krokoms kommun$")).count() == 0
+    assert no_sideways_scroll(page)
+    assert Idea.objects.get(pk=idea.pk).sluice_id == sluice.pk
