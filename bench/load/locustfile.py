@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import random
+import uuid
 
 from locust import HttpUser, between, task
 
@@ -16,6 +17,10 @@ IDEAS = [int(i) for i in os.environ.get("LOAD_IDEAS", "").split(",") if i]
 WORDS = os.environ.get("LOAD_WORDS", "cykelbana").split(",")
 ORG = os.environ.get("LOAD_ORGANISATION", "bench-0")
 REGION = os.environ.get("LOAD_REGION", "bench-region")
+TOKEN = os.environ.get("LOAD_TOKEN", "")
+RUN = os.environ.get("LOAD_RUN", "run")
+MUNICIPALITY = os.environ.get("LOAD_MUNICIPALITY", "SE-9900")
+ACCEPTED = os.environ.get("LOAD_ACCEPTED", "")  # the runner's file of acknowledged titles
 
 
 class Visitor(HttpUser):
@@ -32,6 +37,28 @@ class Visitor(HttpUser):
     def similar(self) -> None:
         text = " ".join(random.choices(WORDS, k=8))
         self.client.get("/ideas/submit/similar/", params={"title": text[:40], "description": text}, name="similar")
+
+    @task(1)
+    def submission(self) -> None:
+        """A submission through the API (a signed-in submitter: the anonymous limit per address
+        would refuse a load from one machine), with an idempotency key as the page's client
+        sends; the title carries this run's marker so the runner can find every stored idea."""
+        words = random.choices(WORDS, k=12)
+        body = {
+            "title": f"{' '.join(words[:4])} {RUN}-{uuid.uuid4().hex}",
+            "description": " ".join(words) + ". " + " ".join(random.choices(WORDS, k=20)) + ".",
+            "municipality": MUNICIPALITY,
+            "consent": True,
+        }
+        headers = {"Authorization": f"Bearer {TOKEN}", "Idempotency-Key": str(uuid.uuid4())}
+        with self.client.post(
+            "/api/v1/ideas", json=body, headers=headers, name="submission", catch_response=True
+        ) as response:
+            if response.status_code != 201:
+                response.failure(f"answered {response.status_code}")
+            elif ACCEPTED:
+                with open(ACCEPTED, "a", encoding="utf-8") as handle:
+                    handle.write(body["title"] + "\n")
 
     @task(2)
     def public_idea(self) -> None:
