@@ -1,19 +1,24 @@
-"""Benchmark of the equal-terms dashboard: every view's aggregate queries beside a naive baseline.
+"""Benchmark of the equal-terms dashboard: every view counted over the effort rollup, over the
+efforts (the path before the rollup) and by a naive baseline, in the same run.
 
     .venv/bin/python bench/equality.py [--efforts 1000000] [--companies N (efforts / 5)]
-                                       [--organisations 20] [--runs 5]
+                                       [--organisations 20] [--runs 5] [--seed-only]
                                        [--database-url postgres://postgres@127.0.0.1:5432/framja_bench_equality]
 
-Without --database-url the run uses SQLite (data/bench-equality.sqlite3). Seeds N efforts
-for M client companies (bulk_create in batches of 10,000; reused when the database already
-holds exactly N efforts), spread over `--organisations` business-support organisations in
-Sweden and Norway, two verified regions serving the municipalities of Jämtland and
-Trøndelag, two years of dates and random snapshots (gender, leadership team, age band, foreign
-background, municipality). Then, for each view of the dashboard, it times `stats.dashboard`
-(everything the page computes: the differencing guard's counts, the tables of the filter and
-of its wider filters, suppression, the breakdown) and, in the same run, a naive baseline:
-the scope's efforts loaded into Python once and the same filters counted there (the rows a
-view needs, no SQL aggregation). Prints the median and ratio of each and a last line of JSON.
+Without --database-url the run uses SQLite (data/bench-equality.sqlite3). Seeds N efforts for
+M client companies (bulk_create in batches of 10,000; reused when the database already holds
+exactly N efforts), spread over `--organisations` business-support organisations in Sweden and
+Norway and two verified regions serving the municipalities of Jämtland and Trøndelag, over two
+years. Each company is a client of one organisation (now and then another gives it an effort),
+lies in one municipality, keeps its profile (gender, leadership team, age band, background; now
+and then it changes) and gets its efforts in a series of about four months. The effort rollup
+is rebuilt when it does not hold the N efforts (`framja.support.rollup.rebuild`, timed).
+
+Then, for each view of the dashboard, it times `stats.dashboard` (everything the page
+computes: the differencing guard's counts, the tables of the filter and of its wider filters,
+suppression, the breakdown) over the rollup and over the efforts, checks that both publish the
+same figures, and times a naive baseline: the scope's efforts loaded into Python once and the
+same filters counted there. Prints the medians and ratios and a last line of JSON.
 Target (issue 12): <= 200 ms per view on PostgreSQL at 1,000,000 efforts and >= 20 x the baseline.
 """
 
