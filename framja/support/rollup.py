@@ -109,7 +109,14 @@ def recount(*, clients: Iterable[int]) -> None:
 @transaction.atomic
 def rebuild() -> int:
     """Write the whole rollup again from the efforts; returns the number of rows. Readers see
-    the old rows until the transaction commits."""
+    the old rows until the transaction commits. On PostgreSQL the table is locked against other
+    writers first: a recount running meanwhile would otherwise add its client's rows beside the
+    rows this rebuild writes for the same client (SQLite serialises writers anyway)."""
+    connection = connections[router.db_for_write(EffortRollup)]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            table = connection.ops.quote_name(EffortRollup._meta.db_table)
+            cursor.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
     EffortRollup.objects.all().delete()
     _insert(Effort.objects.all())
     return EffortRollup.objects.count()
