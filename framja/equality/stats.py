@@ -18,8 +18,11 @@ across an age band, a new CEO) counts in both categories, so a table's total, wh
 of its cells as the disclosure library requires, can exceed the distinct clients of the filter
 by such changes. The filter check uses the true number of distinct clients.
 
-Each aggregate is one query (`values().annotate()` with conditional counts), memoised per
-request by filter, so a wider filter shared by several breakdown columns is counted once.
+Each aggregate is one query, memoised per request by filter, so a wider filter shared by several
+breakdown columns is counted once. It reads the effort rollup (`framja.support.rollup`: the
+efforts summed per client and key, at the coarsest period level the filter allows), where the
+distinct clients are the distinct `client` values, exactly as over the efforts; counting over
+the efforts (`source="efforts"`) stays as the reference the tests and the benchmark compare with.
 """
 
 from __future__ import annotations
@@ -52,7 +55,7 @@ from framja.disclosure import (
 )
 from framja.disclosure.table import Key
 from framja.equality.models import CATEGORIES, SNAPSHOT_FIELD, UNKNOWN, Dimension, ReferenceShare, category_label
-from framja.support.models import Effort, EffortCurrency
+from framja.support.models import Effort, EffortCurrency, EffortRollup
 
 #: Money is never converted: each currency is its own measure (SEK, NOK and EUR side by side).
 CURRENCIES = tuple(EffortCurrency.values)
@@ -137,27 +140,39 @@ class Scope:
         served = Organisation.verified_serves.through.objects.filter(organisation__in=regions).values("municipality_id")
         return Effort.objects.filter(snapshot_municipality__in=served)
 
+    def rollup(self) -> QuerySet[EffortRollup]:
+        """The same population in the effort rollup (every level)."""
+        if not self.regional:
+            return EffortRollup.objects.filter(organisation=self.organisation)
+        regions = Organisation.objects.filter(verified_kind=Organisation.Kind.REGION)
+        served = Organisation.verified_serves.through.objects.filter(organisation__in=regions).values("municipality_id")
+        return EffortRollup.objects.filter(municipality__in=served)
 
-def _region_q(region_id: int) -> Q:
+
+def _region_q(region_id: int, place: str = "snapshot_municipality") -> Q:
     """The efforts for clients in the municipalities the region is verified to serve (by the
     client's municipality at the time, whoever gave the effort)."""
     served = Organisation.verified_serves.through.objects.filter(organisation_id=region_id).values("municipality_id")
-    return Q(snapshot_municipality__in=served)
+    return Q(**{f"{place}__in": served})
 
 
-def criterion_q(name: str, value: Any) -> Q:
+def criterion_q(name: str, value: Any, source: str = "efforts") -> Q:
+    """The criterion on the efforts (`source="efforts"`) or on the effort rollup ("rollup")."""
+    rollup = source == "rollup"
     if name == "period":
         bounds = parse_period(value)
         assert bounds is not None
+        if rollup:  # a row's period is the first day of its month, quarter or year
+            return Q(period__gte=bounds[0], period__lt=bounds[1])
         return Q(given_on__gte=bounds[0], given_on__lt=bounds[1])
     if name == "organisation":
         return Q(organisation_id=value)
     if name == "municipality":
-        return Q(snapshot_municipality_id=value)
+        return Q(municipality_id=value) if rollup else Q(snapshot_municipality_id=value)
     if name == "offering_type":
         return Q(offering__offering_type=value)
     if name == "region":
-        return _region_q(value)
+        return _region_q(value, "municipality" if rollup else "snapshot_municipality")
     raise ValueError(f"unknown criterion {name!r}")
 
 
@@ -174,8 +189,17 @@ def _client() -> Any:
     return Coalesce(F("person_id") * 2 + 1, F("company_id") * 2, -F("id"), Value(0), output_field=BigIntegerField())
 
 
-def _measures() -> dict[str, Any]:
-    found: dict[str, Any] = {
+def _measures(source: str = "efforts") -> dict[str, Any]:
+    if source == "rollup":  # the rows are already summed per client: distinct clients stay exact
+        found: dict[str, Any] = {
+            "people": Count("client", distinct=True),
+            "efforts": Sum("efforts"),
+            "hours": Sum("hours"),
+        }
+        for currency in CURRENCIES:
+            found[f"money_{currency}"] = Sum(f"money_{currency}")
+        return found
+    found = {
         "people": Count(_client(), distinct=True),
         "efforts": Count("id"),
         "hours": Sum("hours"),
@@ -185,50 +209,77 @@ def _measures() -> dict[str, Any]:
     return found
 
 
-def aggregate_rows(efforts: QuerySet[Effort], grouping: str | None) -> list[dict[str, Any]]:
-    """One query: for each dimension, its categories' distinct clients and measures, and the
-    filter's distinct clients (dimension ""), each per `grouping` value if given.
+#: The column of each dimension in the effort rollup.
+ROLLUP_FIELD = {
+    dimension: rollup
+    for rollup, snapshot in EffortRollup.PROFILE.items()
+    for dimension, field_name in SNAPSHOT_FIELD.items()
+    if field_name == snapshot
+}
 
-    PostgreSQL reads the efforts once (`GROUPING SETS`, one set per dimension and the empty set
+
+def aggregate_rows(efforts: QuerySet[Any], grouping: str | None, source: str = "efforts") -> list[dict[str, Any]]:
+    """One query: for each dimension, its categories' distinct clients and measures, and the
+    filter's distinct clients (dimension ""), each per `grouping` value if given; over the
+    efforts or over the effort rollup (`source`), with the same result.
+
+    PostgreSQL reads the rows once (`GROUPING SETS`, one set per dimension and the empty set
     for the total); other databases run a UNION ALL of five grouped aggregates, each with a
     single distinct count."""
+    fields = ROLLUP_FIELD if source == "rollup" else SNAPSHOT_FIELD
+    groupings = _ROLLUP_GROUPINGS if source == "rollup" else _GROUPINGS
     if connections[efforts.db].vendor == "postgresql":
-        return _grouping_sets(efforts, grouping)
+        return _grouping_sets(efforts, grouping, source)
     keys = ["column", "dim", "cat"] if grouping else ["dim", "cat"]
     parts = []
-    for dimension, field_name in [*SNAPSHOT_FIELD.items(), ("", None)]:
+    for dimension, field_name in [*fields.items(), ("", None)]:
         part = efforts.annotate(dim=Value(str(dimension)), cat=F(field_name) if field_name else Value(""))
         if grouping:
-            part = part.annotate(column=_GROUPINGS[grouping])
-        parts.append(part.values(*keys).annotate(**_measures()).order_by())
+            part = part.annotate(column=groupings[grouping])
+        parts.append(part.values(*keys).annotate(**_measures(source)).order_by())
     return list(parts[0].union(*parts[1:], all=True))
 
 
-def _grouping_sets(efforts: QuerySet[Effort], grouping: str | None) -> list[dict[str, Any]]:
-    fields = list(SNAPSHOT_FIELD.values())
-    inner = efforts.annotate(client=_client())
+def _grouping_sets(efforts: QuerySet[Any], grouping: str | None, source: str) -> list[dict[str, Any]]:
+    rollup = source == "rollup"
+    by_dimension = ROLLUP_FIELD if rollup else SNAPSHOT_FIELD
+    fields = list(by_dimension.values())
+    inner = efforts if rollup else efforts.annotate(client=_client())
     if grouping:
-        inner = inner.annotate(column=_GROUPINGS[grouping])
-    keys = (["column"] if grouping else []) + ["client", "hours", "amount", "currency", *fields]
+        inner = inner.annotate(column=(_ROLLUP_GROUPINGS if rollup else _GROUPINGS)[grouping])
+    if rollup:
+        money_columns = [f"money_{currency}" for currency in CURRENCIES]
+        keys = (["column"] if grouping else []) + ["client", "efforts", "hours", *money_columns, *fields]
+    else:
+        keys = (["column"] if grouping else []) + ["client", "hours", "amount", "currency", *fields]
     sql, params = inner.values(*keys).order_by().query.sql_with_params()
     quoted = ", ".join(f'"{name}"' for name in fields)
     sets = ", ".join(f'("{name}")' for name in fields) + ", ()"
-    money = ", ".join(f'SUM("amount") FILTER (WHERE "currency" = %s) AS "money_{currency}"' for currency in CURRENCIES)
+    if rollup:
+        money = ", ".join(f'SUM("money_{currency}") AS "money_{currency}"' for currency in CURRENCIES)
+        counted = 'SUM("efforts")'
+        money_params: list[str] = []
+    else:
+        money = ", ".join(
+            f'SUM("amount") FILTER (WHERE "currency" = %s) AS "money_{currency}"' for currency in CURRENCIES
+        )
+        counted = "COUNT(*)"
+        money_params = list(CURRENCIES)
     column = '"column", ' if grouping else ""
     # Only the code's own field names are interpolated; values travel as parameters.
     statement = (
-        f'SELECT {column}{quoted}, COUNT(DISTINCT "client") AS "people", COUNT(*) AS "efforts", '  # noqa: S608
+        f'SELECT {column}{quoted}, COUNT(DISTINCT "client") AS "people", {counted} AS "efforts", '  # noqa: S608
         f'SUM("hours") AS "hours", {money} FROM ({sql}) AS "efforts" '
         f"GROUP BY {column}GROUPING SETS ({sets})"
     )
     rows = []
     with connections[efforts.db].cursor() as cursor:
-        cursor.execute(statement, [*CURRENCIES, *params])
+        cursor.execute(statement, [*money_params, *params])
         names = [description[0] for description in cursor.description]
         for values in cursor.fetchall():
             row = dict(zip(names, values, strict=True))
             dimension, category = "", ""
-            for name, field_name in SNAPSHOT_FIELD.items():
+            for name, field_name in by_dimension.items():
                 if row[field_name] is not None:
                     dimension, category = str(name), row[field_name]
             rows.append({**row, "dim": dimension, "cat": category})
@@ -277,22 +328,54 @@ _GROUPINGS = {
     "municipality": F("snapshot_municipality_id"),
     "offering_type": F("offering__offering_type"),
 }
+_ROLLUP_GROUPINGS = {
+    "year": TruncYear("period"),
+    "quarter": TruncQuarter("period"),
+    "month": TruncMonth("period"),
+    "organisation": F("organisation_id"),
+    "municipality": F("municipality_id"),
+    "offering_type": F("offering__offering_type"),
+}
+#: The rollup levels, coarsest first (`EffortRollup.LEVELS`).
+LEVEL_RANK = {level: rank for rank, level in enumerate(EffortRollup.LEVELS)}
+
+
+def rollup_level(criteria: Filter, grouping: str | None) -> str:
+    """The coarsest rollup level that answers the filter and grouping exactly: the finer of the
+    period criterion's level and a period grouping, else the whole time."""
+    levels = ["all"]
+    for name, value in criteria:
+        if name == "period":
+            levels.append(period_level(value))
+    if grouping in ("year", "quarter", "month"):
+        levels.append(grouping)
+    return max(levels, key=LEVEL_RANK.__getitem__)
 
 
 class Aggregator:
-    """The aggregate queries of one request, memoised: (filter, grouping) -> counts."""
+    """The aggregate queries of one request, memoised: (filter, grouping) -> counts.
 
-    def __init__(self, scope: Scope) -> None:
+    `source="rollup"` (the default) counts over the effort rollup (`EffortRollup`, one row per
+    client and key at the coarsest level the filter allows); `source="efforts"` counts over the
+    efforts themselves, as before the rollup: the benchmark's baseline, and the reference the
+    tests compare the rollup with."""
+
+    def __init__(self, scope: Scope, source: str = "rollup") -> None:
+        assert source in ("rollup", "efforts")
         self.scope = scope
+        self.source = source
         self.population = scope.population()
         self._memo: dict[tuple[Filter, str | None], dict[Any, Counts]] = {}
         self.queries = 0
 
-    def _queryset(self, criteria: Filter) -> QuerySet[Effort]:
-        efforts = self.population
+    def _queryset(self, criteria: Filter, grouping: str | None = None) -> QuerySet[Any]:
+        if self.source == "rollup":
+            rows: QuerySet[Any] = self.scope.rollup().filter(level=rollup_level(criteria, grouping))
+        else:
+            rows = self.population
         for name, value in criteria:
-            efforts = efforts.filter(criterion_q(name, value))
-        return efforts.order_by()
+            rows = rows.filter(criterion_q(name, value, self.source))
+        return rows.order_by()
 
     def counted(self) -> list[tuple[Filter, str | None]]:
         return list(self._memo)
@@ -301,7 +384,7 @@ class Aggregator:
         key = (criteria, None)
         if key not in self._memo:
             self.queries += 1
-            self._memo[key] = {None: Counts.from_rows(aggregate_rows(self._queryset(criteria), None))}
+            self._memo[key] = {None: Counts.from_rows(aggregate_rows(self._queryset(criteria), None, self.source))}
         return self._memo[key][None]
 
     def grouped(self, criteria: Filter, grouping: str) -> dict[Any, Counts]:
@@ -310,7 +393,7 @@ class Aggregator:
         if key not in self._memo:
             self.queries += 1
             by_column: dict[Any, list[dict[str, Any]]] = {}
-            for row in aggregate_rows(self._queryset(criteria), grouping):
+            for row in aggregate_rows(self._queryset(criteria, grouping), grouping, self.source):
                 column = row["column"]
                 if column is None:
                     continue  # no municipality or offering: not a column (still in the totals)
@@ -468,10 +551,12 @@ def dashboard(
     breakdown_dimension: str = Dimension.GENDER,
     column_labels: Mapping[str, Mapping[Any, str]] | None = None,
     total_label: str = "Total",
+    source: str = "rollup",
 ) -> Result:
     """Every figure of the dashboard for one filter: the four dimension tables and, if asked,
-    one dimension broken down by period, organisation, municipality or offering type."""
-    aggregator = Aggregator(scope)
+    one dimension broken down by period, organisation, municipality or offering type
+    (`source`: see `Aggregator`)."""
+    aggregator = Aggregator(scope, source)
     references = ReferenceShare.objects.reference_map(scope.organisation)
     try:
         wider = check(aggregator, criteria)

@@ -653,3 +653,58 @@ class Referral(models.Model):
 
 #: The roles that may read and change demographics (of their own organisation's people).
 DEMOGRAPHICS_ROLE = Role.ADMIN
+
+
+class EffortRollup(models.Model):
+    """The efforts summed per client and per statistics key, kept for the equal-terms figures.
+
+    One row per level (the whole time, a year, a quarter or a month: `period` is its first day,
+    None for the whole time), organisation, client municipality, offering, client and snapshot
+    profile, with the number of efforts, their hours and their money per currency. Because the
+    client is part of the key, the distinct clients of any filter on these columns are the
+    distinct `client` values of its rows: exact, over far fewer rows than the efforts.
+
+    Kept in the transaction of every write that changes an effort's key (`framja.support.rollup`,
+    called from the services), repaired every night and rebuilt by `rebuild_effort_rollup`.
+    Only the snapshot's aggregate categories are kept: no person, company or effort is named
+    except through the client key (person * 2 + 1, company * 2, or minus the effort's id)."""
+
+    #: The levels, coarsest first; a query reads the coarsest that its filter allows.
+    LEVELS = ("all", "year", "quarter", "month")
+
+    level = models.CharField(max_length=7)
+    period = models.DateField(null=True, blank=True)
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    offering = models.ForeignKey(
+        "catalogue.Offering", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    client = models.BigIntegerField()
+    gender = models.CharField(max_length=20, blank=True)
+    age_band = models.CharField(max_length=10, blank=True)
+    foreign_background = models.CharField(max_length=20, blank=True)
+    leadership_team = models.CharField(max_length=10, blank=True)
+    efforts = models.PositiveIntegerField()
+    hours = models.DecimalField(max_digits=12, decimal_places=2)
+    money_SEK = models.DecimalField(max_digits=18, decimal_places=0, null=True, blank=True)  # noqa: N815
+    money_NOK = models.DecimalField(max_digits=18, decimal_places=0, null=True, blank=True)  # noqa: N815
+    money_EUR = models.DecimalField(max_digits=18, decimal_places=0, null=True, blank=True)  # noqa: N815
+
+    #: The snapshot field of the effort each profile column copies.
+    PROFILE = {
+        "gender": "snapshot_gender",
+        "age_band": "snapshot_age_band",
+        "foreign_background": "snapshot_foreign_background",
+        "leadership_team": "snapshot_leadership_team",
+    }
+
+    class Meta:
+        indexes = [
+            # An organisation's figures and a region's (by the client's municipality), by period.
+            models.Index(fields=["level", "organisation", "period"], name="support_rollup_org"),
+            models.Index(fields=["level", "municipality", "period"], name="support_rollup_place"),
+            models.Index(fields=["client"], name="support_rollup_client"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.level} {self.period} {self.organisation_id}: {self.efforts}"

@@ -27,6 +27,7 @@ from framja.audit import registry as audit
 from framja.catalogue import services as catalogue_services
 from framja.catalogue.models import ContactRequest
 from framja.notifications.services import queue_templated_email
+from framja.support import rollup
 from framja.support.models import (
     Company,
     CompanyRole,
@@ -108,6 +109,7 @@ def company_merge(*, keep: Company, duplicate: Company) -> Company:
     locked = {c.pk: c for c in Company.objects.select_for_update().filter(pk__in=[keep.pk, duplicate.pk])}
     keep, duplicate = locked[keep.pk], locked[duplicate.pk]
     moved_efforts = Effort.objects.filter(company=duplicate).update(company=keep)
+    rollup.recount(clients=[keep.pk * 2, duplicate.pk * 2])  # the duplicate's clientless efforts are keep's
     moved_referrals = Referral.objects.filter(company=duplicate).update(company=keep)
     kept_roles = set(PersonCompany.objects.filter(company=keep).values_list("person_id", "role"))
     moved_roles = 0
@@ -345,6 +347,7 @@ def effort_log(
     _snapshot(effort)
     effort.full_clean()
     effort.save()
+    rollup.recount(clients=rollup.clients_of(Effort.objects.filter(pk=effort.pk)))
     if referral is not None and referral.status in (ReferralStatus.SENT, ReferralStatus.ACCEPTED):
         now = timezone.now()
         referral.accepted_at = referral.accepted_at or now
@@ -386,6 +389,7 @@ def effort_update(*, effort: Effort, **fields: Any) -> Effort:
         setattr(effort, name, value)
     effort.full_clean()
     effort.save()
+    rollup.recount(clients=rollup.clients_of(Effort.objects.filter(pk=effort.pk)))
     return effort
 
 
@@ -714,6 +718,8 @@ def person_erase(*, person: Person) -> None:
     demographics_ids = list(Demographics.objects.filter(person=locked).values_list("pk", flat=True))
     person_id = locked.pk
     Effort.objects.filter(pk__in=effort_ids).update(person=None)
+    # The efforts now count for their company, or each for itself: the statistics keep them.
+    rollup.recount(clients={person_id * 2 + 1, *rollup.clients_of(Effort.objects.filter(pk__in=effort_ids))})
     Referral.objects.filter(pk__in=referral_ids).update(person=None)
     locked.delete()  # roles, consents and demographics go with the person (audited)
     audit.redact_entries(Person, [person_id], fields=("name", "email", "phone"))

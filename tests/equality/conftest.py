@@ -1,5 +1,6 @@
 """Equality fixtures: efforts with snapshots written directly (the support log's snapshot rules
-have their own tests), so each test states exactly the population it attacks."""
+have their own tests), so each test states exactly the population it attacks; the effort rollup
+is recounted for them as the support services do on every write."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pytest
 from django.test import Client
 
 from framja.accounts.models import Organisation, Role, User
+from framja.support import rollup
 from framja.support.models import Company, Effort
 from tests.factories import MembershipFactory, UserFactory
 
@@ -52,6 +54,7 @@ def add_clients(
                 snapshot_foreign_background=background,
                 snapshot_municipality=municipality,
             )
+        rollup.recount(clients=[company.pk * 2])
         companies.append(company)
     return companies
 
