@@ -13,7 +13,7 @@ N ideas), then measures, in one run:
   opening the snapshot alone), the total proportional set size of all processes (PSS from
   /proc/<pid>/smaps_rollup: pages shared through the memory-mapped snapshot count once);
 - an idea saved through one reader and suggested by another: the delay;
-- as-you-type query latency (first 12 words of stored ideas) in a reader, beside the
+- as-you-type query latency (first 12 words of stored ideas, draft score) in a reader, beside the
   pg_trgm-style baseline (a full scan of trigram sets, `framja.similarity.trigram`) on the
   same texts in the same run.
 
@@ -69,7 +69,7 @@ READER = textwrap.dedent(
             times = []
             for text in command["texts"]:
                 t = time.perf_counter()
-                matching.similar(text, k=5)
+                matching.similar(text, k=5, draft=True)
                 times.append(time.perf_counter() - t)
             print(json.dumps({"times": times}), flush=True)
     """

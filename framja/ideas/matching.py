@@ -145,11 +145,15 @@ def similar(
     country: str | None = None,
     min_score: float | None = None,
     ratio: float | None = None,
+    draft: bool = False,
 ) -> list[Match]:
     """The ideas related to `text`, best first, at most `k`: from all municipalities unless
     `municipality` (a code) or `country` narrows them. Related = at least `min_score` (default
     `SHOW_FROM`) and at least `ratio` (default `SHOW_RATIO`) times the score of the query's
-    10th best idea, the background of unrelated ideas (`relevance.py`); ratio 0 turns that off."""
+    10th best idea, the background of unrelated ideas (`relevance.py`); ratio 0 turns that off.
+    `draft`: `text` is what a person has written so far (the submit page, the API's as-you-type
+    check): scored with the draft score, which does not mark a short text down for being short
+    (docs/similarity.md). Duplicate checks between stored ideas keep the symmetric score."""
 
     where = {}
     if municipality is not None:
@@ -159,7 +163,7 @@ def similar(
     floor = SHOW_FROM if min_score is None else min_score
     times = SHOW_RATIO if ratio is None else ratio
     depth = max(k, relevance.BACKGROUND_RANK)
-    hits = indexes.reader(CORPUS).query(text, k=depth, exclude=exclude, where=where)
+    hits = indexes.reader(CORPUS).query(text, k=depth, exclude=exclude, where=where, draft=draft)
     scores = [hit.score for hit in hits]
     return [
         Match(hit.key, hit.score) for hit in hits if relevance.is_related(hit.score, scores, floor=floor, ratio=times)
@@ -249,8 +253,9 @@ def similar_ideas(
     municipality: str | None = None,
     country: str | None = None,
 ) -> list[SimilarIdea]:
-    """`similar()` with the ideas loaded in one query (public ideas only), best first."""
-    matches = similar(text, k=k, exclude=exclude, municipality=municipality, country=country)
+    """`similar()` of a draft (what a person writes) with the ideas loaded in one query
+    (public ideas only), best first."""
+    matches = similar(text, k=k, exclude=exclude, municipality=municipality, country=country, draft=True)
     if not matches:
         return []
     ideas = Idea.objects.public().select_related("municipality", "stage").in_bulk([m.idea_id for m in matches])

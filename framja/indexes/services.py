@@ -170,9 +170,16 @@ class Reader:
             self.overlay += _apply_tail(self.corpus, self.engine, self.position)
 
     def query(
-        self, text: str, *, k: int = 5, exclude: Sequence[int] = (), where: dict[str, Any] | None = None
+        self,
+        text: str,
+        *,
+        k: int = 5,
+        exclude: Sequence[int] = (),
+        where: dict[str, Any] | None = None,
+        draft: bool = False,
     ) -> list[Hit]:
-        """The `k` documents most similar to `text` (scores in [0, 1], best first)."""
+        """The `k` documents most similar to `text` (scores in [0, 1], best first); `draft`:
+        `text` may be the beginning of a longer text, as typed (framja.similarity's draft score)."""
         text = (text or "").strip()
         if not text or k <= 0:
             return []
@@ -181,7 +188,7 @@ class Reader:
             if self.engine is None:
                 return []
             excluded = set(exclude)
-            hits = self.engine.query(text, k + len(excluded), where or None)
+            hits = self.engine.query(text, k + len(excluded), where or None, draft=draft)
             found = [Hit(int(key), max(0.0, min(1.0, float(score)))) for key, score in hits if int(key) not in excluded]
             return found[:k]
 

@@ -10,12 +10,9 @@ Heavy runs (100k, 1M) are for the command line, never for the test suite.
 from __future__ import annotations
 
 import argparse
-import csv
-import html
 import json
 import os
 import random
-import re
 import sys
 import tempfile
 import threading
@@ -26,6 +23,7 @@ from typing import Any, TextIO
 
 import numpy as np
 
+from framja.similarity import relevance
 from framja.similarity.index import LIKELY_DUPLICATE, SimilarityIndex
 from framja.similarity.trigram import DECIDIM_THRESHOLD, TrigramBaseline
 
@@ -204,89 +202,182 @@ def _print_set(out: TextIO, name: str, row: dict[str, Any]) -> None:
 # ---------------------------------------------------------------- scale
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
-_TAGS = re.compile(r"<[^>]*>")
-
-
-def _proposal_texts(data_dir: Path) -> tuple[list[str], list[str]]:
-    """(titles, sentences) from the real CONSUL proposals (Spanish and German)."""
-    titles: list[str] = []
-    sentences: list[str] = []
-    csv.field_size_limit(10_000_000)
-    sources = [
-        (data_dir / "proposals" / "decide-madrid" / "proposals_latest.csv", ";", "title", "description"),
-        (data_dir / "proposals" / "consul-germany" / "all_proposals.csv", ",", "Title", "Description"),
-        (data_dir / "proposals" / "consul-germany" / "all_projects.csv", ",", "Project Title", "Project Description"),
-    ]
-    for path, delimiter, title_key, body_key in sources:
-        if not path.exists():
-            continue
-        with path.open(encoding="utf-8", newline="") as fh:
-            for record in csv.DictReader(fh, delimiter=delimiter):
-                title = (record.get(title_key) or "").strip()
-                if title:
-                    titles.append(title)
-                body = html.unescape(_TAGS.sub(" ", record.get(body_key) or ""))
-                for sentence in _SENTENCE_END.split(body):
-                    sentence = " ".join(sentence.split()).removesuffix("...")
-                    if 4 <= len(sentence.split()) <= 60:
-                        sentences.append(sentence)
-    return titles, sentences
+# Source groups of planted twins: (pair file, language of the query side, of the match side).
+_PAIR_SETS = (
+    ("sweparaphrase_dev_pairs", "sv", "sv"),
+    ("nb_nn_dev_pairs", "nb", "nn"),
+    ("tatoeba_dan_swe_pairs", "da", "sv"),
+)
+#: Query lengths measured: what a person has typed after 5, 12 and 25 words, and the whole rewrite.
+TYPED: tuple[tuple[str, int | None], ...] = (("5 words", 5), ("12 words", 12), ("25 words", 25), ("whole", None))
+#: The submit page shows at most this many suggestions.
+SHOWN = 5
+#: Topic words: folded words of at least this many letters found in TOPIC_DF sentences of a language.
+TOPIC_MIN_LETTERS = 6
+TOPIC_DF = (3, 40)
+#: Longer lines of the sets (a few are whole paragraphs) are left out.
+MAX_SENTENCE_WORDS = 60
+#: Share of the other ideas written on the topic (and in the language) of a planted source.
+SAME_TOPIC_SHARE = 0.5
 
 
 class ScaleCorpus:
-    """N idea-length texts (title + 50-300 words) with planted near-duplicates.
+    """N idea-length texts in Swedish, Norwegian (bokmål, nynorsk) and Danish, on topics, with
+    planted twins that are rewrites of their source.
 
-    Half the texts are made of Scandinavian sentences from the paired sets, half of real
-    CONSUL proposal sentences. A planted duplicate rewrites one Scandinavian text: each
-    sentence is swapped for its pair partner (a Swedish paraphrase, the nynorsk version, or
-    the Swedish translation of a Danish sentence) with probability 0.8, one sentence in ten is
-    dropped and neighbouring sentences may swap. The rewrite is the query; its source is gold.
+    Sentences come from ../shared/data/similarity (the pair sets' both sides and the Swedish
+    distractors), grouped by language. A *topic* is a content word (a folded word of at least
+    six letters, not a function word, found in 3-40 sentences of a language); an idea picks a language and a topic,
+    takes its title from the topic's sentences and fills its body (30-150 words) with three
+    quarters topic sentences and one quarter other sentences of its language. Half the ideas take the topic of a
+    planted source (so at 20,000 ideas and 300 queries each query meets ~30 ideas on its
+    subject in its language); the others a random topic. So every query
+    meets ideas on its own subject in its own language, not random sentences.
+
+    A planted source uses only sentences that have a pair partner, reserved for it (no other
+    idea holds them or their partners), on one topic of one pair set. Its twin, the query, is
+    a rewrite: every sentence replaced by its partner (a Swedish paraphrase; nynorsk for
+    bokmål and back; Swedish for Danish and back), about a quarter of the body dropped and the
+    rest shuffled; the title stays first. `prefix(i, n)` is what a person has typed after n
+    words of that rewrite.
     """
 
-    def __init__(self, n: int, data_dir: Path, n_queries: int = 500, seed: int = 20240601) -> None:
+    def __init__(self, n: int, data_dir: Path, n_queries: int = 300, seed: int = 20261207) -> None:
+        from framja.similarity.normalise import FUNCTION_WORDS
+        from framja.similarity.normalise import words as folded_words
+
+        function_words = set(FUNCTION_WORDS) | set(FUNCTION_WORDS.values())
+
         rng = random.Random(seed)
-        titles, foreign = _proposal_texts(data_dir)
+        by_language: dict[str, list[str]] = {}
         partner: dict[str, str] = {}
-        for name in ("sweparaphrase_dev_pairs", "nb_nn_dev_pairs", "tatoeba_dan_swe_pairs"):
+        groups: list[tuple[str, str, list[str]]] = []  # (language, partner language, sentences with partners)
+        for name, query_lang, match_lang in _PAIR_SETS:
             path = data_dir / "similarity" / f"{name}.tsv"
-            if path.exists():
-                for query, match in read_pairs(path):
-                    partner.setdefault(query, match)
-                    partner.setdefault(match, query)
-        nordic = list(partner)
+            if not path.exists():
+                continue
+            pairs = []
+            for q, m in read_pairs(path):
+                short = max(len(q.split()), len(m.split())) <= MAX_SENTENCE_WORDS
+                if short and q not in partner and m not in partner and q != m:
+                    partner[q], partner[m] = m, q
+                    pairs.append((q, m))
+            queries, matches = [q for q, _ in pairs], [m for _, m in pairs]
+            by_language.setdefault(query_lang, []).extend(queries)
+            by_language.setdefault(match_lang, []).extend(matches)
+            groups.append((query_lang, match_lang, queries))
+            groups.append((match_lang, query_lang, matches))
         distractor_path = data_dir / "similarity" / "distractors_dev.txt"
         if distractor_path.exists():
-            nordic += read_lines(distractor_path)
-        if not nordic or not foreign:
-            raise FileNotFoundError(f"no proposals or pair sets under {data_dir}")
+            lines = read_lines(distractor_path)
+            by_language.setdefault("sv", []).extend(s for s in lines if len(s.split()) <= MAX_SENTENCE_WORDS)
+        if not groups:
+            raise FileNotFoundError(f"no pair sets under {data_dir / 'similarity'}")
+        by_language = {lang: list(dict.fromkeys(s)) for lang, s in by_language.items()}
+        # topics per language: content word -> its sentences
+        topics: dict[str, dict[str, list[str]]] = {}
+        topic_of: dict[str, set[str]] = {}
+        for lang, sentences in by_language.items():
+            index: dict[str, list[str]] = {}
+            for sentence in sentences:
+                keys = {
+                    w
+                    for w in folded_words(sentence)
+                    if len(w) >= TOPIC_MIN_LETTERS and not w.isdigit() and w not in function_words
+                }
+                topic_of[sentence] = keys
+                for key in keys:
+                    index.setdefault(key, []).append(sentence)
+            low, high = TOPIC_DF
+            topics[lang] = {key: s for key, s in sorted(index.items()) if low <= len(s) <= high}
+        # planted sources first: they reserve their sentences and the partners
+        reserved: set[str] = set()
+        sources: list[tuple[list[str], str, str]] = []  # (sentences, language, topic)
+        group_weights = [len(g[2]) for g in groups]
+        attempts = 0
+        while len(sources) < n_queries and attempts < 50 * max(n_queries, 1):
+            attempts += 1
+            lang, _, pool = rng.choices(groups, weights=group_weights)[0]
+            seed_sentence = rng.choice(pool)
+            topic_keys = sorted(k for k in topic_of.get(seed_sentence, ()) if k in topics[lang])
+            if seed_sentence in reserved or not topic_keys:
+                continue
+            topic = rng.choice(topic_keys)
+            pool_set = set(pool)
+            free = [s for s in topics[lang][topic] if s in pool_set and s not in reserved]
+            rng.shuffle(free)
+            target = rng.randint(30, 150)
+            chosen: list[str] = []
+            count = 0
+            for sentence in free:
+                if count >= target:
+                    break
+                chosen.append(sentence)
+                count += len(sentence.split())
+            if count < 30 or len(chosen) < 3:
+                continue
+            # a short sentence as the title
+            chosen.sort(key=lambda s: len(s.split()) > 12)
+            for sentence in chosen:
+                reserved.update((sentence, partner[sentence]))
+            sources.append((chosen, lang, topic))
+        usable = {lang: [s for s in sentences if s not in reserved] for lang, sentences in by_language.items()}
+        usable_topics = {
+            lang: {k: f for k, s in table.items() if len(f := [x for x in s if x not in reserved]) >= 2}
+            for lang, table in topics.items()
+        }
+        languages = [lang for lang in usable if usable_topics[lang]]
+        lang_weights = [len(usable[lang]) for lang in languages]
+        topic_lists = {lang: list(usable_topics[lang]) for lang in languages}
         self.texts: list[str] = []
-        self.queries: list[str] = []
+        self.topics: list[tuple[str, str]] = []
+        source_at = set(rng.sample(range(n), min(len(sources), n))) if n else set()
+        pending = list(sources)
         self.gold: list[int] = []
-        nordic_titles = [s for s in nordic if len(s.split()) <= 10]
-        sources: list[list[str]] = []
+        self._rewrites: list[list[str]] = []
         for i in range(n):
-            scandinavian = i % 2 == 0
-            pool = nordic if scandinavian else foreign
-            title = rng.choice(nordic_titles if scandinavian else titles)
-            target = rng.randint(50, 300)
+            if i in source_at:
+                chosen, lang, topic = pending.pop()
+                self.texts.append(chosen[0] + "\n" + " ".join(chosen[1:]))
+                self.topics.append((lang, topic))
+                title, rewritten = partner[chosen[0]], [partner[s] for s in chosen[1:]]
+                kept = [s for s in rewritten if rng.random() >= 0.25] or rewritten[:1]
+                rng.shuffle(kept)
+                self._rewrites.append([title, *kept])
+                self.gold.append(i)
+                continue
+            if sources and rng.random() < SAME_TOPIC_SHARE:
+                # an idea on the subject of a planted source, in its language
+                _, lang, topic = rng.choice(sources)
+                if topic not in usable_topics[lang]:
+                    topic = rng.choice(topic_lists[lang])
+            else:
+                lang = rng.choices(languages, weights=lang_weights)[0]
+                topic = rng.choice(topic_lists[lang])
+            on_topic = usable_topics[lang][topic]
+            titles = [s for s in on_topic if len(s.split()) <= 12] or on_topic
+            title = rng.choice(titles)
+            target = rng.randint(30, 150)
             body: list[str] = []
-            words = 0
-            while words < target:
-                sentence = rng.choice(pool)
+            count = 0
+            while count < target:
+                sentence = rng.choice(on_topic if rng.random() < 0.75 else usable[lang])
                 body.append(sentence)
-                words += len(sentence.split())
-            sources.append([title, *body] if scandinavian and len(sources) < 50_000 else [])
+                count += len(sentence.split())
             self.texts.append(title + "\n" + " ".join(body))
-        candidates = [i for i, parts in enumerate(sources) if parts]
-        for i in rng.sample(candidates, min(n_queries, len(candidates))):
-            parts = [partner.get(s, s) if rng.random() < 0.8 else s for s in sources[i]]
-            title, body = parts[0], [s for s in parts[1:] if rng.random() >= 0.1] or parts[1:]
-            for j in range(len(body) - 1):
-                if rng.random() < 0.2:
-                    body[j], body[j + 1] = body[j + 1], body[j]
-            self.queries.append(title + "\n" + " ".join(body))
-            self.gold.append(i)
+            self.topics.append((lang, topic))
+        self.queries = [rewrite[0] + "\n" + " ".join(rewrite[1:]) for rewrite in self._rewrites]
+
+    def prefix(self, i: int, n_words: int | None) -> str:
+        """The first `n_words` words of query `i` (the whole rewrite for None)."""
+        if n_words is None:
+            return self.queries[i]
+        return " ".join(self.queries[i].split()[:n_words])
+
+    def same_topic(self, i: int) -> int:
+        """How many other ideas share query `i`'s language and topic."""
+        key = self.topics[self.gold[i]]
+        return sum(1 for t in self.topics if t == key) - 1
 
 
 def _scale_engine(
@@ -332,6 +423,45 @@ def _scale_engine(
     return figures
 
 
+def typed_figures(
+    rank: Callable[[str], list[tuple[int, float]]], corpus: ScaleCorpus, n_queries: int
+) -> dict[str, dict[str, float]]:
+    """Per query length (the first 5, 12, 25 words of each rewrite, and the whole of it):
+    recall@1/5/10 of its source; `shown` = the source is among the suggestions the submit page
+    shows (top 5 passing `relevance`'s rule); `absent` = without the source (left out of the
+    hits), the query still gets a suggestion. `rank(text)` returns at least 11 hits."""
+    figures: dict[str, dict[str, float]] = {}
+    n = max(min(n_queries, len(corpus.queries)), 1)
+    for label, n_words in TYPED:
+        at1 = at5 = at10 = shown = absent = 0
+        for i in range(min(n_queries, len(corpus.queries))):
+            hits = rank(corpus.prefix(i, n_words))
+            gold = corpus.gold[i]
+            ids = [doc for doc, _ in hits[:10]]
+            at1 += ids[:1] == [gold]
+            at5 += gold in ids[:5]
+            at10 += gold in ids
+            top = hits[:10]
+            visible = min(relevance.shown_count([score for _, score in top]), SHOWN)
+            shown += gold in [doc for doc, _ in top[:visible]]
+            rest = [score for doc, score in hits if doc != gold][:10]
+            absent += relevance.shown_count(rest) > 0
+        figures[label] = {
+            "recall@1": round(at1 / n, 4),
+            "recall@5": round(at5 / n, 4),
+            "recall@10": round(at10 / n, 4),
+            "shown": round(shown / n, 4),
+            "absent": round(absent / n, 4),
+        }
+    return figures
+
+
+def _print_typed(out: TextIO, name: str, figures: dict[str, dict[str, float]]) -> None:
+    keys = ("recall@1", "recall@5", "recall@10", "shown", "absent")
+    for label, row in figures.items():
+        _say(out, f"  {name:<17}{label:<10}" + "".join(f"{k}={row[k]:<8}" for k in keys))
+
+
 def bench_scale(
     sizes: Sequence[int],
     data_dir: Path,
@@ -369,6 +499,17 @@ def bench_scale(
             out,
         )
         index = framja.pop("_engine")
+        # the same index, queried as the submit page does: symmetric score and draft score
+        for scoring, draft in (("symmetric", False), ("draft", True)):
+
+            def rank_typed(q: str, index: Any = index, draft: bool = draft) -> list[tuple[int, float]]:
+                return [(int(i), s) for i, s in index.query(q, 11, draft=draft)]
+
+            framja[f"typed_{scoring}"] = typed_figures(rank_typed, corpus, n_queries)
+            _print_typed(out, f"framja {scoring}", framja[f"typed_{scoring}"])
+        framja["same_topic_mean"] = round(
+            sum(corpus.same_topic(i) for i in range(len(corpus.queries))) / max(len(corpus.queries), 1), 1
+        )
         with tempfile.TemporaryDirectory() as tmp:
             snapshot = Path(tmp) / "index.npz"
             t0 = time.perf_counter()
@@ -395,7 +536,13 @@ def bench_scale(
             return baseline
 
         baseline = _scale_engine("baseline", corpus, build_baseline, lambda b, q: b.query(q, 10), sample, out)
-        baseline.pop("_engine")
+        trigrams: TrigramBaseline = baseline.pop("_engine")
+
+        def rank_baseline(q: str, trigrams: TrigramBaseline = trigrams) -> list[tuple[int, float]]:
+            return trigrams.query(q, 11)
+
+        baseline["typed"] = typed_figures(rank_baseline, corpus, sample)
+        _print_typed(out, "baseline", baseline["typed"])
         results[str(n)] = {"framja": framja, "baseline": baseline}
         if framja["p50_ms"]:
             speedup = baseline["p50_ms"] / framja["p50_ms"]

@@ -149,12 +149,13 @@ class FusedIndex:
         self._alive = _Column(np.bool_, False, data=np.ones(len(keep), dtype=np.bool_))
         self._attrs.take(keep)
 
-    def query(self, text: str, k: int = 10, filter: Filter | None = None) -> list[Hit]:
-        """Best `k` by fused score: candidates from both engines, each rescored by both."""
+    def query(self, text: str, k: int = 10, filter: Filter | None = None, *, draft: bool = False) -> list[Hit]:
+        """Best `k` by fused score: candidates from both engines, each rescored by both
+        (`draft`: the lexical part is the draft score, see `SimilarityIndex.query`)."""
         if k <= 0 or not self._row_of:
             return []
         n_candidates = max(CANDIDATES, 2 * k)
-        lexical_hits = dict(self.lexical.query(text, n_candidates, filter))
+        lexical_hits = dict(self.lexical.query(text, n_candidates, filter, draft=draft))
         query_vector = self.encoder.encode([text])[0]
         n_rows = len(self._ids)
         cosines = self._vectors[:n_rows] @ query_vector
@@ -164,7 +165,7 @@ class FusedIndex:
         dense_rows = np.argpartition(-cosines, top - 1)[:top] if top else np.zeros(0, dtype=np.intp)
         rows = {int(r) for r in dense_rows} | {self._row_of[i] for i in lexical_hits}
         missing = [self._ids[r] for r in rows if self._ids[r] not in lexical_hits]
-        lexical_scores = {**self.lexical.scores_for(text, missing), **lexical_hits}
+        lexical_scores = {**self.lexical.scores_for(text, missing, draft=draft), **lexical_hits}
         fused = []
         for row in rows:
             doc_id = self._ids[row]
@@ -174,8 +175,10 @@ class FusedIndex:
         fused.sort(key=lambda hit: (-hit[1], hit[2]))
         return [(doc_id, score) for doc_id, score, _ in fused[:k] if score > 0.0]
 
-    def query_many(self, texts: Iterable[str], k: int = 10, filter: Filter | None = None) -> list[list[Hit]]:
-        return [self.query(text, k, filter) for text in texts]
+    def query_many(
+        self, texts: Iterable[str], k: int = 10, filter: Filter | None = None, *, draft: bool = False
+    ) -> list[list[Hit]]:
+        return [self.query(text, k, filter, draft=draft) for text in texts]
 
     def save(self, path: str | os.PathLike[str]) -> None:
         """One snapshot file with the lexical arrays and the vectors (see `load_index`)."""

@@ -59,6 +59,10 @@ LIKELY_DUPLICATE = 0.5
 # Scores at or above POSSIBLY_RELATED: worth showing as "related" to the person submitting.
 POSSIBLY_RELATED = 0.3
 
+#: How fast the draft score gives way to the symmetric score as the draft's weight nears the
+#: stored text's (see `_exact_scores`).
+DRAFT_EXPONENT = 2.0
+
 _SNAPSHOT_VERSION = 2
 _WORD_CACHE_SIZE = 200_000
 # Features are hashed (crc32) into this many ids. A few percent of trigrams share an id with
@@ -407,11 +411,14 @@ class SimilarityIndex:
         self.discard(doc_id)
         self.add(doc_id, text, attrs)
 
-    def query(self, text: str, k: int = 10, filter: Filter | None = None) -> list[Hit]:
+    def query(self, text: str, k: int = 10, filter: Filter | None = None, *, draft: bool = False) -> list[Hit]:
         """The `k` stored texts most similar to `text`, best first, as (id, score) pairs.
 
         `filter` keeps only texts whose attributes match, e.g. {"country": "SE"} or
         {"status": ["open", "pilot"]}; several keys must all match. Scores are in [0, 1].
+        `draft`: `text` may be the beginning of a longer text (as typed); a stored text is
+        counted no heavier than the query (`draft_score`), so a short draft is not scored
+        down for being short.
         """
         if k <= 0 or not self._row_of:
             return []
@@ -423,27 +430,29 @@ class SimilarityIndex:
         if partial is None:
             return []
         allowed = self._allowed_rows(filter)
-        candidates = self._best_candidates(partial, query_weight, allowed, k)
+        candidates = self._best_candidates(partial, query_weight, allowed, k, draft)
         if len(candidates) == 0:
             return []
-        scores = self._exact_scores(candidates, known, query_weight)
+        scores = self._exact_scores(candidates, known, query_weight, draft)
         # Best score first; equal scores in the order the texts were added (deterministic).
         order = np.lexsort((candidates, -scores))[:k]
         return [(self._ids[int(candidates[i])], float(scores[i])) for i in order if scores[i] > 0.0]
 
-    def scores_for(self, text: str, doc_ids: Iterable[Hashable]) -> dict[Hashable, float]:
-        """The score of `text` against each of `doc_ids` that is in the index."""
+    def scores_for(self, text: str, doc_ids: Iterable[Hashable], *, draft: bool = False) -> dict[Hashable, float]:
+        """The score of `text` against each of `doc_ids` that is in the index (`draft` as in `query`)."""
         query = self._query_features(text)
         present = [doc_id for doc_id in doc_ids if doc_id in self._row_of]
         if query is None or not present:
             return dict.fromkeys(present, 0.0)
         rows = np.array([self._row_of[doc_id] for doc_id in present], dtype=np.intp)
-        scores = self._exact_scores(rows, query[0], query[2])
+        scores = self._exact_scores(rows, query[0], query[2], draft)
         return {doc_id: float(score) for doc_id, score in zip(present, scores, strict=True)}
 
-    def query_many(self, texts: Iterable[str], k: int = 10, filter: Filter | None = None) -> list[list[Hit]]:
+    def query_many(
+        self, texts: Iterable[str], k: int = 10, filter: Filter | None = None, *, draft: bool = False
+    ) -> list[list[Hit]]:
         """`query()` for each text: the batch API used for throughput figures."""
-        return [self.query(text, k, filter) for text in texts]
+        return [self.query(text, k, filter, draft=draft) for text in texts]
 
     def compact(self) -> None:
         """Fold the delta segment and tombstones into the CSR arrays (renumbering rows)."""
@@ -672,7 +681,12 @@ class SimilarityIndex:
         return self._attrs.matching(filter, self._alive.view)
 
     def _best_candidates(
-        self, partial: npt.NDArray[np.float32], query_weight: float, allowed: npt.NDArray[np.bool_], k: int
+        self,
+        partial: npt.NDArray[np.float32],
+        query_weight: float,
+        allowed: npt.NDArray[np.bool_],
+        k: int,
+        draft: bool = False,
     ) -> npt.NDArray[np.intp]:
         # Over whole columns rather than gathered hit rows: at 100,000 rows nearly every row
         # shares some feature with a query, and contiguous arithmetic costs a fraction of gathers.
@@ -683,13 +697,19 @@ class SimilarityIndex:
         if n_best == n_hits:
             return np.flatnonzero(hit)
         shared = partial * self._scale.data[:n_rows]
-        proxy = shared / (self._weight_at_add.data[:n_rows] + np.float32(query_weight) - shared)
+        stored = self._weight_at_add.data[:n_rows]
+        if draft:
+            stored = np.minimum(stored, np.float32(query_weight))
+        proxy = shared / (stored + np.float32(query_weight) - shared)
         proxy[~hit] = -np.inf
         best: npt.NDArray[np.intp] = np.argpartition(-proxy, n_best - 1)[:n_best]
         return best
 
-    def _exact_scores(self, rows: npt.NDArray[np.intp], known: _IntArray, query_weight: float) -> _FloatArray:
-        """Weighted Jaccard of the query and each row, from the row's stored sample."""
+    def _exact_scores(
+        self, rows: npt.NDArray[np.intp], known: _IntArray, query_weight: float, draft: bool = False
+    ) -> _FloatArray:
+        """Weighted Jaccard of the query and each row, from the row's stored sample (with
+        `draft`, `draft_score`: the row counted no heavier than the query)."""
         samples = [self._row_sample(int(row)) for row in rows]
         lengths = np.fromiter((len(s) for s in samples), dtype=np.int64, count=len(samples))
         features = np.concatenate(samples)
@@ -708,7 +728,79 @@ class SimilarityIndex:
         overlap = scale * np.bincount(owners, weights=weights * shared, minlength=len(rows))
         overlap = np.minimum(overlap, np.minimum(total, query_weight))
         union = total + query_weight - overlap
-        return np.where(union > 0, overlap / np.where(union > 0, union, 1.0), 0.0)
+        jaccard: _FloatArray = np.where(union > 0, overlap / np.where(union > 0, union, 1.0), 0.0)
+        if not draft:
+            return jaccard
+        # Counted in full against a text much heavier than the draft (its end is not written
+        # yet), not at all against one as heavy as the draft (then it is a whole text).
+        unwritten = (1.0 - np.minimum(query_weight / np.maximum(total, 1e-9), 1.0)) ** DRAFT_EXPONENT
+        heavier = np.flatnonzero(unwritten > 0.0)
+        if len(heavier) == 0:
+            return jaccard
+        # The share of the draft found in each row, beyond what a text of the row's length
+        # would hold by chance, put on the Jaccard scale (see `draft_score`). A long row is
+        # stored as its sample: its features with ids up to the sample's largest. Within that
+        # range the row is known exactly, so the share is measured on the draft's features in
+        # the range (scaling up a few hits of a short draft would be noise).
+        idf = weights * weights
+        found: _FloatArray = np.bincount(owners, weights=idf * shared, minlength=len(rows)).astype(np.float64)
+        ends = np.maximum(np.cumsum(lengths) - 1, 0)[heavier]
+        top = np.where(scale[heavier] > 1.0, features[ends], np.iinfo(np.int32).max)
+        in_range = known[None, :] <= top[:, None]
+        query_idf = self._weights(known) ** 2
+        drafted = in_range @ query_idf
+        chance = self._chance_overlap(known, query_idf, in_range, scale[heavier] * lengths[heavier])
+        contained = draft_score(found[heavier], drafted, chance)
+        fused: _FloatArray = jaccard.copy()
+        fused[heavier] += np.maximum(contained - jaccard[heavier], 0.0) * unwritten[heavier]
+        return fused
+
+    def _chance_overlap(
+        self, known: _IntArray, query_idf: _FloatArray, in_range: npt.NDArray[np.bool_], sizes: _FloatArray
+    ) -> _FloatArray:
+        """Per row: the idf weight of the query's features (those `in_range` of the row) that a
+        text with as many features as the row would hold by chance, 1 - (1 - df/N)^(size / mean
+        size) for each feature."""
+        n_docs = max(len(self._row_of) + self._df_residual_docs, 1)
+        share = np.clip(self._df[known] / n_docs, 0.0, 1.0)
+        relative = np.maximum(sizes, 1.0) / self._mean_features()
+        # log1p(-share) is -inf for a feature in every text: it is in every row, by chance.
+        with np.errstate(divide="ignore"):
+            log_absent = np.log1p(-np.minimum(share, 1.0 - 1e-12))
+        present = 1.0 - np.exp(np.outer(relative, log_absent))
+        chance: _FloatArray = (present * in_range) @ query_idf
+        return chance
+
+    def _mean_features(self) -> float:
+        """Mean number of features per stored text (from the document frequencies), cached
+        until the next change of the index."""
+        key = (len(self._ids), len(self._row_of), self._df_residual_docs)
+        cached = getattr(self, "_mean_cache", None)
+        if cached is None or cached[0] != key:
+            n_docs = max(len(self._row_of) + self._df_residual_docs, 1)
+            cached = self._mean_cache = (key, max(float(self._df.sum()) / n_docs, 1.0))
+        return float(cached[1])
+
+
+def draft_score(found: _FloatArray, query_weight: _FloatArray | float, chance: _FloatArray) -> _FloatArray:
+    """The score of a draft (the beginning of a text) against stored texts, on the scale of
+    the symmetric score.
+
+    `found` is the idf weight of the draft's features each stored text holds, `chance` what a
+    text of that length would hold by chance (a long text holds most common trigrams), and
+    `query_weight` the draft's own idf weight. The chance-corrected share of the draft found,
+
+        c = (found - chance) / (query_weight - chance)    (clipped to [0, 1]),
+
+    becomes c / (2 - c): the weighted Jaccard score of two texts of equal weight that each
+    hold a share c of the other. So a score means what it means for whole texts: a draft that
+    goes on as it began, to the length of the stored text, would score about the same.
+    """
+    room = np.maximum(query_weight - chance, 1e-9)
+    share = np.clip((found - chance) / room, 0.0, 1.0)
+    share = np.where(query_weight - chance > 1e-9, share, 0.0)
+    result: _FloatArray = share / (2.0 - share)
+    return result
 
 
 _tables = threading.local()

@@ -56,8 +56,11 @@ def _key(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
-def query_hits(pairs: Sequence[tuple[str, str]], distractors: Sequence[str], depth: int = DEPTH) -> list[QueryHits]:
-    """Index every match and distractor; rank each distinct query; mark its correct matches."""
+def query_hits(
+    pairs: Sequence[tuple[str, str]], distractors: Sequence[str], depth: int = DEPTH, *, draft: bool = False
+) -> list[QueryHits]:
+    """Index every match and distractor; rank each distinct query (with the draft score when
+    `draft`, as the submit page queries); mark its correct matches."""
     parent: dict[str, str] = {}
 
     def find(x: str) -> str:
@@ -75,7 +78,7 @@ def query_hits(pairs: Sequence[tuple[str, str]], distractors: Sequence[str], dep
     rows = []
     for query in dict.fromkeys(q for q, _ in pairs):
         group = find(_key(query))
-        hits = [(int(i), s) for i, s in index.query(query, depth + 1) if corpus[int(i)] != query][:depth]  # type: ignore[call-overload]
+        hits = [(int(i), s) for i, s in index.query(query, depth + 1, draft=draft) if corpus[int(i)] != query][:depth]  # type: ignore[call-overload]
         rows.append(QueryHits([s for _, s in hits], [find(_key(corpus[i])) == group for i, _ in hits]))
     return rows
 
@@ -125,6 +128,7 @@ def run(pair_files: Sequence[Path], distractors: Sequence[str], out: TextIO) -> 
 
     started = time.perf_counter()
     by_source: dict[str, dict[str, list[QueryHits]]] = {}
+    drafted: dict[str, list[QueryHits]] = {}  # the same queries scored as drafts (submit page)
     for path in pair_files:
         pairs = read_pairs(path)
         name = path.name.removesuffix(".tsv")
@@ -132,6 +136,8 @@ def run(pair_files: Sequence[Path], distractors: Sequence[str], out: TextIO) -> 
             f"{name}": query_hits(pairs, distractors),
             f"{name} (reversed)": query_hits([(m, q) for q, m in pairs], distractors),
         }
+        drafted[name] = query_hits(pairs, distractors, draft=True)
+        drafted[f"{name} (reversed)"] = query_hits([(m, q) for q, m in pairs], distractors, draft=True)
     sets = {label: rows for views in by_source.values() for label, rows in views.items()}
     current = (relevance.SHOW_FLOOR, relevance.SHOW_RATIO)
     chosen = choose(list(sets.values()))
@@ -166,10 +172,11 @@ def run(pair_files: Sequence[Path], distractors: Sequence[str], out: TextIO) -> 
         f"Suggestions: twin present → shown in top {SHOWN} (target ≥ {TARGET_PRESENT:.0%}); "
         f"twin absent → any suggestion (target ≤ {TARGET_ABSENT:.0%})\n"
         f"rules: old = score ≥ {OLD_SHOW_FROM}; current = floor {current[0]}, ratio {current[1]} × "
-        f"score of hit {relevance.BACKGROUND_RANK}; held-out = chosen without the set's source file\n\n"
+        f"score of hit {relevance.BACKGROUND_RANK}; held-out = chosen without the set's source file; "
+        f"draft score = the current rule over the score the submit page uses (draft=True)\n\n"
     )
     header = f"{'set':<40}{'queries':>8}" + "".join(
-        f"{name:>20}" for name in ("old present/absent", "current", "held-out", "even/odd halves")
+        f"{name:>20}" for name in ("old present/absent", "current", "held-out", "even/odd halves", "draft score")
     )
     out.write(header + "\n")
     for label, rows in sets.items():
@@ -179,12 +186,21 @@ def run(pair_files: Sequence[Path], distractors: Sequence[str], out: TextIO) -> 
         half = halves[label]
         h_present = (half["odd_with_even_choice"]["present"] + half["even_with_odd_choice"]["present"]) / 2
         h_absent = (half["odd_with_even_choice"]["absent"] + half["even_with_odd_choice"]["absent"]) / 2
-        result["sets"][label] = {"queries": len(rows), "old": old, "current": now, "held_out": held, "halves": half}
+        draft = rates(drafted[label], background_rule(*current))
+        result["sets"][label] = {
+            "queries": len(rows),
+            "old": old,
+            "current": now,
+            "held_out": held,
+            "halves": half,
+            "draft": draft,
+        }
         cells = [
             (old["present"], old["absent"]),
             (now["present"], now["absent"]),
             (held["present"], held["absent"]),
             (h_present, h_absent),
+            (draft["present"], draft["absent"]),
         ]
         out.write(f"{label:<40}{len(rows):>8}" + "".join(f"{p:>13.3f}/{a:.3f}" for p, a in cells) + "\n")
     result["seconds"] = round(time.perf_counter() - started, 1)

@@ -116,6 +116,33 @@ def test_submit_page_fragment_lists_similar_ideas_with_support_action(client, id
     assert "kim@example.org" not in html
 
 
+LONG_IDEA = (
+    "Fler laddplatser för elbilar i bostadsområdena",
+    "Många som bor i flerfamiljshus vill byta till elbil men har ingenstans att ladda den över natten. "
+    "Kommunen och de kommunala bostadsbolagen borde bygga laddplatser på parkeringarna i "
+    "bostadsområdena, med en enkel betalning per laddning, och göra det lätt för bostadsrättsföreningar "
+    "att söka stöd för egna laddboxar. Laddplatserna kan placeras nära entréerna så att de också "
+    "passar personer med nedsatt rörlighet, och elen kan komma från solceller på garagetaken. "
+    "Börja med de största områdena och följ upp hur mycket laddplatserna används efter ett år.",
+)
+
+
+def test_the_first_words_of_an_idea_already_suggest_it(client, ideas_elsewhere, make_idea):
+    """While typing (a title and the start of a description, in other words), the stored idea
+    that the draft begins to repeat is suggested first; the symmetric score put it under the
+    floor (a short text against a long one)."""
+    long_idea = make_idea(title=LONG_IDEA[0], description=LONG_IDEA[1])
+    draft = {"title": "Laddplatser för elbilar", "description": "Vi som bor i hyreshus"}
+    html = client.get(SIMILAR_PAGE, draft, headers={"HX-Request": "true"}).content.decode()
+    assert LONG_IDEA[0] in html
+    ids = [item["id"] for item in client.get(SIMILAR_API, {"text": "\n".join(draft.values())}).json()]
+    assert ids[:1] == [long_idea.pk]
+    # an unrelated draft of the same length gets nothing
+    unrelated = {"title": "Mer fika i biblioteket", "description": "Ett kafé med bullar på lördagar"}
+    html = client.get(SIMILAR_PAGE, unrelated, headers={"HX-Request": "true"}).content.decode()
+    assert LONG_IDEA[0] not in html
+
+
 def test_submit_fragment_with_too_little_text_suggests_nothing(client, ideas_elsewhere):
     html = client.get(SIMILAR_PAGE, {"title": "Ladd"}).content.decode()
     assert "No similar ideas found so far" in html
