@@ -57,6 +57,7 @@ READER = textwrap.dedent(
             from framja.ideas.models import Idea
             template = Idea.objects.order_by("pk").first()
             template.pk = None
+            template._state.adding = True  # Idea.save() updates named fields of a loaded row
             template.reference = command["reference"]
             template.title, template.description = command["title"], command["text"]
             template.save()

@@ -16,6 +16,7 @@ import os
 import shutil
 import tempfile
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -93,16 +94,41 @@ class SnapshotStore:
         self, engine: Any, *, through: int, gaps: dict[int, float], rebuilt_at: float | None = None
     ) -> Snapshot:
         """Write `engine` as a new snapshot and make it current."""
+
+        def write(path: Path) -> int:
+            similarity.save_index_dir(engine, path)
+            return len(engine)
+
+        return self._publish(write, through=through, gaps=gaps, rebuilt_at=rebuilt_at)
+
+    def build(
+        self,
+        documents: Iterable[tuple[int, str, dict[str, str]]],
+        *,
+        through: int,
+        gaps: dict[int, float],
+        rebuilt_at: float | None = None,
+    ) -> Snapshot:
+        """Build a lexical snapshot straight from `documents` (streamed once, never all held in
+        memory: `similarity.build_index_dir`) and make it current."""
+        return self._publish(
+            lambda path: similarity.build_index_dir(documents, path), through=through, gaps=gaps, rebuilt_at=rebuilt_at
+        )
+
+    def _publish(
+        self, write: Callable[[Path], int], *, through: int, gaps: dict[int, float], rebuilt_at: float | None
+    ) -> Snapshot:
+        """Write a new snapshot directory with `write` (returns its document count), make it current."""
         self.directory.mkdir(parents=True, exist_ok=True)
         previous = self.current()
         now = time.time()
         name = f"snap-{through:012d}-{time.time_ns()}"
-        similarity.save_index_dir(engine, self.directory / name)
+        documents = write(self.directory / name)
         snapshot = Snapshot(
             name=name,
             through=through,
             gaps=dict(gaps),
-            documents=len(engine),
+            documents=documents,
             written_at=now,
             rebuilt_at=rebuilt_at if rebuilt_at is not None else (previous.rebuilt_at if previous else now),
         )

@@ -9,6 +9,8 @@ Public API (see docs/similarity.md):
 - `load_index(path)`: load a snapshot of either engine.
 - `save_index_dir(index, path)` / `load_index_dir(path)`: a snapshot as a directory of `.npy`
   files written atomically, opened memory-mapped (copy on write) so processes share it.
+- `build_index_dir(items, path)`: the same lexical snapshot directory built from a stream of
+  items, without holding the items or the index in memory (the rebuild from the database).
 - `LIKELY_DUPLICATE`, `POSSIBLY_RELATED` and `similarity_level(score)`: what a score means.
 - `detect_language(text)` and `normalise_text(text)`.
 """
@@ -18,6 +20,7 @@ from framja.similarity.index import (
     LIKELY_DUPLICATE,
     POSSIBLY_RELATED,
     SimilarityIndex,
+    build_index_dir,
     similarity_level,
 )
 from framja.similarity.language import detect_language
@@ -34,6 +37,7 @@ __all__ = [
     "POSSIBLY_RELATED",
     "FusedIndex",
     "SimilarityIndex",
+    "build_index_dir",
     "detect_language",
     "load_index",
     "load_index_dir",

@@ -34,6 +34,8 @@ threads share one index.
 
 from __future__ import annotations
 
+import collections
+import itertools
 import multiprocessing as mp
 import os
 import pickle
@@ -70,6 +72,8 @@ _WORD_CACHE_SIZE = 200_000
 N_FEATURES = 1 << 22
 _IntArray = npt.NDArray[np.int32]
 _FloatArray = npt.NDArray[np.float64]
+# a chunk's samples (flat, lengths, scales) and its features with their document counts
+_Analysed = tuple[_IntArray, npt.NDArray[np.int64], _FloatArray, _IntArray, npt.NDArray[np.int64]]
 
 
 def similarity_level(score: float) -> str:
@@ -530,6 +534,21 @@ class SimilarityIndex:
     def to_snapshot(self) -> tuple[dict[str, Any], dict[str, npt.NDArray[Any]]]:
         """(metadata, arrays) of the compacted index, for `write_snapshot`."""
         self.compact()
+        meta, attr_arrays = self._snapshot_meta()
+        arrays: dict[str, npt.NDArray[Any]] = {
+            "df": self._df,
+            "scale": self._scale.view,
+            "weight_at_add": self._weight_at_add.view,
+            "fwd_ptr": self._fwd_ptr,
+            "fwd_feat": self._fwd_feat,
+            "inv_ptr": self._inv_ptr,
+            "inv_rows": self._inv_rows,
+            **attr_arrays,
+        }
+        return meta, arrays
+
+    def _snapshot_meta(self) -> tuple[dict[str, Any], dict[str, npt.NDArray[Any]]]:
+        """The snapshot's metadata and its attribute arrays (the order of `_ARRAYS` follows)."""
         attr_values, attr_arrays = self._attrs.to_snapshot("attr:")
         meta = {
             "version": _SNAPSHOT_VERSION,
@@ -544,17 +563,7 @@ class SimilarityIndex:
             "attr_values": attr_values,
             "df_residual_docs": self._df_residual_docs,
         }
-        arrays: dict[str, npt.NDArray[Any]] = {
-            "df": self._df,
-            "scale": self._scale.view,
-            "weight_at_add": self._weight_at_add.view,
-            "fwd_ptr": self._fwd_ptr,
-            "fwd_feat": self._fwd_feat,
-            "inv_ptr": self._inv_ptr,
-            "inv_rows": self._inv_rows,
-            **attr_arrays,
-        }
-        return meta, arrays
+        return meta, attr_arrays
 
     @classmethod
     def from_snapshot(cls, meta: dict[str, Any], arrays: Mapping[str, npt.NDArray[Any]]) -> SimilarityIndex:
@@ -898,3 +907,224 @@ def _distinct_sorted(parts: list[bytes]) -> _IntArray:
     if len(ids) > 1:
         ids = ids[np.concatenate(([True], ids[1:] != ids[:-1]))]
     return ids
+
+
+# ---------------------------------------------------------------------- streaming build
+
+#: Items read and analysed at a time by `build_index_dir`.
+BUILD_CHUNK = 2_000
+#: Postings of the inverted array held in memory at a time by `build_index_dir` (int32 each):
+#: the inverted array is built in feature ranges of at most this many postings, each range
+#: from one sequential read of the forward array on disk.
+BUILD_SECTION_POSTINGS = 1 << 25
+#: Rows of the forward file read at a time when weighing rows and inverting (~2M postings).
+BUILD_READ_ROWS = 1 << 13
+
+
+def build_index_dir(
+    items: Iterable[tuple[Hashable, str] | tuple[Hashable, str, Attrs]],
+    path: str | os.PathLike[str],
+    *,
+    workers: int = 1,
+    chunk_size: int | None = None,
+    section_postings: int | None = None,
+    **settings: Any,
+) -> int:
+    """Build a snapshot directory from `items` as `add_many` + `save_index_dir` would, byte
+    for byte, without holding the items or the index in memory. Returns the number of rows.
+
+    The items are consumed `chunk_size` at a time (a chunk's texts are dropped once analysed);
+    each chunk's samples are appended to the forward array's file; the inverted array is then
+    written one feature range at a time (at most `section_postings` postings in memory), each
+    from a sequential read of the forward file. What stays in memory is per row (id, scale,
+    attribute codes, ~100 bytes) and per feature id (document frequencies, ~100 MB in all),
+    never per posting: a million ideas build in a few hundred MB, not the 2+ GB of the arrays.
+    Written into a temporary sibling directory and renamed, like `write_snapshot_dir`; raises
+    KeyError (and writes nothing) if an id repeats.
+    """
+    index = SimilarityIndex(**settings)
+    chunk_size = chunk_size or BUILD_CHUNK
+    section_postings = section_postings or BUILD_SECTION_POSTINGS
+    target = Path(path)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    names = ["df", "scale", "weight_at_add", "fwd_ptr", "fwd_feat", "inv_ptr", "inv_rows"]
+    files = {key: f"a{i}.npy" for i, key in enumerate(names)}
+    try:
+        lengths = _Column(np.int64, 0)
+        sample_counts = np.zeros(N_FEATURES, dtype=np.int64)
+        with open(tmp / files["fwd_feat"], "wb") as fwd:
+            fwd.write(_npy_header(np.int32, 0))  # rewritten with the length at the end
+            for chunk, (flat, chunk_lengths, scales, features, counts) in _analysed_chunks(
+                index, items, workers, chunk_size
+            ):
+                index._df[features] += counts
+                fwd.write(np.ascontiguousarray(flat).data)
+                present, present_counts = np.unique(flat, return_counts=True)
+                sample_counts[present] += present_counts
+                start = len(index._ids)
+                lengths.ensure(start + len(chunk))
+                lengths.data[start : start + len(chunk)] = chunk_lengths
+                for item, scale in zip(chunk, scales.tolist(), strict=True):
+                    if item[0] in index._row_of:
+                        raise KeyError(f"id {item[0]!r} appears twice")
+                    index._append_row(item[0], None, scale, item[2] if len(item) > 2 else None)
+            n_rows = len(index._ids)
+            index._fwd_ptr = np.concatenate([[0], np.cumsum(lengths.view)]).astype(np.int64)
+            n_postings = int(index._fwd_ptr[-1])
+            fwd.seek(0)
+            fwd.write(_npy_header(np.int32, n_postings))
+            _sync(fwd)
+        index._main_rows = n_rows
+        index._inv_ptr = np.zeros(N_FEATURES + 1, dtype=np.int64)
+        np.cumsum(sample_counts, out=index._inv_ptr[1:])  # no temporaries of N_FEATURES
+        del sample_counts, lengths
+        index._weight_at_add.data = _row_weights(index, tmp / files["fwd_feat"]).astype(np.float32)
+        index._weight_at_add.size = n_rows
+        with open(tmp / files["inv_rows"], "wb") as inv:
+            inv.write(_npy_header(np.int32, n_postings))
+            for section in _inverted_sections(
+                index._inv_ptr, index._fwd_ptr, tmp / files["fwd_feat"], section_postings
+            ):
+                inv.write(section.tobytes())
+            _sync(inv)
+        meta, attr_arrays = index._snapshot_meta()
+        arrays = {
+            "df": index._df,
+            "scale": index._scale.view,
+            "weight_at_add": index._weight_at_add.view,
+            "fwd_ptr": index._fwd_ptr,
+            "inv_ptr": index._inv_ptr,
+            **attr_arrays,
+        }
+        for i, key in enumerate(attr_arrays, start=len(names)):
+            files[key] = f"a{i}.npy"
+        for key, array in arrays.items():
+            with open(tmp / files[key], "wb") as fh:
+                np.save(fh, np.ascontiguousarray(array), allow_pickle=False)
+                _sync(fh)
+        with open(tmp / "meta.pickle", "wb") as fh:
+            pickle.dump({**meta, "files": files}, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            _sync(fh)
+        _fsync_dir(tmp)
+        os.rename(tmp, target)
+        _fsync_dir(target.parent)
+    except BaseException:
+        import shutil
+
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return n_rows
+
+
+def _npy_header(dtype: npt.DTypeLike, length: int) -> bytes:
+    """The `.npy` header `np.save` writes for a 1-D array of `length` (its size does not
+    depend on the length: numpy pads it for growth)."""
+    import io
+
+    buffer = io.BytesIO()
+    header = {"descr": np.lib.format.dtype_to_descr(np.dtype(dtype)), "fortran_order": False, "shape": (length,)}
+    np.lib.format.write_array_header_1_0(buffer, header)
+    return buffer.getvalue()
+
+
+def _sync(fh: Any) -> None:
+    fh.flush()
+    os.fsync(fh.fileno())
+
+
+def _chunks(
+    items: Iterable[tuple[Hashable, str] | tuple[Hashable, str, Attrs]], size: int
+) -> Iterable[list[tuple[Hashable, str] | tuple[Hashable, str, Attrs]]]:
+    iterator = iter(items)
+    while chunk := list(itertools.islice(iterator, size)):
+        yield chunk
+
+
+def _analysed_chunks(
+    index: SimilarityIndex,
+    items: Iterable[tuple[Hashable, str] | tuple[Hashable, str, Attrs]],
+    workers: int,
+    chunk_size: int,
+) -> Iterable[
+    tuple[list[Any], tuple[_IntArray, npt.NDArray[np.int64], npt.NDArray[np.float64], _IntArray, npt.NDArray[np.int64]]]
+]:
+    """(chunk of items, `_analyse_chunk` of its texts) in order; with `workers` > 1 in forked
+    processes, at most 2 chunks per worker in flight (the items are never all read at once)."""
+    if workers <= 1 or "fork" not in mp.get_all_start_methods():
+        for chunk in _chunks(items, chunk_size):
+            yield [(item[0], None, *item[2:]) for item in chunk], _analyse_chunk(index, [item[1] for item in chunk])
+        return
+    with mp.get_context("fork").Pool(workers, initializer=_init_worker, initargs=(index.sketch_size,)) as pool:
+        pending: collections.deque[tuple[list[Any], Any]] = collections.deque()
+        for chunk in _chunks(items, chunk_size):
+            texts = [item[1] for item in chunk]
+            pending.append(([(item[0], None, *item[2:]) for item in chunk], pool.apply_async(_worker_texts, (texts,))))
+            del chunk, texts
+            if len(pending) >= 2 * workers:
+                rows, result = pending.popleft()
+                yield rows, result.get()
+        while pending:
+            rows, result = pending.popleft()
+            yield rows, result.get()
+
+
+def _worker_texts(texts: list[str]) -> _Analysed:
+    assert _worker_index is not None
+    return _analyse_chunk(_worker_index, texts)
+
+
+def _read_rows(fwd: Any, fwd_ptr: npt.NDArray[np.int64], step: int) -> Iterable[tuple[int, int, _IntArray]]:
+    """(first row, end row, their samples) of the forward file, `step` rows at a time."""
+    n_rows = len(fwd_ptr) - 1
+    for start in range(0, n_rows, step):
+        end = min(start + step, n_rows)
+        count = int(fwd_ptr[end] - fwd_ptr[start])
+        yield start, end, np.fromfile(fwd, dtype=np.int32, count=count)
+
+
+def _row_weights(index: SimilarityIndex, fwd_path: Path) -> _FloatArray:
+    """w(A) of every row, as `_index_forward` computes it, from the forward file."""
+    fwd_ptr = index._fwd_ptr
+    lengths = np.diff(fwd_ptr)
+    row_weights = np.zeros(len(lengths), dtype=np.float64)
+    with open(fwd_path, "rb") as fwd:
+        fwd.seek(len(_npy_header(np.int32, 0)))
+        for start, end, features in _read_rows(fwd, fwd_ptr, BUILD_READ_ROWS):
+            owners = np.repeat(np.arange(end - start, dtype=np.int32), lengths[start:end])
+            row_weights[start:end] = np.bincount(owners, weights=index._weights(features), minlength=end - start)
+    weights: _FloatArray = row_weights * index._scale.view
+    return weights
+
+
+def _inverted_sections(
+    inv_ptr: npt.NDArray[np.int64], fwd_ptr: npt.NDArray[np.int64], fwd_path: Path, section_postings: int
+) -> Iterable[_IntArray]:
+    """The inverted array (`_invert`'s `inv_rows`) in consecutive pieces of whole feature
+    ranges, each of about `section_postings` postings, from sequential reads of the forward file."""
+    n_features = len(inv_ptr) - 1
+    first = 0
+    while first < n_features:
+        # the features whose postings fit in the section (at least one feature)
+        last = int(np.searchsorted(inv_ptr, inv_ptr[first] + section_postings, side="right")) - 1
+        last = min(max(last, first + 1), n_features)
+        base = int(inv_ptr[first])
+        section = np.empty(int(inv_ptr[last]) - base, dtype=np.int32)
+        cursor = inv_ptr[first:last] - base
+        if len(section):
+            with open(fwd_path, "rb") as fwd:
+                fwd.seek(len(_npy_header(np.int32, 0)))
+                for start, end, features in _read_rows(fwd, fwd_ptr, BUILD_READ_ROWS):
+                    rows = np.repeat(np.arange(start, end, dtype=np.int32), np.diff(fwd_ptr[start : end + 1]))
+                    keep = (features >= first) & (features < last)
+                    feats, rows = features[keep] - first, rows[keep]
+                    if len(feats) == 0:
+                        continue
+                    order = np.argsort(feats, kind="stable")
+                    feats, rows = feats[order], rows[order]
+                    group_starts = np.concatenate([[0], np.flatnonzero(np.diff(feats)) + 1])
+                    group_sizes = np.diff(np.concatenate([group_starts, [len(feats)]]))
+                    rank = np.arange(len(feats), dtype=np.int64) - np.repeat(group_starts, group_sizes)
+                    section[cursor[feats] + rank] = rows
+                    cursor[feats[group_starts]] += group_sizes
+        yield section
+        first = last

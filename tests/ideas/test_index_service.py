@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
+from typing import Any
 
 import numpy as np
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from framja import similarity
 from framja.ideas import matching
 from framja.indexes import registry, services
 from framja.indexes.models import IndexChange
@@ -125,3 +128,51 @@ def test_commands_publish_and_prune(make_idea, capsys):
     assert "ideas: published snap-" in out
     assert "ideas: nothing due" in out
     assert "ideas: pruned 0 changes" in out
+
+
+def test_an_idea_saved_during_a_rebuild_is_suggested_after_it(make_idea, monkeypatch):
+    """The streamed build publishes the log position read before the documents; what is saved
+    while they stream stays in the tail, which every reader applies."""
+    _bikes(make_idea, 3)
+    corpus = registry.get("ideas")
+    saved: list[Any] = []
+
+    def documents_saving_one_midway(keys):
+        for n, document in enumerate(corpus.documents(keys)):
+            if n == 1 and not saved:
+                saved.extend(_bikes(make_idea))
+            yield document
+
+    monkeypatch.setattr(
+        registry, "_corpora", {**registry._corpora, "ideas": replace(corpus, documents=documents_saving_one_midway)}
+    )
+    snapshot = services.rebuild("ideas")
+    matching.reset()
+    assert saved[0].pk in {m.idea_id for m in matching.similar(BIKES, k=10)}
+    assert len({m.idea_id for m in matching.similar(BIKES, k=10)}) == 4
+    assert services.reader("ideas").overlay == 1  # the saved idea, on top of the snapshot
+    assert snapshot.documents in (3, 4)  # streamed before or after the save: both are right
+
+
+def test_a_rebuild_reads_the_documents_as_a_stream_without_listing_them(make_idea, monkeypatch):
+    _bikes(make_idea, 5)
+    corpus = registry.get("ideas")
+    pulled = []
+
+    def counted(keys):
+        for document in corpus.documents(keys):
+            pulled.append(document[0])
+            yield document
+
+    monkeypatch.setattr(registry, "_corpora", {**registry._corpora, "ideas": replace(corpus, documents=counted)})
+    monkeypatch.setattr(similarity.index, "BUILD_CHUNK", 2)
+    seen_by_chunk = []
+    analyse = similarity.index._analyse_chunk
+
+    def spy(index, texts):
+        seen_by_chunk.append(len(pulled))
+        return analyse(index, texts)
+
+    monkeypatch.setattr(similarity.index, "_analyse_chunk", spy)
+    assert services.rebuild("ideas").documents == 5
+    assert seen_by_chunk == [2, 4, 5]  # each chunk analysed before the next is read
