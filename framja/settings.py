@@ -362,6 +362,11 @@ else:
     raise ImproperlyConfigured("FRAMJA_TASKS_BACKEND must be db or rq")
 # A running job whose worker has not finished it after this long counts as lost and is re-queued.
 FRAMJA_JOBS_LEASE_SECONDS = env_int("FRAMJA_JOBS_LEASE_SECONDS", 900)
+# Workbooks (XLSX) of more rows than this are built by a background job and offered for download
+# on their own page; smaller ones, and every CSV (streamed), are sent at once.
+FRAMJA_EXPORT_JOB_ROWS = env_int("FRAMJA_EXPORT_JOB_ROWS", 2_000)
+# How long a finished export can be downloaded before a scheduled job deletes its file.
+FRAMJA_EXPORT_KEEP_HOURS = env_int("FRAMJA_EXPORT_KEEP_HOURS", 24)
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500

@@ -36,6 +36,7 @@ from framja.catalogue import services as catalogue_services
 from framja.equality.models import ReferenceShare
 from framja.ideas.models import Attachment, DuplicateCandidate, GateDecision, Participant, Sluice
 from framja.ideas.services import casework, public, sluices
+from framja.ideas.services import exports as export_services
 from framja.support import services as support_services
 from tests.factories import (
     CountyFactory,
@@ -51,6 +52,8 @@ CHARGING = (
     "Laddstolpar vid skoterlederna i fjällen så att eldrivna snöskotrar kan användas av turistföretag "
     "och samebyar, med gemensam drift och bokning mellan kommunerna."
 )
+
+EXPORT_PAGES = ("ideas-export-detail", "ideas-export-download", "ideas-export-retry")
 
 
 @pytest.fixture
@@ -190,6 +193,11 @@ def build_page_parameters(
     sluice_invitation = sluices.invite_member(sluice=sluice, organisation=krokom_kommun, by=owner)
     pair = sorted([idea.pk, neighbour.pk])
     candidate = DuplicateCandidate.objects.create(idea_a_id=pair[0], idea_b_id=pair[1], score=0.82)
+    # A large export the owner asked for, built by its job: only the owner sees or downloads it.
+    export = casework.request_export(
+        requester=owner, organisation=organisation, filters={}, language="sv", filename="ideas-matrix"
+    )
+    export_services.build_export(export.pk)
 
     # Accounts: an open invitation (its raw token only travels by e-mail), an API token, a reset link.
     mail.outbox.clear()
@@ -283,6 +291,10 @@ def build_page_parameters(
             "ideas-sluice-membership-leave": {"pk": sluice_invitation.pk},
             "ideas-municipality": {"code": idea.municipality.qualified_code},
             "ideas-casework-attachment": {"pk": idea.pk, "attachment_pk": attachment.pk},
+            **{
+                name: {"pk": export.pk}
+                for name in ("ideas-export-detail", "ideas-export-download", "ideas-export-retry")
+            },
             "ideas-casework-duplicate-unlink": {"pk": duplicate.pk},
             "ideas-participant-respond": {"pk": invited.pk},
             "ideas-regional-judge": {"pk": candidate.pk},

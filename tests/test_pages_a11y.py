@@ -56,10 +56,10 @@ QUERY_BUDGET = {
     # person's organisations.
     "workspace": 14,
     # The first visit after a change of the code lists or categories writes the cached municipality
-    # options and category checkboxes (with the database cache each write is a savepoint, a count
-    # for culling, a read and an insert); later visits read them instead of the lists
-    # (tests/ideas/test_submit_page_cache.py).
-    "ideas-submit": 21,
+    # options, category checkboxes and the fragment of all fields around them (with the database
+    # cache each write is a savepoint, a count for culling, a read and an insert); later visits
+    # read one fragment instead (tests/ideas/test_submit_page_cache.py).
+    "ideas-submit": 24,
     "accounts-organisation-create": 14,  # idem: its municipality picker
     "accounts-organisation-edit": 16,  # idem
     # The person's own data export: the person and each kind of their data once, and the audit entry.

@@ -664,6 +664,7 @@ NOT_LIST_PAGES = {
     "ideas-status-withdraw", "ideas-status-anonymise", "ideas-status-resend", "ideas-support-confirm",
     "ideas-casework-edit",
     "ideas-casework-attachment",
+    "ideas-export-detail", "ideas-export-download", "ideas-export-retry",
     "ideas-casework-assign", "ideas-casework-note", "ideas-casework-answer", "ideas-casework-decide",
     "ideas-casework-duplicate-search", "ideas-casework-duplicate-link", "ideas-casework-duplicate-unlink",
     "ideas-casework-invite", "ideas-participant-respond", "ideas-regional-judge", "ideas-sluice-settings",

@@ -17,6 +17,7 @@ from framja.ideas.models import (
     DuplicateCandidate,
     DuplicateLink,
     Event,
+    Export,
     GateDecision,
     Idea,
     Participant,
@@ -193,3 +194,15 @@ class ParticipantAdmin(admin.ModelAdmin):
     list_filter = ["role", "status"]
     raw_id_fields = ["idea", "invited_by"]
     autocomplete_fields = ["organisation"]
+
+
+@admin.register(Export)
+class ExportAdmin(admin.ModelAdmin):
+    """Large exports (support): who asked, for what, how far it got. The file itself is only
+    downloaded by its requester, on the export page."""
+
+    list_display = ["pk", "requester", "organisation", "kind", "status", "rows_done", "rows_total", "created_at"]
+    list_filter = ["status", "kind"]
+    list_select_related = ["requester", "organisation"]
+    readonly_fields = ["file", "fingerprint", "filters", "error"]
+    search_fields = ["requester__username", "organisation__name"]

@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Iterator, Sequence
+import itertools
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -148,18 +149,29 @@ def _shown_width(value: Any) -> int:
     return max((len(line) for line in str(value).splitlines()), default=0)
 
 
-def xlsx_response(filename: str, tables: Sequence[Table]) -> HttpResponse:
-    """One workbook, one sheet per table: header row in bold and frozen, columns fitted.
+#: Rows read before a sheet's first row is written, to fit its columns (write-only mode fixes the
+#: widths before the first row): the whole sheet for a small export, a sample for a large one.
+WIDTH_SAMPLE = 2_000
 
-    Written in openpyxl's write-only mode (rows go straight to the file, no cell objects kept
-    for the whole sheet): the rows are read once to fit the columns, then written."""
+
+def write_xlsx(
+    target: Any, tables: Sequence[Table], *, progress: Callable[[int], None] | None = None, every: int = WIDTH_SAMPLE
+) -> int:
+    """Write one workbook to `target` (a path or a binary file), one sheet per table: header row
+    in bold and frozen, columns fitted to the first WIDTH_SAMPLE rows. Returns the rows written.
+
+    Written in openpyxl's write-only mode: rows go straight to a temporary file as they are read,
+    so memory stays flat however long the table is. `progress(rows)` is called every `every` rows
+    and at the end (the export job shows it)."""
     workbook = Workbook(write_only=True)
     bold = Font(bold=True)
+    written = 0
     for title, header, raw_rows in tables:
         sheet = workbook.create_sheet(title=_sheet_title(title))
-        rows = [[_xlsx_value(raw) for raw in row] for row in raw_rows]
+        rows = iter(raw_rows)
+        sample = [[_xlsx_value(raw) for raw in row] for row in itertools.islice(rows, WIDTH_SAMPLE)]
         widths = [_shown_width(h) for h in header]
-        for row in rows:
+        for row in sample:
             for column, value in enumerate(row):
                 if column < len(widths):
                     widths[column] = max(widths[column], _shown_width(value))
@@ -170,10 +182,23 @@ def xlsx_response(filename: str, tables: Sequence[Table]) -> HttpResponse:
             # +2 for the cell padding; the header is bold, so it gets one more character
             sheet.column_dimensions[get_column_letter(column)].width = max(MIN_WIDTH, min(MAX_WIDTH, width + 3))
         sheet.append([_xlsx_cell(sheet, _xlsx_value(h), font=bold) for h in header])
-        for row in rows:
+        rest = ([_xlsx_value(raw) for raw in row] for row in rows)
+        for row in itertools.chain(sample, rest):
             sheet.append([_xlsx_cell(sheet, value) for value in row])
+            written += 1
+            if progress is not None and written % every == 0:
+                progress(written)
+    workbook.save(target)
+    if progress is not None:
+        progress(written)
+    return written
+
+
+def xlsx_response(filename: str, tables: Sequence[Table]) -> HttpResponse:
+    """One workbook (`write_xlsx`) as a download, built in the request: for small lists only;
+    large ones go through the export job (`services.exports`)."""
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    write_xlsx(buffer, tables)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
     return response

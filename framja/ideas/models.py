@@ -26,10 +26,12 @@ from django.db import models
 from django.db.models import CharField, Exists, F, OuterRef, Q, Subquery, Value
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Coalesce, Concat, Lower, NullIf
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from framja.accounts.converters import database_id
 from framja.accounts.models import Membership, Organisation
 from framja.accounts.permissions import CASEWORK_ROLES, DECIDING_ROLES
 from framja.places.models import Municipality
@@ -438,6 +440,17 @@ def _shared_sluices_of(organisations: Any) -> models.QuerySet[Any]:
     )
 
 
+#: Sort keys of the inbox (page, API and exports) and their ordering.
+INBOX_SORTS = {
+    "newest": "-created_at",
+    "oldest": "created_at",
+    "updated": "-updated_at",
+    "stage": "stage__position",
+    "municipality": "municipality__name",
+    "title": "title",
+}
+
+
 class IdeaQuerySet(models.QuerySet["Idea"]):
     def with_supporter_count(self) -> IdeaQuerySet:
         """Annotate `supporters`: distinct supporters counted once over the idea's duplicate group
@@ -558,6 +571,48 @@ class IdeaQuerySet(models.QuerySet["Idea"]):
         org_id = region if isinstance(region, int) else region.pk
         served = Organisation.verified_serves.through.objects.filter(organisation_id=org_id).values("municipality_id")
         return self.filter(municipality_id__in=served)
+
+    def inbox_filtered(
+        self,
+        *,
+        user: Any = None,
+        stage: Stage | int | None = None,
+        municipality: Municipality | int | None = None,
+        tag: Tag | int | None = None,
+        assignee: str = "",
+        older_than_days: int | None = None,
+        text: str = "",
+        include_withdrawn: bool = False,
+        sort: str = "newest",
+    ) -> IdeaQuerySet:
+        """The inbox filters, shared by the page, the API and the export job. Every filter also
+        takes an id, so a job can rebuild the same list from JSON (`InboxFilterForm.params`).
+        `assignee` is "", "none", "me" or a user id (it filters only ideas `user` works for the
+        receiving side); unknown sort keys fall back to newest first."""
+        ideas: IdeaQuerySet = self.all()
+        if not include_withdrawn:
+            ideas = ideas.filter(withdrawn_at=None)
+        if stage:
+            ideas = ideas.filter(stage=stage)
+        if municipality:
+            ideas = ideas.filter(municipality=municipality)
+        if tag:
+            ideas = ideas.filter(pk__in=Idea.tags.through.objects.filter(tag=tag).values("idea_id"))
+        if assignee:
+            # Who is responsible is the receiving side's business: a partner's filter on it finds
+            # nothing among the ideas it only co-develops.
+            ideas = ideas.filter(pk__in=Idea.objects.fully_workable_by(user).values("pk"))
+        if assignee == "none":
+            ideas = ideas.filter(assignee=None)
+        elif assignee == "me":
+            ideas = ideas.filter(assignee=user if getattr(user, "pk", None) else None)
+        elif database_id(assignee) is not None:
+            ideas = ideas.filter(assignee_id=database_id(assignee))
+        if older_than_days:
+            ideas = ideas.filter(created_at__lt=timezone.now() - timedelta(days=older_than_days))
+        if text.strip():
+            ideas = ideas.search(text)
+        return ideas.order_by(INBOX_SORTS.get(sort or "newest", "-created_at"), "-pk")
 
     def search(self, text: str) -> IdeaQuerySet:
         """Full-text search over title, description and reference.
@@ -1148,3 +1203,85 @@ class Participant(models.Model):
     def __str__(self) -> str:
         share = formats.number_format(self.cost_share, decimal_pos=2, use_l10n=True)
         return f"{self.organisation} ({self.get_role_display()}, {share} %)"
+
+
+class ExportQuerySet(models.QuerySet["Export"]):
+    def of(self, user: Any) -> ExportQuerySet:
+        """The exports a person may see and download: only their own (a list may hold names of
+        the people responsible and what a filter for one person found; colleagues ask again)."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(requester=user)
+
+    def unfinished(self) -> ExportQuerySet:
+        return self.filter(status__in=[Export.Status.QUEUED, Export.Status.RUNNING])
+
+    def expired(self, now: datetime | None = None) -> ExportQuerySet:
+        return self.filter(expires_at__lte=now or timezone.now())
+
+
+class Export(models.Model):
+    """A large download built by a background job (`services.exports`), offered to the person
+    who asked for it until it expires. `filters` are the inbox filters as JSON
+    (`InboxFilterForm.params`): the job rebuilds the list from them with the requester's access
+    as it is when the job runs."""
+
+    class Kind(models.TextChoices):
+        INBOX = "inbox", _("Inbox")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Being built")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("requested by")
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="+", verbose_name=_("organisation")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.INBOX)
+    filters = models.JSONField(_("filters"), default=dict, blank=True)
+    language = models.CharField(_("language"), max_length=10)
+    #: sha256 of kind, organisation, filters and language: one unfinished export per person and list
+    fingerprint = models.CharField(max_length=64)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    rows_done = models.PositiveIntegerField(_("rows written"), default=0)
+    rows_total = models.PositiveIntegerField(_("rows"), null=True, blank=True)
+    file = models.FileField(_("file"), upload_to="exports/%Y/%m/", blank=True)
+    filename = models.CharField(_("file name"), max_length=200)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires"), db_index=True)
+
+    objects = ExportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["requester", "fingerprint"],
+                condition=Q(status__in=["queued", "running"]),
+                name="ideas_export_one_unfinished",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.get_status_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("ideas-export-detail", args=[self.pk])
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.READY, self.Status.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if not self.rows_total:
+            return 100 if self.status == self.Status.READY else 0
+        return min(100, self.rows_done * 100 // self.rows_total)

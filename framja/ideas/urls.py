@@ -5,6 +5,7 @@ from django.urls import path, re_path
 
 from framja.ideas import exports
 from framja.ideas.views import casework, public, sluices
+from framja.ideas.views import exports as export_views
 
 urlpatterns = [
     # --- public side
@@ -25,6 +26,9 @@ urlpatterns = [
     # --- casework
     path("inbox/", casework.inbox, name="ideas-inbox"),
     re_path(rf"^inbox/export\.(?P<fmt>{exports.URL_FORMATS})$", casework.inbox_export, name="ideas-inbox-export"),
+    path("exports/<dbid:pk>/", export_views.detail, name="ideas-export-detail"),
+    path("exports/<dbid:pk>/download/", export_views.download, name="ideas-export-download"),
+    path("exports/<dbid:pk>/retry/", export_views.retry, name="ideas-export-retry"),
     path("casework/<dbid:pk>/", casework.detail, name="ideas-casework-detail"),
     path("casework/<dbid:pk>/edit/", casework.edit, name="ideas-casework-edit"),
     path(

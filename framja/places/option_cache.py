@@ -27,6 +27,12 @@ def version(name: str = "places") -> int:
     return int(cache.get(f"{name}:options:version", 1))  # written by the first bump only
 
 
+def versions(*names: str) -> list[int]:
+    """The current versions of several lists in one round trip to the cache."""
+    found = cache.get_many([f"{name}:options:version" for name in names])
+    return [int(found.get(f"{name}:options:version", 1)) for name in names]
+
+
 def bump(*args: Any, name: str = "places", **kwargs: Any) -> None:
     """Every cached copy of the list is stale (its key names the old version)."""
     key = f"{name}:options:version"

@@ -201,14 +201,14 @@ def test_pages_offer_three_formats(owner_client, ideas, language, labels, page):
 
 
 def test_csv_export_streams_with_the_same_queries_per_chunk(owner_client, make_idea, monkeypatch):
-    """A CSV of any length: rows are read EXPORT_CHUNK at a time, each chunk costing the same
+    """A CSV of any length: rows are read CHUNK at a time, each chunk costing the same
     queries (its tags), never a query per row; a 100,000-row export is 50 such chunks."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from framja.ideas.views import casework as views
+    from framja.ideas.services import exports as export_services
 
-    monkeypatch.setattr(views, "EXPORT_CHUNK", 2)
+    monkeypatch.setattr(export_services, "CHUNK", 2)
 
     def queries_and_rows() -> tuple[int, int]:
         with CaptureQueriesContext(connection) as queries:

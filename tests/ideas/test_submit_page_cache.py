@@ -59,3 +59,43 @@ def test_a_category_chosen_through_the_address_is_checked(client, municipality, 
     client.get(SUBMIT)
     page = client.get(SUBMIT, {"tags": tags[0].pk}).content.decode()
     assert "checked" in page.split("Cycling")[0].rsplit("<li>", 1)[-1]
+
+
+def test_the_whole_set_of_fields_is_one_cached_fragment(client, municipality, tags, monkeypatch):
+    """After the first anonymous visit no form field is rendered again: the fields come whole
+    from the cache (the page's CSRF token and submission key stay per visit)."""
+    first = client.get(SUBMIT).content.decode()
+    from django.forms.boundfield import BoundField
+
+    render = BoundField.as_widget
+
+    def only_the_key(field, *args, **kwargs):
+        assert field.name == "submission_key", f"{field.name} was rendered again"
+        return render(field, *args, **kwargs)
+
+    monkeypatch.setattr(BoundField, "as_widget", only_the_key)
+    second = client.get(SUBMIT).content.decode()
+    assert 'name="municipality"' in second
+    assert "Cycling" in second
+
+    def key(page: str) -> str:
+        return page.split('name="submission_key" value="')[1].split('"')[0]
+
+    assert key(first) != key(second)  # each visit its own key, so a double submit is still caught
+
+
+def test_a_new_municipality_shows_at_once_in_the_cached_fields(client, municipality, tags):
+    from framja.places.models import Municipality
+
+    client.get(SUBMIT)
+    Municipality.objects.create(country="SE", code="2309", name="Krokom", county=municipality.county)
+    assert "Krokom" in client.get(SUBMIT).content.decode()
+
+
+def test_a_prefilled_or_signed_in_form_is_not_the_cached_one(client, owner_client, municipality, tags):
+    client.get(SUBMIT)  # the anonymous fields cached
+    prefilled = client.get(SUBMIT, {"title": "Cykelbana till skolan"}).content.decode()
+    assert 'value="Cykelbana till skolan"' in prefilled
+    signed_in = owner_client.get(SUBMIT).content.decode()
+    assert 'name="email"' not in signed_in  # the account's address is used
+    assert 'name="email"' in client.get(SUBMIT).content.decode()

@@ -36,6 +36,7 @@ from framja.catalogue.models import Event, Offering, OfferingType, RegistrationM
 from framja.equality.models import ReferenceShare
 from framja.ideas.models import Attachment, DuplicateCandidate, GateDecision, Idea, Participant, Sluice
 from framja.ideas.services import casework, public, sluices
+from framja.ideas.services import exports as export_services
 from framja.places.models import SniCode, SniDivision, SniSection
 from framja.support import services as support_services
 from tests.factories import (
@@ -74,6 +75,8 @@ SLUICE_PAGES = (
 )
 OFFERING_PATH = "/api/v1/catalogue/offerings/{offering_id}"
 EVENT_PATH = "/api/v1/catalogue/events/{event_id}"
+
+EXPORT_PAGES = ("ideas-export-detail", "ideas-export-download", "ideas-export-retry")
 
 
 @dataclass
@@ -196,6 +199,11 @@ def build_world(capture_on_commit: Any) -> World:
     casework.respond_to_invitation(participant=partnership, accept=True, by=users["partner"])
     attachment = Attachment(idea=idea, original_name="kims-skiss.txt", content_type="text/plain", size=5)
     attachment.file.save("skiss.txt", ContentFile(b"skiss"), save=True)
+    # A large export the admin asked for, built by its job: only the admin sees or downloads it.
+    export = casework.request_export(
+        requester=admin, organisation=owning, filters={}, language="sv", filename="ideas-matrix"
+    )
+    export_services.build_export(export.pk)
 
     # The same idea again, linked as a duplicate.
     duplicate = public.idea_submit(
@@ -336,6 +344,10 @@ def build_world(capture_on_commit: Any) -> World:
             "ideas-sluice-membership-end": {"slug": sluice.slug, "pk": sluice_invitation.pk},
             "ideas-municipality": {"code": ostersund.qualified_code},
             "ideas-casework-attachment": {"pk": idea.pk, "attachment_pk": attachment.pk},
+            **{
+                name: {"pk": export.pk}
+                for name in ("ideas-export-detail", "ideas-export-download", "ideas-export-retry")
+            },
             "ideas-casework-duplicate-unlink": {"pk": duplicate.pk},
             "ideas-participant-respond": {"pk": invited.pk},
             "ideas-regional-judge": {"pk": candidate.pk},

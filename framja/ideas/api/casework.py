@@ -146,8 +146,7 @@ def list_ideas(request: HttpRequest, filters: Query[IdeaFilters]) -> IdeaQuerySe
     tag = Tag.objects.filter(slug=filters.tag).first() if filters.tag else None
     if filters.tag and tag is None:
         return Idea.objects.none()
-    ideas = services.filter_ideas(
-        ideas,
+    ideas = ideas.inbox_filtered(
         user=user,
         stage=filters.stage,
         municipality=_municipality(filters.municipality) if filters.municipality else None,

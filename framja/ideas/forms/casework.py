@@ -115,21 +115,28 @@ class InboxFilterForm(forms.Form):
             *[(str(u.pk), str(u)) for u in people],
         ]
 
+    def params(self) -> dict[str, Any]:
+        """The valid filters as JSON-ready values (ids, not objects): what the export job gets to
+        rebuild the same list (`IdeaQuerySet.inbox_filtered`); invalid values are left out."""
+        data = self.cleaned_data if self.is_valid() else {}
+
+        def pk(value: Any) -> Any:
+            return value.pk if value is not None else None
+
+        return {
+            "stage": pk(data.get("stage")),
+            "municipality": pk(data.get("municipality")),
+            "tag": pk(data.get("tag")),
+            "assignee": data.get("assignee") or "",
+            "older_than_days": int(data["age"]) if data.get("age") else None,
+            "text": data.get("q") or "",
+            "include_withdrawn": bool(data.get("withdrawn")),
+            "sort": data.get("sort") or "newest",
+        }
+
     def apply(self, ideas: IdeaQuerySet) -> IdeaQuerySet:
         """The filtered ideas; invalid filter values are ignored (the form shows them)."""
-        data = self.cleaned_data if self.is_valid() else {}
-        return casework.filter_ideas(
-            ideas,
-            user=self.user,
-            stage=data.get("stage"),
-            municipality=data.get("municipality"),
-            tag=data.get("tag"),
-            assignee=data.get("assignee") or "",
-            older_than_days=int(data["age"]) if data.get("age") else None,
-            text=data.get("q") or "",
-            include_withdrawn=bool(data.get("withdrawn")),
-            sort=data.get("sort") or "newest",
-        )
+        return ideas.inbox_filtered(user=self.user, **self.params())
 
 
 class MonthField(forms.CharField):

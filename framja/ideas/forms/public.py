@@ -157,6 +157,16 @@ class IdeaSubmitForm(HoneypotMixin):
         return str(option_cache.version("ideas-tags"))
 
     @property
+    def fields_cache_key(self) -> str:
+        """The cache version of the whole set of fields when they show nothing of this request
+        (an anonymous visitor's unbound form with nothing filled in through the address), else ""
+        (rendered afresh). Bumped by any change of a place or a category, as their own caches."""
+        if self.is_bound or self.signed_in or set(self.initial) - {"submission_key"}:
+            return ""
+        places, tags = option_cache.versions("places", "ideas-tags")
+        return f"{places}-{tags}"
+
+    @property
     def sdg_tags(self) -> list[Any]:
         return [choice for choice in self["tags"] if choice.data["value"] and self._tag_kind(choice) == Tag.Kind.SDG]
 

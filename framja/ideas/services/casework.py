@@ -7,16 +7,17 @@ Every function here is keyword-only and atomic; mail is queued in the same trans
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils import formats, timezone, translation
@@ -24,11 +25,10 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from framja.accounts.converters import database_id
 from framja.accounts.models import Membership, Organisation, User
 from framja.accounts.permissions import CASEWORK_ROLES, DECIDING_ROLES, has_any_role, memberships_of
 from framja.audit import registry as audit
-from framja.ideas import matching
+from framja.ideas import matching, tasks
 from framja.ideas.models import (
     Audience,
     Comment,
@@ -38,16 +38,17 @@ from framja.ideas.models import (
     DuplicateCandidate,
     DuplicateLink,
     Event,
+    Export,
     GateDecision,
     Idea,
-    IdeaQuerySet,
     Participant,
     Sluice,
     Stage,
     StageVisit,
     Tag,
 )
-from framja.ideas.services import public, supporters
+from framja.ideas.services import exports, public, supporters
+from framja.jobs.services import enqueue
 from framja.notifications.services import queue_email
 
 logger = logging.getLogger(__name__)
@@ -170,60 +171,6 @@ def caseworker_queryset(organisation_id: int | None) -> QuerySet[User]:
 def caseworkers_of(organisation_id: int | None) -> list[User]:
     """Members with casework roles: the people an idea can be assigned to."""
     return list(caseworker_queryset(organisation_id))
-
-
-# --------------------------------------------------------------------------- inbox filters
-
-#: Sort keys of the inbox (page and API) and their ordering.
-INBOX_SORTS = {
-    "newest": "-created_at",
-    "oldest": "created_at",
-    "updated": "-updated_at",
-    "stage": "stage__position",
-    "municipality": "municipality__name",
-    "title": "title",
-}
-
-
-def filter_ideas(
-    ideas: IdeaQuerySet,
-    *,
-    user: Any = None,
-    stage: Stage | int | None = None,
-    municipality: Any = None,
-    tag: Tag | int | None = None,
-    assignee: str = "",
-    older_than_days: int | None = None,
-    text: str = "",
-    include_withdrawn: bool = False,
-    sort: str = "newest",
-) -> IdeaQuerySet:
-    """The inbox filters, shared by the page and the API. `assignee` is "", "none", "me" or a
-    user id (it filters only ideas `user` works for the receiving side); unknown sort keys fall
-    back to newest first."""
-    if not include_withdrawn:
-        ideas = ideas.filter(withdrawn_at=None)
-    if stage:
-        ideas = ideas.filter(stage=stage)
-    if municipality:
-        ideas = ideas.filter(municipality=municipality)
-    if tag:
-        ideas = ideas.filter(pk__in=Idea.tags.through.objects.filter(tag=tag).values("idea_id"))
-    if assignee:
-        # Who is responsible is the receiving side's business: a partner's filter on it finds
-        # nothing among the ideas it only co-develops.
-        ideas = ideas.filter(pk__in=Idea.objects.fully_workable_by(user).values("pk"))
-    if assignee == "none":
-        ideas = ideas.filter(assignee=None)
-    elif assignee == "me":
-        ideas = ideas.filter(assignee=user if getattr(user, "pk", None) else None)
-    elif database_id(assignee) is not None:
-        ideas = ideas.filter(assignee_id=database_id(assignee))
-    if older_than_days:
-        ideas = ideas.filter(created_at__lt=timezone.now() - timedelta(days=older_than_days))
-    if text.strip():
-        ideas = ideas.search(text)
-    return ideas.order_by(INBOX_SORTS.get(sort or "newest", "-created_at"), "-pk")
 
 
 # --------------------------------------------------------------------------- mail
@@ -999,3 +946,53 @@ def _apply_criterion_change(sluice: Sluice, change: CriterionChange, own: Mappin
     criterion.weight = change.weight
     criterion.position = change.position
     criterion.save()
+
+
+# --------------------------------------------------------------------------- exports
+
+
+def request_export(
+    *, requester: User, organisation: Organisation, filters: dict[str, Any], language: str, filename: str
+) -> Export:
+    """Queue the inbox workbook for `requester` (`services.exports.build_export`), or return the
+    unfinished one already asked for with the same filters and language: a double click, or a
+    reload of the page that asked, never starts a second job."""
+    if not exports.may_export(requester, organisation):
+        raise PermissionError("no casework role in this organisation")
+    canonical = json.dumps(
+        {"kind": Export.Kind.INBOX, "organisation": organisation.pk, "filters": filters, "language": language},
+        sort_keys=True,
+    )
+    fingerprint = hashlib.sha256(canonical.encode()).hexdigest()
+    running = Export.objects.unfinished().filter(requester=requester, fingerprint=fingerprint).first()
+    if running is not None:
+        return running
+    try:
+        with transaction.atomic():
+            export = Export.objects.create(
+                requester=requester,
+                organisation=organisation,
+                kind=Export.Kind.INBOX,
+                filters=filters,
+                language=language,
+                fingerprint=fingerprint,
+                filename=filename,
+                expires_at=timezone.now() + exports.keep_for(),
+            )
+            enqueue(tasks.build_export, export.pk)
+    except IntegrityError:
+        # The other click won the race (the partial unique constraint): use its export.
+        return Export.objects.unfinished().get(requester=requester, fingerprint=fingerprint)
+    return export
+
+
+def retry_export(*, export: Export) -> Export:
+    """Ask again for a failed export, with the same filters (a new export: the failed one stays
+    for its error until it expires)."""
+    return request_export(
+        requester=export.requester,
+        organisation=export.organisation,
+        filters=export.filters,
+        language=export.language,
+        filename=export.filename,
+    )

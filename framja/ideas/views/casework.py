@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -20,7 +21,7 @@ from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -40,12 +41,11 @@ from framja.ideas.models import (
 )
 from framja.ideas.services import casework as services
 from framja.ideas.services import duplicates
+from framja.ideas.services import exports as export_services
 from framja.redirects import safe_next
 from framja.similarity import highlight
 
 INBOX_PAGE_SIZE = 50
-#: Ideas read per query (and tags prefetched per query) while an export streams.
-EXPORT_CHUNK = 2_000
 
 
 # --------------------------------------------------------------------------- helpers
@@ -82,16 +82,8 @@ def _chosen(request: HttpRequest, allowed: list[Organisation]) -> Organisation |
 
 
 def _inbox_rows(ideas: IdeaQuerySet, user: Any) -> IdeaQuerySet:
-    """What an inbox row shows, in one query (plus one for the tags). Supporters are counted
-    once over a duplicate group; the responsible person only where `user` works the idea for
-    the receiving side (`Idea.visible_assignee`)."""
-    return (
-        ideas.select_related("municipality", "stage", "assignee")
-        .defer("search_vector")  # searched in SQL, never read
-        .prefetch_related("tags")
-        .with_supporter_count()
-        .with_full_casework(user)
-    )
+    """What an inbox row shows, in one query (plus one for the tags): `services.exports.inbox_rows`."""
+    return export_services.inbox_rows(ideas, user)
 
 
 def _scope(organisation: Organisation) -> IdeaQuerySet:
@@ -150,35 +142,27 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def inbox_export(request: HttpRequest, fmt: str) -> HttpResponse | StreamingHttpResponse:
+    """The inbox as a file, with its filters. CSV streams at once; a workbook of more than
+    `FRAMJA_EXPORT_JOB_ROWS` ideas is built by a background job: the person is sent to the
+    export's page, which shows progress and then the download."""
     organisation = _chosen(request, services.casework_organisations(request.user))
     require(organisation is not None)
     assert organisation is not None
     form = forms.InboxFilterForm(request.GET, organisation=organisation, user=request.user)
     ideas = _inbox_rows(form.apply(Idea.objects.for_organisation(organisation)), request.user)
-    header = [
-        _("Reference"), _("Title"), _("Municipality"), _("Stage"), _("In stage since"),
-        _("Responsible"), _("Tags"), _("Supporters"), _("Submitted"), _("Withdrawn"),
-    ]  # fmt: skip
-    rows = (
-        [
-            idea.reference,
-            idea.title,
-            str(idea.municipality),
-            idea.stage.label if idea.stage else "",
-            timezone.localdate(idea.stage_entered_at) if idea.stage_entered_at else None,
-            str(idea.visible_assignee or ""),
-            ", ".join(t.display_name for t in idea.tags.all()),
-            idea.supporter_count(),
-            timezone.localdate(idea.created_at),
-            timezone.localdate(idea.withdrawn_at) if idea.withdrawn_at else None,
-        ]
-        for idea in ideas.iterator(chunk_size=EXPORT_CHUNK)
-    )
-    # CSV is streamed as the rows are read: the same queries for every chunk of EXPORT_CHUNK
-    # ideas (tags prefetched per chunk, supporters and the responsible person annotated).
-    tables = [(_("Ideas"), header, rows if fmt != "xlsx" else list(rows))]
     filename = f"ideas-{organisation.slug}"
-    return exports.export_response(fmt, filename, tables, stream=fmt != "xlsx")
+    if fmt == "xlsx" and ideas.count() > export_services.job_threshold():
+        export = services.request_export(
+            requester=_acting(request),
+            organisation=organisation,
+            filters=form.params(),
+            language=translation.get_language() or settings.LANGUAGE_CODE,
+            filename=filename,
+        )
+        return redirect(export.get_absolute_url(), permanent=False)
+    # CSV is streamed as the rows are read: the same queries for every chunk of ideas (tags
+    # prefetched per chunk, supporters and the responsible person annotated).
+    return exports.export_response(fmt, filename, [export_services.inbox_table(ideas)], stream=fmt != "xlsx")
 
 
 # --------------------------------------------------------------------------- the idea
