@@ -486,6 +486,13 @@ PAGE_CASES = [
         "ideas-sluice-dashboard", "owner", add_shared_idea, kwargs={"slug": lambda w: w.sluice.slug}, shows_rows=False
     ),
     page("ideas-sluice-members", "owner", add_sluice_member, kwargs={"slug": lambda w: w.sluice.slug}),
+    page(
+        "ideas-sluice-dashboard-export",
+        "owner",
+        add_shared_idea,
+        kwargs={"slug": lambda w: w.sluice.slug, "fmt": lambda w: "csv"},
+        shows_rows=False,
+    ),
     page("ideas-sluice-memberships", "owner", add_sluice_invitation, query=ORG),
     page("ideas-casework-detail", "owner", add_note, kwargs=IDEA),
     page("ideas-casework-detail", "owner", add_decision, kwargs=IDEA),
@@ -669,6 +676,7 @@ NOT_LIST_PAGES = {
     "ideas-casework-duplicate-search", "ideas-casework-duplicate-link", "ideas-casework-duplicate-unlink",
     "ideas-casework-invite", "ideas-participant-respond", "ideas-regional-judge", "ideas-sluice-settings",
     "ideas-casework-share", "ideas-sluice-create", "ideas-sluice-membership-respond", "ideas-sluice-membership-leave",
+    "ideas-sluice-membership-end", "ideas-sluice-local-triage",
     "catalogue-event-detail", "catalogue-event-register", "catalogue-registration-cancel", "catalogue-contact",
     "catalogue-contact-request-answered", "catalogue-offering-create", "catalogue-offering-edit",
     "catalogue-event-create", "catalogue-event-edit", "catalogue-event-cancel",
