@@ -302,7 +302,7 @@ class CalendarFilterForm(forms.Form):
         to_field_name="slug",
         cached_as=ORGANISER_OPTIONS,
     )
-    county = NamedChoiceField(label=_("County"), queryset=County.objects.all(), required=False, cached_as="places")
+    county = NamedChoiceField(label=_("County"), queryset=County.objects.all(), required=False)
     offering_type = forms.ChoiceField(
         label=_("Type of support"), choices=[("", _("All types")), *OfferingType.choices], required=False
     )

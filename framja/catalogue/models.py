@@ -517,11 +517,11 @@ class Event(models.Model):
             # following` (both read from the index), series apart (few, each expanded in Python)
             models.Index(fields=["end", "start"], condition=Q(rrule=""), name="catalogue_event_single_window"),
             models.Index(fields=["start"], condition=~Q(rrule=""), name="catalogue_event_series_start"),
-            # the front door's events in the person's county: everything the filter and the order
-            # read is in the index, so PostgreSQL answers from it (an index-only scan) instead of
-            # visiting a heap page for each of thousands of events
+            # the front door's events in the person's county: everything the query filters, orders
+            # and reads (the id too) is in the index, so PostgreSQL answers from it (an index-only
+            # scan) instead of visiting a heap page for each of thousands of events
             models.Index(
-                fields=["municipality", "start", "status", "series_end", "organiser"],
+                fields=["municipality", "start", "status", "series_end", "organiser", "id"],
                 name="catalogue_event_place_start",
             ),
         ]

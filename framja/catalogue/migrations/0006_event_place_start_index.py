@@ -14,6 +14,6 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name='event',
-            index=models.Index(fields=['municipality', 'start', 'status', 'series_end', 'organiser'], name='catalogue_event_place_start'),
+            index=models.Index(fields=['municipality', 'start', 'status', 'series_end', 'organiser', 'id'], name='catalogue_event_place_start'),
         ),
     ]
