@@ -441,6 +441,10 @@ class Case:
     # snapshot (the change log's tail) in one query on the next request, however many there are.
     # Warm up after adding rows too, so that one query is not taken for an N+1.
     reads_index_tail: bool = False
+    # Pages with a cached option list that the added rows change (the calendar's organisers: each
+    # added event brings a co-organiser): the next request refills the list once, however many
+    # rows were added. Warm up after adding rows too.
+    refills_cached_lists: bool = False
 
 
 def page(name: str, persona: str, add: Callable[[SimpleNamespace, int], str], *, kwargs=None, query="", **kw) -> Case:
@@ -506,7 +510,7 @@ PAGE_CASES = [
     page("ideas-public-detail", "anonymous", add_answer, kwargs=IDEA),
     page("ideas-status", "anonymous", add_answer, kwargs={"token": lambda w: STATUS_TOKEN}),
     page("catalogue-directory", "anonymous", add_offering),
-    page("catalogue-calendar", "anonymous", add_event),
+    page("catalogue-calendar", "anonymous", add_event, refills_cached_lists=True),
     page("catalogue-calendar-ics", "anonymous", add_event),
     page("catalogue-organisation-detail", "anonymous", add_offering, kwargs=SLUG),
     page("catalogue-organisation-detail", "anonymous", add_event, kwargs=SLUG),
@@ -631,7 +635,7 @@ def test_same_queries_for_one_row_and_five(case: Case, world):
     client.get(url)  # warm up: session, content types, cached reference lists
     one, _body, one_sql = _count(client, url)
     markers += [case.add(world, n) for n in range(1, ROWS)]
-    if case.reads_index_tail:
+    if case.reads_index_tail or case.refills_cached_lists:
         client.get(url)
     five, body, five_sql = _count(client, url)
     grown = Counter(map(_shape, five_sql)) - Counter(map(_shape, one_sql))

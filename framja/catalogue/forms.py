@@ -13,6 +13,7 @@ from django.db import models
 from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from framja.accounts.models import Organisation
@@ -23,6 +24,7 @@ from framja.catalogue.models import (
     OfferingType,
     ServiceLanguage,
 )
+from framja.places import option_cache
 from framja.places.models import County, Municipality, SniSection
 
 
@@ -186,27 +188,70 @@ class RegistrationForm(forms.Form):
     organisation_name = forms.CharField(label=_("Company or organisation"), max_length=200, required=False)
 
 
+#: The option_cache list of the calendar's organisers (bumped when an organisation changes).
+ORGANISER_OPTIONS = "catalogue-organisers"
+
+
 class QuickSelect(forms.Select):
     """Django's <select>, the same markup, with the options written here and not by one
     template per option (tens of microseconds each): the front door lists every municipality
-    of both countries, the calendar every organisation."""
+    of both countries, the calendar every organisation. With `cached_as` (an option_cache list
+    name) a whole model list's options are kept in the cache until that list changes, and only
+    the chosen option is marked per request."""
 
     template_name = "catalogue/widgets/quick_select.html"
+    cached_as = ""
 
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
         context = forms.Widget.get_context(self, name, value, attrs)  # without ChoiceWidget's optgroups
         chosen = context["widget"]["value"]  # the selected values as strings (format_value)
+        choices = self.choices
+        if self.cached_as and isinstance(choices, ModelChoiceIterator):
+            parts = (
+                type(self).__name__,
+                get_language() or "",
+                str(choices.field.empty_label),
+                str(choices.queryset.query),
+            )
+            cached = option_cache.get_or_render(
+                parts=parts, render=lambda: self._options([]) or "", name=self.cached_as
+            )
+            context["widget"]["options"] = mark_safe(_mark_chosen(cached, chosen))  # noqa: S308 -- escaped
+            return context
+        options = self._options(chosen)
+        if options is None:  # option groups: Django's own way
+            return super().get_context(name, value, attrs)
+        context["widget"]["options"] = mark_safe(options)  # noqa: S308 -- escaped in _options
+        return context
+
+    def _options(self, chosen: list[str]) -> str | None:
+        """The options' markup, the first of `chosen` in the list marked as selected (None for
+        a list with option groups)."""
         parts, has_selected = [], False
         for option_value, label in self.choices:
-            if isinstance(label, list | tuple):  # option groups: Django's own way
-                return super().get_context(name, value, attrs)
+            if isinstance(label, list | tuple):
+                return None
             key = "" if option_value is None else str(option_value)
             selected = not has_selected and key in chosen
             has_selected = has_selected or selected
             mark = " selected" if selected else ""
             parts.append(f'\n  <option value="{html.escape(key)}"{mark}>{html.escape(str(label))}</option>\n')
-        context["widget"]["options"] = mark_safe("".join(parts))  # noqa: S308 -- escaped above
-        return context
+        return "".join(parts)
+
+
+def _mark_chosen(options: str, chosen: list[str]) -> str:
+    """`options` (as QuickSelect._options writes them, none selected) with the first option in
+    the list whose value is chosen marked as selected."""
+    found = []
+    for key in chosen:
+        opening = f'<option value="{html.escape(key)}">'
+        at = options.find(opening)
+        if at >= 0:
+            found.append((at, len(opening)))
+    if not found:
+        return options
+    at, length = min(found)
+    return f"{options[: at + length - 1]} selected>{options[at + length :]}"
 
 
 class _NamedChoices(ModelChoiceIterator):
@@ -220,17 +265,42 @@ class _NamedChoices(ModelChoiceIterator):
 
 class NamedChoiceField(forms.ModelChoiceField):
     """A choice of one row of a long list whose label is its `name` (municipalities,
-    organisations), shown with QuickSelect."""
+    organisations), shown with QuickSelect; `cached_as` names the option_cache list whose
+    version says when the cached options are stale (places: the code lists)."""
 
     iterator = _NamedChoices
     widget = QuickSelect
+
+    def __init__(self, *args: Any, cached_as: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if isinstance(self.widget, QuickSelect):
+            self.widget.cached_as = cached_as
+
+
+class _ListedChoices(ModelChoiceIterator):
+    """The choices read in one query, without the server-side cursor of `iterator()` (which
+    PostgreSQL must declare and hold for a list of twenty rows)."""
+
+    def __iter__(self) -> Iterator[tuple[Any, Any]]:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in list(self.queryset):
+            yield self.choice(obj)
+
+
+class ListedChoiceField(forms.ModelChoiceField):
+    iterator = _ListedChoices
 
 
 class CalendarFilterForm(forms.Form):
     """The calendar's filters; invalid values are simply ignored (a filter page never fails)."""
 
     organisation = NamedChoiceField(
-        label=_("Organiser"), queryset=Organisation.objects.active(), required=False, to_field_name="slug"
+        label=_("Organiser"),
+        queryset=Organisation.objects.active(),
+        required=False,
+        to_field_name="slug",
+        cached_as=ORGANISER_OPTIONS,
     )
     county = NamedChoiceField(label=_("County"), queryset=County.objects.all(), required=False)
     offering_type = forms.ChoiceField(
@@ -264,12 +334,12 @@ class StartForm(forms.Form):
         help_text=_("Write in your own words, in Swedish, Norwegian or English."),
     )
     municipality = NamedChoiceField(
-        label=_("Your municipality"), queryset=Municipality.objects.select_related("county")
+        label=_("Your municipality"), queryset=Municipality.objects.select_related("county"), cached_as="places"
     )
     stage = forms.ChoiceField(
         label=_("Company stage"), choices=[("", _("Not stated")), *CompanyStage.choices], required=False
     )
-    sector = forms.ModelChoiceField(label=_("Sector"), queryset=SniSection.objects.all(), required=False)
+    sector = ListedChoiceField(label=_("Sector"), queryset=SniSection.objects.all(), required=False)
 
 
 class ContactForm(forms.Form):

@@ -18,6 +18,7 @@ import heapq
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import islice
 from typing import Any
 
 from django.urls import reverse
@@ -189,25 +190,51 @@ def rank(
     if stage:
         rows = [row for row in rows if not row[1].split() or stage in row[1].split()]
     close = similar(OFFERINGS, need, k=OFFERING_HITS, where={"status": OfferingStatus.ACTIVE.value})
-    # sorted() is stable: among equally close ones the directory's order decides
-    nearest = sorted(rows, key=lambda row: -close.get(row[0], 0.0))[:WORD_CANDIDATES]
-    texts = Offering.objects.filter(pk__in=[row[0] for row in nearest]).values_list("pk", *TEXT_FIELDS)
+    # the WORD_CANDIDATES nearest: those the service finds close, closest first (the directory's
+    # order among equals), then the others in the directory's order
+    position_of = {row[0]: position for position, row in enumerate(rows)}
+    nearest = sorted(
+        (pk for pk, score in close.items() if score > 0 and pk in position_of),
+        key=lambda pk: (-close[pk], position_of[pk]),
+    )[:WORD_CANDIDATES]
+    if len(nearest) < WORD_CANDIDATES:
+        others = (row[0] for row in rows if close.get(row[0], 0.0) <= 0)
+        nearest += islice(others, WORD_CANDIDATES - len(nearest))
+    texts = Offering.objects.filter(pk__in=nearest).values_list("pk", *TEXT_FIELDS)
     common = words_in_common(need, {pk: " ".join(parts) for pk, *parts in texts})
     # the name in the reader's language, else the first one given (Offering.name), by column
     language = (get_language() or "sv")[:2]
     first, second, third = (2 + LANGUAGE_CODES.index(code) for code in _language_order(language))
-    scored = []
-    for position, row in enumerate(rows):
+
+    def base(row: tuple[Any, ...]) -> int:
+        """3 for the area, plus the stage's and the sector's points."""
         score = 3
         if stage:
             score += 2 if row[1].split() else 1
         if sector is not None:
             score += 2 if row[5] else 1
-        similarity = close.get(row[0], 0.0)
-        points = max(len(common.get(row[0], [])[:MAX_WORD_POINTS]), round(MAX_WORD_POINTS * similarity))
-        score += min(points, MAX_WORD_POINTS)
-        # the position keeps the directory's order among equals, as a stable sort would
-        scored.append((-score, -similarity, row[first] or row[second] or row[third], position))
+        return score
+
+    # sort keys (-score, -similarity, name, position): the position keeps the directory's order
+    # among equals, as a stable sort would. Keys are made for the offerings with text points; the
+    # others (most of them) score their base only, so only the first `limit` of each base by
+    # (name, position) can be shown.
+    scored = []
+    with_points = {pk for pk, score in close.items() if score > 0} | {pk for pk, found in common.items() if found}
+    plain: dict[int, list[int]] = {}
+    fixed = 3 if not stage and sector is None else None  # the base of every offering
+    for position, row in enumerate(rows):
+        if row[0] in with_points:
+            similarity = close.get(row[0], 0.0)
+            found = common.get(row[0])
+            points = max(len(found[:MAX_WORD_POINTS]) if found else 0, round(MAX_WORD_POINTS * similarity))
+            score = base(row) + min(points, MAX_WORD_POINTS)
+            scored.append((-score, -similarity, row[first] or row[second] or row[third], position))
+        else:
+            plain.setdefault(fixed or base(row), []).append(position)
+    for score, positions in plain.items():
+        best = heapq.nsmallest(limit, ((rows[p][first] or rows[p][second] or rows[p][third], p) for p in positions))
+        scored.extend((-score, -0.0, name, position) for name, position in best)
     shown = [
         _Candidate(
             pk=rows[position][0],
@@ -250,15 +277,15 @@ def upcoming_events(
     """Upcoming events tagged with a matched offering or held in the person's county; those
     closest to the need (the `events` corpus) first, then by date."""
     ids = [m.offering.pk for m in matches]
-    upcoming = Event.objects.published().scheduled().upcoming().order_by()
-    columns = ("pk", "start", "municipality_id")
+    upcoming, start = Event.objects.published().scheduled().upcoming().order_by().sortable_start()
+    columns = ("pk", start, "municipality_id")  # the start only orders: seconds on PostgreSQL
     # a union of two index lookups: an OR of the two would read every event
     tagged = upcoming.filter(pk__in=Event.offerings.through.objects.filter(offering_id__in=ids).values("event_id"))
     # the county's places as a list: PostgreSQL then reads the events by their place's index
     places = list(Municipality.objects.filter(county=municipality.county_id).order_by().values_list("pk", flat=True))
     in_county = upcoming.filter(municipality__in=places)
     candidates = list(
-        tagged.values_list(*columns).union(in_county.values_list(*columns)).order_by("start", "pk")[:CANDIDATES]
+        tagged.values_list(*columns).union(in_county.values_list(*columns)).order_by(start, "pk")[:CANDIDATES]
     )
     close: dict[int, float] = {}
     if need and candidates:

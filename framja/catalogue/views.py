@@ -292,13 +292,19 @@ class _MonthLinks:
         head, tail = self.url
         cancelled = EventStatus.CANCELLED
         zones: dict[str, zoneinfo.ZoneInfo] = {}
+        # (zone, start) -> (local day, shown time): events share their starting times
+        placed: dict[tuple[str, datetime], tuple[date, str]] = {}
         days: dict[date, list[str]] = {}
         for o in occurrences:
-            zone = zones.get(o.time_zone) or zones.setdefault(o.time_zone, zoneinfo.ZoneInfo(o.time_zone))
-            local = o.start.astimezone(zone)
-            shown = local if zone == self.zone else o.start.astimezone(self.zone)
-            days.setdefault(local.date(), []).append(
-                f'<a class="month-event" href="{head}{o.event_id}{tail}">{self.time(shown)} '
+            where = placed.get((o.time_zone, o.start))
+            if where is None:
+                zone = zones.get(o.time_zone) or zones.setdefault(o.time_zone, zoneinfo.ZoneInfo(o.time_zone))
+                local = o.start.astimezone(zone)
+                shown = local if zone == self.zone else o.start.astimezone(self.zone)
+                where = placed[o.time_zone, o.start] = (local.date(), self.time(shown))
+            day, when = where
+            days.setdefault(day, []).append(
+                f'<a class="month-event" href="{head}{o.event_id}{tail}">{when} '
                 f"{html.escape(o.title)}{self.cancelled if o.status == cancelled else ''}</a>"
             )
         return {day: mark_safe("".join(links)) for day, links in days.items()}  # noqa: S308 -- escaped above

@@ -42,9 +42,10 @@ def bump(*args: Any, name: str = "places", **kwargs: Any) -> None:
         cache.set(key, 2, None)
 
 
-def get_or_render(*, parts: tuple[str, ...], render: Callable[[], str]) -> str:
+def get_or_render(*, parts: tuple[str, ...], render: Callable[[], str], name: str = "places") -> str:
+    """The cached text for `parts` of the list `name` at its current version (else rendered)."""
     digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
-    return str(cache.get_or_set(f"places:options:{version()}:{digest}", render, TIMEOUT))
+    return str(cache.get_or_set(f"{name}:options:{version(name)}:{digest}", render, TIMEOUT))
 
 
 def connect(models: list[type], *, name: str = "places") -> None:
