@@ -285,9 +285,15 @@ def build_page_parameters(
             "ideas-sluice-settings": {"slug": sluice.slug},
             **{
                 key: {"slug": sluice.slug}
-                for key in ("ideas-sluice-members", "ideas-sluice-inbox", "ideas-sluice-dashboard")
+                for key in (
+                    "ideas-sluice-members",
+                    "ideas-sluice-inbox",
+                    "ideas-sluice-dashboard",
+                    "ideas-sluice-dashboard-export",
+                )
             },
             "ideas-sluice-membership-respond": {"pk": sluice_invitation.pk},
+            "ideas-sluice-membership-end": {"slug": sluice.slug, "pk": sluice_invitation.pk},
             "ideas-sluice-membership-leave": {"pk": sluice_invitation.pk},
             "ideas-municipality": {"code": idea.municipality.qualified_code},
             "ideas-casework-attachment": {"pk": idea.pk, "attachment_pk": attachment.pk},

@@ -40,7 +40,7 @@ POST_ONLY = {
     "accounts-claim-reject", "catalogue-event-register", "catalogue-event-cancel",
     "catalogue-contact-request-answered", "ideas-casework-share", "ideas-sluice-membership-respond",
     "ideas-sluice-membership-leave", "support-person-consent-withdraw", "equality-reference-share-delete",
-    "ideas-export-retry",
+    "ideas-export-retry", "ideas-sluice-membership-end",
 }  # fmt: skip
 ADMIN_STATUSES: dict[str, int] = {
     **dict.fromkeys(POST_ONLY, 405),

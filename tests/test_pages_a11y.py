@@ -54,10 +54,10 @@ QUERY_BUDGET = {
     # An administrator's read of a person's demographics writes its audit entry (a savepoint, the
     # insert and its release) on every view.
     "support-person-detail": 14,
-    # One count per workspace item (ideas to triage, assigned, co-development and shared-sluice
-    # invitations, duplicates, clients to follow up), each one aggregate query over all the
-    # person's organisations.
-    "workspace": 14,
+    # One count per workspace item (ideas to triage, in local triage of a shared sluice,
+    # assigned, co-development and shared-sluice invitations, duplicates, clients to follow up),
+    # each one aggregate query over all the person's organisations.
+    "workspace": 15,
     # The first visit after a change of the code lists or categories writes the cached municipality
     # options, category checkboxes and the fragment of all fields around them (with the database
     # cache each write is a savepoint, a count for culling, a read and an insert); later visits

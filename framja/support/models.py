@@ -672,23 +672,37 @@ class EffortRollup(models.Model):
     #: The levels, coarsest first; a query reads the coarsest that its filter allows.
     LEVELS = ("all", "year", "quarter", "month")
 
-    level = models.CharField(max_length=7)
-    period = models.DateField(null=True, blank=True)
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    offering = models.ForeignKey(
-        "catalogue.Offering", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    level = models.CharField(_("level"), max_length=7)
+    period = models.DateField(_("period"), null=True, blank=True)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="+", verbose_name=_("organisation")
     )
-    client = models.BigIntegerField()
-    gender = models.CharField(max_length=20, blank=True)
-    age_band = models.CharField(max_length=10, blank=True)
-    foreign_background = models.CharField(max_length=20, blank=True)
-    leadership_team = models.CharField(max_length=10, blank=True)
-    efforts = models.PositiveIntegerField()
-    hours = models.DecimalField(max_digits=12, decimal_places=2)
-    money_SEK = models.DecimalField(max_digits=18, decimal_places=0, null=True, blank=True)  # noqa: N815
-    money_NOK = models.DecimalField(max_digits=18, decimal_places=0, null=True, blank=True)  # noqa: N815
-    money_EUR = models.DecimalField(max_digits=18, decimal_places=0, null=True, blank=True)  # noqa: N815
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("municipality"),
+    )
+    offering = models.ForeignKey(
+        "catalogue.Offering",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("offering"),
+    )
+    client = models.BigIntegerField(_("client"))
+    gender = models.CharField(_("gender"), max_length=20, blank=True)
+    age_band = models.CharField(_("age band"), max_length=10, blank=True)
+    foreign_background = models.CharField(_("foreign background"), max_length=20, blank=True)
+    leadership_team = models.CharField(_("leadership team"), max_length=10, blank=True)
+    efforts = models.PositiveIntegerField(_("efforts"))
+    hours = models.DecimalField(_("hours"), max_digits=12, decimal_places=2)
+    money_SEK = models.DecimalField(_("money (SEK)"), max_digits=18, decimal_places=0, null=True, blank=True)  # noqa: N815
+    money_NOK = models.DecimalField(_("money (NOK)"), max_digits=18, decimal_places=0, null=True, blank=True)  # noqa: N815
+    money_EUR = models.DecimalField(_("money (EUR)"), max_digits=18, decimal_places=0, null=True, blank=True)  # noqa: N815
 
     #: The snapshot field of the effort each profile column copies.
     PROFILE = {
@@ -699,6 +713,8 @@ class EffortRollup(models.Model):
     }
 
     class Meta:
+        verbose_name = _("effort rollup")
+        verbose_name_plural = _("effort rollups")
         indexes = [
             # An organisation's figures and a region's (by the client's municipality), by period.
             models.Index(fields=["level", "organisation", "period"], name="support_rollup_org"),

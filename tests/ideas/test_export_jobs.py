@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 from datetime import timedelta
+from urllib.parse import urlencode
 
 import pytest
 from django.core.files.storage import default_storage
@@ -41,7 +42,22 @@ def inbox(make_idea):
 
 
 def start(client, **query):
-    return client.get(reverse("ideas-inbox-export", args=["xlsx"]), {"q": "Skoterled", **query})
+    """Ask for the workbook as the confirmation page's button does (a POST to the same URL)."""
+    params = urlencode({"q": "Skoterled", **query})
+    return client.post(reverse("ideas-inbox-export", args=["xlsx"]) + f"?{params}")
+
+
+def test_a_link_to_a_big_workbook_asks_first_and_starts_nothing(owner_client, inbox):
+    url = reverse("ideas-inbox-export", args=["xlsx"])
+    response = owner_client.get(url, {"q": "Skoterled"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "5" in page
+    assert 'method="post"' in page
+    assert "q=Skoterled" in page
+    assert not Export.objects.exists()
+    assert start(owner_client).status_code == 302
+    assert Export.objects.count() == 1
 
 
 def export_page(client, export, **headers):

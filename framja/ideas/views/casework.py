@@ -23,7 +23,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from framja.accounts.models import Organisation, User
 from framja.accounts.permissions import DECIDING_ROLES, has_any_role, require
@@ -140,18 +140,27 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def inbox_export(request: HttpRequest, fmt: str) -> HttpResponse | StreamingHttpResponse:
     """The inbox as a file, with its filters. CSV streams at once; a workbook of more than
-    `FRAMJA_EXPORT_JOB_ROWS` ideas is built by a background job: the person is sent to the
-    export's page, which shows progress and then the download."""
+    `FRAMJA_EXPORT_JOB_ROWS` ideas is built by a background job. A link (GET) never starts
+    one, so a prefetching browser or a crawler cannot: it shows how many ideas and a button
+    that asks for it (POST); then the person is sent to the export's page, which shows
+    progress and then the download."""
     organisation = _chosen(request, services.casework_organisations(request.user))
     require(organisation is not None)
     assert organisation is not None
     form = forms.InboxFilterForm(request.GET, organisation=organisation, user=request.user)
     ideas = _inbox_rows(form.apply(Idea.objects.for_organisation(organisation)), request.user)
     filename = f"ideas-{organisation.slug}"
-    if fmt == "xlsx" and ideas.count() > export_services.job_threshold():
+    total = ideas.count() if fmt == "xlsx" else 0
+    if total > export_services.job_threshold():
+        if request.method != "POST":
+            return render(
+                request,
+                "ideas/exports/confirm.html",
+                {"organisation": organisation, "total": total, "query": request.GET.urlencode()},
+            )
         export = services.request_export(
             requester=_acting(request),
             organisation=organisation,
