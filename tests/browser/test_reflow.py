@@ -37,6 +37,8 @@ NOT_PAGES = {
     "ideas-feed",
     "ideas-inbox-export",
     "ideas-dashboard-export",
+    "ideas-sluice-dashboard-export",
+    "ideas-export-download",
     "ideas-casework-attachment",
     "places-municipality-options",
     "places-sni-options",
