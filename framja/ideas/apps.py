@@ -11,12 +11,13 @@ class IdeasConfig(AppConfig):
         from framja.audit import registry as audit
         from framja.ideas import matching
         from framja.ideas import models as m
-        from framja.ideas.services import supporters
+        from framja.ideas.services import exports, supporters
         from framja.places import option_cache
 
         matching.register_corpus()
         matching.connect_signals()
         supporters.connect_signals()
+        exports.connect_signals()
         option_cache.connect([m.Tag], name="ideas-tags")  # the submit page's cached categories
 
         audit.register(

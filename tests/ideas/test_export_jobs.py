@@ -177,7 +177,7 @@ def test_the_page_speaks_each_language(owner_client, inbox):
         assert text in response.content.decode()
 
 
-def test_expired_exports_are_deleted_with_their_files(owner_client, inbox):
+def test_expired_exports_are_deleted_with_their_files(owner_client, inbox, django_capture_on_commit_callbacks):
     start(owner_client)
     run_jobs()
     export = Export.objects.get()
@@ -187,10 +187,23 @@ def test_expired_exports_are_deleted_with_their_files(owner_client, inbox):
     assert export_services.prune_expired(now=export.expires_at - timedelta(minutes=1)) == 0
     assert ("ideas-prune-expired-exports", tasks.prune_expired_exports, 3600) in tasks.SCHEDULE
 
-    assert export_services.prune_expired(now=export.expires_at + timedelta(seconds=1)) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert export_services.prune_expired(now=export.expires_at + timedelta(seconds=1)) == 1
     assert not default_storage.exists(name)
     assert not Export.objects.exists()
     assert owner_client.get(reverse("ideas-export-download", args=[export.pk])).status_code == 404
+
+
+def test_an_export_file_goes_with_its_requester(owner_client, owner, inbox, django_capture_on_commit_callbacks):
+    start(owner_client)
+    run_jobs()
+    name = Export.objects.get().file.name
+    assert name
+    assert default_storage.exists(name)
+    with django_capture_on_commit_callbacks(execute=True):
+        owner.delete()  # the export row goes by cascade
+    assert not Export.objects.exists()
+    assert not default_storage.exists(name)
 
 
 def test_the_job_checks_access_again_when_it_runs(owner_client, owner, inbox):

@@ -21,6 +21,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files import File
+from django.db import transaction
+from django.db.models.signals import post_delete
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
@@ -151,12 +153,24 @@ def _write(export: Export) -> int:
 
 
 def prune_expired(now: datetime | None = None) -> int:
-    """Delete exports past their expiry, with their files (a scheduled job). An export still
-    being written is left to finish (its expiry moves when it does)."""
+    """Delete exports past their expiry, with their files (a scheduled job; the file goes with
+    the row, `_file_with_row`). An export still being written is left to finish (its expiry
+    moves when it does)."""
     deleted = 0
     for export in Export.objects.expired(now).exclude(status=Export.Status.RUNNING).iterator():
-        if export.file.name:
-            export.file.storage.delete(export.file.name)
         export.delete()
         deleted += 1
     return deleted
+
+
+def _file_with_row(sender: Any, instance: Export, **kwargs: Any) -> None:
+    """Whenever an export's row goes (expiry, or with its requester or organisation, deleted by
+    cascade), its file goes too, once the deletion is committed: a file of names and filter
+    results must not outlive the row that limits who may read it."""
+    name, storage = instance.file.name, instance.file.storage
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+def connect_signals() -> None:
+    post_delete.connect(_file_with_row, sender=Export, dispatch_uid="ideas_export_file_with_row")
