@@ -623,3 +623,39 @@ def test_support_instead_is_not_re_rendered_under_the_click(
     expect(card.get_by_role("status")).to_contain_text(_swedish(PENDING_SUPPORT_MESSAGE))
     expect(card.locator("form")).to_have_count(0)
     assert_accessible(page)
+
+
+def test_support_instead_is_not_dropped_by_typing_on_while_the_list_refreshes(
+    page: Any,
+    visit: Callable[..., Any],
+    assert_accessible: Callable[[Any], None],
+    sluices: Sluices,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A "support instead" click waits (hx-sync) behind a refresh of the list in flight. Typing on
+    meanwhile queues another refresh: that must not throw the waiting click away (htmx's
+    "queue last" empties the whole queue, clicks included)."""
+    s = sluices
+    idea = s.norwegian_idea
+    card = _start_swedish_idea(page, visit, assert_accessible, s)
+    form = page.locator("form.ideas-submit-form")
+    form.locator("input[name=email]").fill("elin.ek@example.se")
+    held, started = threading.Event(), threading.Event()
+    real_suggestions = public_views._suggestions
+
+    def slow_suggestions(data: Any) -> Any:
+        started.set()
+        held.wait(10)
+        return real_suggestions(data)
+
+    monkeypatch.setattr(public_views, "_suggestions", slow_suggestions)
+    description = page.locator("textarea[name=description]")
+    description.press_sequentially(" Gärna i hela länet.")
+    assert started.wait(10), "the refresh while typing did not start"
+    card.locator(f"#support-{idea.pk} button[type=submit]").click()
+    description.press_sequentially(" Och i Trondheim.")
+    page.wait_for_timeout(1_000)  # past the 600 ms pause: the next refresh is queued now
+    with page.expect_response(lambda r: reverse("ideas-support", args=[idea.pk]) in r.url and r.status == 200):
+        held.set()
+    expect(card.get_by_role("status")).to_contain_text(_swedish(PENDING_SUPPORT_MESSAGE))
+    assert Support.objects.filter(idea=idea, email="elin.ek@example.se").exists()

@@ -134,8 +134,10 @@ class IdeaSubmitForm(HoneypotMixin):
             "hx-target": "#similar-ideas",
             "hx-include": "#id_title, #id_description",
             # Queued, not replacing: a refresh must not abort a "support instead" in flight
-            # (the cards' forms queue on the same element; _support.html).
-            "hx-sync": "#similar-ideas:queue last",
+            # (the cards' forms queue on the same element; _support.html). "queue all", not
+            # "queue last": htmx's "last" empties the whole queue, so typing on while a refresh
+            # was in flight threw a waiting click away. Refreshes come at most one per 600 ms pause.
+            "hx-sync": "#similar-ideas:queue all",
         }
         self.fields["title"].widget.attrs.update(suggest)
         self.fields["description"].widget.attrs.update(suggest)
